@@ -1,0 +1,49 @@
+"""The `govmon` command line: a thin layer that parses arguments, calls the library and prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from monitor import __version__
+from monitor.cli import accounts, check, daemon, demo, findings, probe, registry, report
+from monitor.cli.common import AppState
+
+app = typer.Typer(
+    name="govmon",
+    help=(
+        "govmon — 政府网站与政务新媒体监管. Checks government websites and new-media accounts against the "
+        "national check indicators (单项否决), keeps findings with evidence, and writes the quarterly "
+        "report in the annex format of the notice."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"govmon {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    config: Path | None = typer.Option(
+        None, "--config", "-c", envvar="GOVMON_CONFIG", help="Configuration file (over the packaged defaults)."
+    ),
+    database: Path | None = typer.Option(None, "--db", help="SQLite database (overrides store.database)."),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
+) -> None:
+    ctx.obj = AppState(config_path=config, database=database)
+
+
+for module in (registry, findings, check, probe, daemon, accounts, report, demo):
+    module.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,206 @@
+"""Typed settings from config.toml: packaged defaults < --config/GOVMON_CONFIG < command-line flags.
+
+Every default lives in the packaged config.toml; this module only reads, merges and checks types,
+so an unknown key or a value of the wrong type is reported once, naming the key and the file.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from monitor.paths import default_config_path
+
+
+class ConfigError(Exception):
+    """A configuration file the user wrote is wrong; the message names file and key."""
+
+
+@dataclass(frozen=True)
+class CrawlSettings:
+    user_agent: str
+    per_host_concurrency: int
+    per_host_delay_s: float
+    global_concurrency: int
+    connect_timeout_s: float
+    read_timeout_s: float
+    max_response_bytes: int
+    max_pages_per_site: int
+    max_depth: int
+    max_next_pages: int
+    max_redirects: int
+    retries: int
+    retry_backoff_s: float
+    respect_robots: bool
+    allow_private_targets: bool
+    max_external_checks: int
+    host_overrides: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ProbeSettings:
+    timeout_s: float
+    per_day: int
+    jitter_s: float
+
+
+@dataclass(frozen=True)
+class ScheduleSettings:
+    site_check_interval_h: float
+    account_check_interval_h: float
+    report_hour: int
+
+
+@dataclass(frozen=True)
+class AccountSettings:
+    sample_rate: float
+    sample_seed: str
+    platform_delay_s: float
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable, resolved: paths absolute, time zone loaded."""
+
+    database: Path
+    timezone: ZoneInfo
+    region_order: tuple[str, ...]
+    province_row_label: str
+    rules_dir: Path
+    crawl: CrawlSettings
+    probe: ProbeSettings
+    schedule: ScheduleSettings
+    accounts: AccountSettings
+    report_dir: Path
+    report_formats: tuple[str, ...]
+    log_file: Path | None
+    log_level: str
+    source_files: tuple[Path, ...] = ()
+
+    def with_database(self, database: Path) -> Settings:
+        from dataclasses import replace
+
+        return replace(self, database=database)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"{path}: configuration file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+
+
+# Keys whose value is a table of free-form entries (not checked key by key).
+_FREE_TABLES = {"crawl.host_overrides"}
+# Keys holding paths, resolved against the folder of the file that set them.
+_PATH_KEYS = {"store.database", "rules.directory", "report.output_dir", "log.file"}
+
+
+def _merge(defaults: dict[str, Any], override: dict[str, Any], source: Path, prefix: str = "") -> None:
+    """Overlay `override` on `defaults` in place, rejecting keys and types the defaults do not know."""
+    for key, value in override.items():
+        dotted = f"{prefix}{key}"
+        if key not in defaults:
+            raise ConfigError(f"{source}: unknown key '{dotted}'")
+        current = defaults[key]
+        if dotted in _FREE_TABLES:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: '{dotted}' must be a table")
+            defaults[key] = dict(value)
+        elif isinstance(current, dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{source}: '{dotted}' must be a table")
+            _merge(current, value, source, f"{dotted}.")
+        else:
+            defaults[key] = _checked_value(current, value, dotted, source)
+
+
+def _checked_value(default: Any, value: Any, dotted: str, source: Path) -> Any:
+    if isinstance(default, bool) or isinstance(value, bool):
+        if not isinstance(value, bool) or not isinstance(default, bool):
+            raise ConfigError(f"{source}: '{dotted}' must be true or false, got {value!r}")
+        return value
+    if isinstance(default, float) and isinstance(value, int):
+        return float(value)
+    if type(default) is not type(value):
+        raise ConfigError(f"{source}: '{dotted}' must be a {type(default).__name__}, got {value!r}")
+    if dotted in _PATH_KEYS and value:
+        return str((source.parent / value).resolve())
+    return value
+
+
+def _resolve_default_paths(data: dict[str, Any], source: Path) -> None:
+    for dotted in _PATH_KEYS:
+        section, key = dotted.split(".")
+        value = data[section][key]
+        if value:
+            data[section][key] = str((source.parent / value).resolve())
+
+
+def load_settings(config_path: Path | None = None, *, cwd_default: bool = True) -> Settings:
+    """Load defaults, then the user's file: `config_path`, else $GOVMON_CONFIG, else ./config.toml."""
+    default_path = default_config_path()
+    data = _read_toml(default_path)
+    _resolve_default_paths(data, default_path)
+    # Relative paths of the packaged defaults (database, reports) belong in the working folder.
+    data["store"]["database"] = str(Path.cwd() / "govmon.db")
+    data["report"]["output_dir"] = str(Path.cwd() / "reports")
+    sources = [default_path]
+    user_path = config_path or (Path(os.environ["GOVMON_CONFIG"]) if os.environ.get("GOVMON_CONFIG") else None)
+    if user_path is None and cwd_default and Path("config.toml").is_file():
+        candidate = Path("config.toml").resolve()
+        if candidate != default_path.resolve():
+            user_path = candidate
+    if user_path is not None:
+        user_path = user_path.resolve()
+        _merge(data, _read_toml(user_path), user_path)
+        sources.append(user_path)
+    return _build(data, sources[-1], tuple(sources))
+
+
+def _build(data: dict[str, Any], source: Path, sources: tuple[Path, ...]) -> Settings:
+    try:
+        timezone = ZoneInfo(data["time"]["timezone"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{source}: 'time.timezone' is not a known time zone: {data['time']['timezone']!r}") from exc
+    crawl = dict(data["crawl"])
+    _require_positive(crawl, ("per_host_concurrency", "global_concurrency", "max_pages_per_site"), "crawl", source)
+    probe = data["probe"]
+    if probe["per_day"] < 1:
+        raise ConfigError(f"{source}: 'probe.per_day' must be at least 1")
+    accounts = data["accounts"]
+    if not 0.0 <= accounts["sample_rate"] <= 1.0:
+        raise ConfigError(f"{source}: 'accounts.sample_rate' must be between 0 and 1")
+    formats = tuple(data["report"]["formats"])
+    unknown = set(formats) - {"xlsx", "docx", "md", "csv"}
+    if unknown:
+        raise ConfigError(f"{source}: 'report.formats' has unknown formats {sorted(unknown)}")
+    return Settings(
+        database=Path(data["store"]["database"]),
+        timezone=timezone,
+        region_order=tuple(data["regions"]["order"]),
+        province_row_label=data["regions"]["province_row_label"],
+        rules_dir=Path(data["rules"]["directory"]),
+        crawl=CrawlSettings(**crawl),
+        probe=ProbeSettings(**probe),
+        schedule=ScheduleSettings(**data["schedule"]),
+        accounts=AccountSettings(**accounts),
+        report_dir=Path(data["report"]["output_dir"]),
+        report_formats=formats,
+        log_file=Path(data["log"]["file"]) if data["log"]["file"] else None,
+        log_level=data["log"]["level"],
+        source_files=sources,
+    )
+
+
+def _require_positive(section: dict[str, Any], keys: tuple[str, ...], name: str, source: Path) -> None:
+    for key in keys:
+        if section[key] < 1:
+            raise ConfigError(f"{source}: '{name}.{key}' must be at least 1")

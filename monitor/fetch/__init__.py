@@ -1,0 +1,1 @@
+"""Downloading: a polite, bounded, safe HTTP client and the decoding of what it brings back."""

@@ -1,0 +1,52 @@
+"""The value every fetch returns. Ordinary failures (timeouts, 404s, refused targets) are outcomes,
+not exceptions, so the crawler and the probes treat a broken site as a finding, never a crash."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+
+class Outcome(StrEnum):
+    OK = "ok"
+    DNS = "dns"  # name did not resolve
+    CONNECT = "connect"  # connection refused or reset
+    TLS = "tls"  # TLS handshake failed even without verification
+    TIMEOUT = "timeout"
+    HTTP_STATUS = "http_status"  # status >= 400
+    EMPTY = "empty"  # 2xx with an empty body
+    TOO_LARGE = "too_large"  # cut at max_response_bytes (body holds the first part)
+    REFUSED = "refused"  # target refused by policy: private address, robots.txt, bad scheme
+    REDIRECTS = "redirects"  # too many redirects
+    ERROR = "error"  # anything else the transport raised
+
+
+@dataclass
+class FetchResult:
+    url: str  # as asked
+    outcome: Outcome
+    final_url: str = ""  # after redirects
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
+    body: bytes = b""
+    text: str = ""  # decoded body (HTTP charset, then <meta>, then detection)
+    encoding: str = ""
+    elapsed_s: float = 0.0
+    error: str = ""  # human-readable detail of a failed outcome
+    tls_unverified: str = ""  # certificate error that was tolerated, for evidence
+    truncated: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome in (Outcome.OK, Outcome.TOO_LARGE)
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "")
+
+
+class Fetcher(Protocol):
+    """Anything that fetches a URL politely. The crawler and adapters take one; tests pass a fake."""
+
+    async def fetch(self, url: str) -> FetchResult: ...

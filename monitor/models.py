@@ -1,0 +1,117 @@
+"""The domain model shared by every part of govmon: what is monitored, and what was found.
+
+One `Finding` type serves the website checks, the availability verdict, the new-media checks,
+human reviewers, the CLI, the daemon and the reports.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    VETO = "veto"  # 单项否决: any one makes the subject 不合格
+    DEDUCTION = "deduction"  # 扣分
+    WARNING = "warning"  # early warning, not counted
+
+
+class Status(StrEnum):
+    OPEN = "open"  # seen by the monitor, not reviewed
+    RESOLVED = "resolved"  # no longer seen by the monitor
+    CONFIRMED = "confirmed"  # a reviewer agreed
+    DISMISSED = "dismissed"  # a reviewer rejected it: never counted in reports
+
+
+class SubjectKind(StrEnum):
+    WEBSITE = "website"
+    ACCOUNT = "account"
+
+
+class Source(StrEnum):
+    AUTO = "auto"  # produced by a check
+    MANUAL = "manual"  # entered by a human reviewer
+
+
+WEBSITE_KINDS = ("省政府门户", "省级部门", "市级门户", "市级部门", "县级门户")
+PROVINCE_LEVEL_KINDS = ("省政府门户", "省级部门")
+ACCOUNT_SUBJECTS = ("政府", "省直部门", "市州部门", "县级部门")
+FULL_COVERAGE_SUBJECTS = ("政府", "省直部门")
+
+
+@dataclass(frozen=True)
+class Website:
+    name: str
+    url: str
+    region: str
+    kind: str
+    site_code: str
+    sponsor: str = ""
+    note: str = ""
+    id: int | None = None
+    retired_at: str | None = None
+
+    @property
+    def is_province_level(self) -> bool:
+        return self.kind in PROVINCE_LEVEL_KINDS
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    platform: str
+    region: str
+    subject: str
+    source: str = ""
+    id: int | None = None
+    retired_at: str | None = None
+
+    @property
+    def is_full_coverage(self) -> bool:
+        return self.subject in FULL_COVERAGE_SUBJECTS
+
+
+@dataclass
+class Finding:
+    """A problem a rule found (or a reviewer entered) for one website or account.
+
+    `key` tells apart several findings of one rule on one subject (empty when a rule yields at most one).
+    Evidence is plain JSON-able data: URLs, column names, dates seen, links, snippets.
+    """
+
+    rule: str
+    severity: Severity
+    wording: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    key: str = ""
+    subject_kind: SubjectKind = SubjectKind.WEBSITE
+    subject_id: int | None = None
+    id: int | None = None
+    first_seen: str | None = None
+    last_seen: str | None = None
+    status: Status = Status.OPEN
+    resolved_at: str | None = None
+    note: str = ""
+    source: Source = Source.AUTO
+
+    def summary(self) -> dict[str, Any]:
+        """The JSON shape of `govmon check --json`."""
+        return {
+            "rule": self.rule,
+            "severity": str(self.severity),
+            "wording": self.wording,
+            "evidence": self.evidence,
+        }
+
+
+def verdict(findings: list[Finding]) -> str:
+    """合格 unless a veto finding stands (dismissed findings never count)."""
+    vetoes = [f for f in findings if f.severity == Severity.VETO and f.status != Status.DISMISSED]
+    return "不合格" if vetoes else "合格"
+
+
+def iso(moment: datetime) -> str:
+    """Timestamps are stored as ISO 8601 with their offset, to the second."""
+    return moment.isoformat(timespec="seconds")

@@ -1,0 +1,141 @@
+"""What a crawl saw, with times: the input of the pure website rules (monitor/checks/).
+
+The crawler (monitor/crawl.py) fills these from fetched pages via the extractors (monitor/extract/);
+the rules read them as of a moment and never fetch anything themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class ListingItem:
+    """One entry of a column listing (or a home-page block)."""
+
+    title: str
+    url: str
+    date: date | None
+    date_source: str = ""  # "list" (shown beside the item), "pubdate" (article meta), "url" (path), ""
+    raw_date: str = ""  # the text the date was read from, for evidence
+
+
+@dataclass(frozen=True)
+class ColumnLink:
+    """A column (栏目) found in navigation, a "更多" link or a column hub."""
+
+    name: str
+    url: str
+    level: int = 1  # 1 = first-level column, 2 = sub-column (二级栏目)
+    found_on: str = ""  # URL of the page the link was found on
+
+
+@dataclass
+class ColumnObservation:
+    name: str
+    url: str
+    level: int
+    category: str  # a category of rules/columns.toml, or "unknown"
+    fetched: bool  # the column page answered with content we could read
+    status: int | None = None
+    error: str = ""  # why it could not be fetched (outcome name and detail)
+    items: list[ListingItem] = field(default_factory=list)  # newest first, capped
+    item_count: int = 0
+    undated_count: int = 0
+    blank: bool = False  # answered, but carries no content at all
+    blank_reason: str = ""  # the placeholder text seen ("暂无信息"), or "empty list"
+    pages_read: int = 1  # listing pages read (first page plus next pages)
+    ignored_dates: list[str] = field(default_factory=list)  # future or absurd dates, noted
+
+    @property
+    def newest(self) -> ListingItem | None:
+        dated = [item for item in self.items if item.date is not None]
+        return max(dated, key=lambda item: item.date) if dated else None  # type: ignore[arg-type, return-value]
+
+
+@dataclass(frozen=True)
+class LinkObservation:
+    """An outbound link on a page, with how it was hidden, if it was."""
+
+    page_url: str
+    href: str
+    text: str
+    hidden: str = ""  # hiding technique: display:none, visibility:hidden, offscreen, zero-size,
+    #                   overflow-hidden, marquee, document.write, noscript; "" when visible
+    snippet: str = ""
+
+
+@dataclass(frozen=True)
+class ExternalVerdict:
+    """What was learned about one external link target."""
+
+    host: str
+    listed: str = ""  # name of the rules/illegal_domains list that has it, "" when none
+    benign: bool = False  # on rules/benign_domains.txt (or a government domain)
+    fetched: bool = False
+    title: str = ""
+    score: int = 0  # sum of matched rules/illegal_keywords.txt weights in title and text
+    keywords: tuple[str, ...] = ()
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class JiucuoEntry:
+    """The "我为政府网站找错" entry as found (or not) on one page."""
+
+    page_url: str
+    present: bool
+    form: str = ""  # "script", "link", "backend-link", "image"
+    site_code: str = ""  # the code the entry carries
+    visible: bool = True
+
+
+@dataclass(frozen=True)
+class FooterIdentity:
+    site_code: str = ""  # 网站标识码 as written in the footer
+    icp: str = ""  # ICP备案编号
+    gongan: str = ""  # 公安机关备案号
+    conac: bool = False  # 党政机关网站标识
+    sponsor: str = ""  # 主办单位
+    meta_site_code: str = ""  # <meta name="SiteIDCode">
+
+
+@dataclass(frozen=True)
+class WordingMatch:
+    page_url: str
+    phrase: str
+    correction: str
+    snippet: str
+
+
+@dataclass(frozen=True)
+class DeadLink:
+    url: str
+    outcome: str  # "http_404", "timeout", "dns", ...
+    status: int | None
+    found_on: tuple[str, ...]
+
+
+@dataclass
+class SiteObservation:
+    """Everything one crawl of one website saw."""
+
+    url: str
+    observed_at: datetime
+    homepage_ok: bool
+    homepage_error: str = ""  # outcome and detail when the home page failed
+    final_url: str = ""
+    tls_error: str = ""  # certificate problem seen (the crawl went on without verification)
+    homepage_items: list[ListingItem] = field(default_factory=list)
+    homepage_is_entrance: bool = False  # home page is only a navigation entrance (no dated items)
+    columns: list[ColumnObservation] = field(default_factory=list)
+    links: list[LinkObservation] = field(default_factory=list)  # external links only
+    external: dict[str, ExternalVerdict] = field(default_factory=dict)  # host -> verdict
+    jiucuo: list[JiucuoEntry] = field(default_factory=list)  # one per page checked
+    footer: FooterIdentity = field(default_factory=FooterIdentity)
+    wording: list[WordingMatch] = field(default_factory=list)
+    dead_links: list[DeadLink] = field(default_factory=list)
+    pages_fetched: int = 0
+    trap_urls: list[str] = field(default_factory=list)  # URLs refused as crawler traps
+    notes: list[str] = field(default_factory=list)

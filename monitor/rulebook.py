@@ -1,0 +1,224 @@
+"""Rule data from the `rules/` folder: thresholds, severities, wording and vocabularies.
+
+Read once, checked once: an unknown rule id, an unknown key or a bad value is reported naming the
+file and the key, so a supervisor editing `rules/` gets a clear message instead of a wrong verdict.
+`Rulebook.rule(rule_id)` is the one place that answers "what applies here".
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from monitor.models import Severity
+
+# Thresholds each rule accepts besides `severity` and `wording`. A key not listed is a typo.
+RULE_KEYS: dict[str, set[str]] = {
+    "unreachable": {"window_days", "veto_share", "warning_share", "min_probes_per_day", "outage_share", "outage_min_sites"},
+    "homepage_stale": {"stale_days", "warning_days"},
+    "stale_columns": {"veto_count"},
+    "stale_columns_long": {"veto_count"},
+    "blank_columns": {"veto_count"},
+    "illegal_links": {"hidden_wording", "keyword_score"},
+    "serious_wording": set(),
+    "tampered": set(),
+    "forged_dates": {"tolerance_days"},
+    "no_interaction": set(),
+    "services_unusable": set(),
+    "missing_jiucuo": {"inner_share"},
+    "jiucuo_code_mismatch": set(),
+    "dead_links": set(),
+    "footer_identity": set(),
+    "fetch_failed": set(),
+    "account_stale": {"stale_days", "zombie_days"},
+    "account_no_interaction": set(),
+    "account_security": set(),
+}
+
+
+class RulesError(Exception):
+    """The rule data in `rules/` is wrong; the message names the file and the key."""
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    id: str
+    severity: Severity
+    wording: str
+    thresholds: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        return self.thresholds[key]
+
+
+@dataclass(frozen=True)
+class ColumnCategory:
+    name: str  # news, notice, policy, should_update, static, interaction, service, special
+    label: str
+    stale_days: int
+    keywords: tuple[str, ...]
+    first_level_only: bool = False
+
+
+class Rulebook:
+    """All rule data of one `rules/` folder."""
+
+    def __init__(self, directory: Path):
+        self.directory = Path(directory)
+        if not self.directory.is_dir():
+            raise RulesError(f"{self.directory}: rules folder not found")
+        self._rules = self._load_rules()
+
+    # -- rules.toml ---------------------------------------------------------------------------------
+    def _load_rules(self) -> dict[str, RuleSpec]:
+        path = self.directory / "rules.toml"
+        data = _read_toml(path)
+        specs: dict[str, RuleSpec] = {}
+        for rule_id, table in data.items():
+            if rule_id not in RULE_KEYS:
+                raise RulesError(f"{path}: unknown rule '{rule_id}'")
+            if not isinstance(table, dict):
+                raise RulesError(f"{path}: '{rule_id}' must be a table")
+            specs[rule_id] = _rule_spec(path, rule_id, table)
+        missing = set(RULE_KEYS) - set(specs)
+        if missing:
+            raise RulesError(f"{path}: rules missing: {', '.join(sorted(missing))}")
+        return specs
+
+    def rule(self, rule_id: str) -> RuleSpec:
+        return self._rules[rule_id]
+
+    @property
+    def rule_ids(self) -> list[str]:
+        return list(self._rules)
+
+    # -- vocabularies -------------------------------------------------------------------------------
+    @cached_property
+    def column_categories(self) -> list[ColumnCategory]:
+        path = self.directory / "columns.toml"
+        data = _read_toml(path)
+        categories = []
+        for name, table in data.get("categories", {}).items():
+            unknown = set(table) - {"label", "stale_days", "keywords", "first_level_only"}
+            if unknown:
+                raise RulesError(f"{path}: unknown key 'categories.{name}.{sorted(unknown)[0]}'")
+            try:
+                categories.append(
+                    ColumnCategory(
+                        name=name,
+                        label=str(table["label"]),
+                        stale_days=int(table["stale_days"]),
+                        keywords=tuple(str(k) for k in table["keywords"]),
+                        first_level_only=bool(table.get("first_level_only", False)),
+                    )
+                )
+            except KeyError as exc:
+                raise RulesError(f"{path}: 'categories.{name}' lacks '{exc.args[0]}'") from exc
+        return categories
+
+    @cached_property
+    def region_aliases(self) -> dict[str, str]:
+        """Every spelling (canonical included) mapped to the canonical region name."""
+        path = self.directory / "regions.toml"
+        data = _read_toml(path)
+        mapping: dict[str, str] = {}
+        for canonical, aliases in data.get("aliases", {}).items():
+            mapping[canonical] = canonical
+            for alias in aliases:
+                mapping[str(alias)] = canonical
+        return mapping
+
+    @cached_property
+    def platforms(self) -> tuple[tuple[str, ...], dict[str, str]]:
+        """(official platform names, alias -> official name)."""
+        path = self.directory / "platforms.toml"
+        data = _read_toml(path)
+        return tuple(data.get("names", ())), {str(k): str(v) for k, v in data.get("aliases", {}).items()}
+
+    @cached_property
+    def blank_markers(self) -> tuple[str, ...]:
+        return tuple(_read_lines(self.directory / "blank_markers.txt"))
+
+    @cached_property
+    def serious_wording(self) -> list[tuple[str, str]]:
+        """(wrong phrase, correction) pairs; correction may be empty."""
+        pairs = []
+        for line in _read_lines(self.directory / "serious_wording.txt"):
+            wrong, _, right = line.partition("\t")
+            pairs.append((wrong.strip(), right.strip()))
+        return pairs
+
+    @cached_property
+    def illegal_keywords(self) -> dict[str, int]:
+        path = self.directory / "illegal_keywords.txt"
+        weights: dict[str, int] = {}
+        for number, line in _numbered_lines(path):
+            word, _, weight = line.partition("\t")
+            try:
+                weights[word.strip().lower()] = int(weight) if weight.strip() else 1
+            except ValueError as exc:
+                raise RulesError(f"{path}:{number}: weight must be a whole number: {weight!r}") from exc
+        return weights
+
+    @cached_property
+    def illegal_domains(self) -> frozenset[str]:
+        folder = self.directory / "illegal_domains"
+        domains: set[str] = set()
+        for path in sorted(folder.glob("*.txt")) if folder.is_dir() else ():
+            if path.name.upper().startswith("LICENSE"):
+                continue
+            domains.update(line.lower() for line in _read_lines(path))
+        return frozenset(domains)
+
+    @cached_property
+    def benign_domains(self) -> frozenset[str]:
+        return frozenset(line.lower() for line in _read_lines(self.directory / "benign_domains.txt"))
+
+
+def _rule_spec(path: Path, rule_id: str, table: dict[str, Any]) -> RuleSpec:
+    unknown = set(table) - {"severity", "wording"} - RULE_KEYS[rule_id]
+    if unknown:
+        raise RulesError(f"{path}: unknown key '{rule_id}.{sorted(unknown)[0]}'")
+    try:
+        severity = Severity(table.get("severity", ""))
+    except ValueError as exc:
+        raise RulesError(
+            f"{path}: '{rule_id}.severity' must be veto, deduction or warning, got {table.get('severity')!r}"
+        ) from exc
+    wording = table.get("wording")
+    if not isinstance(wording, str) or not wording:
+        raise RulesError(f"{path}: '{rule_id}.wording' must be a non-empty string")
+    thresholds = {k: v for k, v in table.items() if k not in ("severity", "wording")}
+    for key, value in thresholds.items():
+        if key != "hidden_wording" and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
+            raise RulesError(f"{path}: '{rule_id}.{key}' must be a number >= 0, got {value!r}")
+    return RuleSpec(rule_id, severity, wording, thresholds)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise RulesError(f"{path}: file not found") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"{path}: not valid TOML: {exc}") from exc
+
+
+def _numbered_lines(path: Path) -> list[tuple[int, str]]:
+    """Non-empty, non-comment lines with their line numbers."""
+    if not path.is_file():
+        raise RulesError(f"{path}: file not found")
+    lines = []
+    for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = raw.rstrip()
+        if line.strip() and not line.lstrip().startswith("#"):
+            lines.append((number, line))
+    return lines
+
+
+def _read_lines(path: Path) -> list[str]:
+    return [line.strip() for _, line in _numbered_lines(path)]
