@@ -1,9 +1,145 @@
-"""`govmon check` commands (not available yet)."""
+"""`govmon check`: check one website (or all of them) now, print the verdict with evidence, store it."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit
+
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from monitor.cli.common import EXIT_OK, EXIT_PROBLEMS, AppState, console, fail, print_json, state, stdout
+from monitor.models import Website
+from monitor.service import SiteCheck, check_website, crawl_and_judge, http_fetcher
+from monitor.store import Store
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    app.command("check")(check)
+
+
+def check(
+    ctx: typer.Context,
+    target: str | None = typer.Argument(None, help="Website to check: its URL, name or 网站标识码."),
+    all_sites: bool = typer.Option(False, "--all", help="Check every registered website (with a progress bar)."),
+    accounts: bool = typer.Option(False, "--accounts", help="Check the new-media accounts sampled for the quarter."),
+    quarter: str | None = typer.Option(None, "--quarter", help="Quarter of the account sample (default: as-of's)."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Judge as of this date or time (default: now)."),
+    json_output: bool = typer.Option(False, "--json", help="Print one JSON object per site instead of tables."),
+) -> None:
+    """Check websites against the veto rules and print 合格 / 不合格 with evidence.
+
+    Results are stored: findings seen again move their last_seen, findings no longer seen are resolved.
+    Exit code 0 when every site checked is 合格, 1 when any is 不合格, 2 for a bad target.
+    """
+    app = state(ctx)
+    moment = app.as_of(as_of)
+    if accounts:
+        raise typer.Exit(_check_accounts(app, moment, quarter, json_output))
+    if not all_sites and not target:
+        fail("give a TARGET (URL, name or site code), or --all, or --accounts")
+    store = app.open_store()
+    try:
+        if all_sites:
+            checks = asyncio.run(_check_all(app, store, moment, quiet=json_output))
+        else:
+            checks = [asyncio.run(_check_one(app, store, target or "", moment))]
+    finally:
+        store.close()
+    _print(checks, json_output)
+    raise typer.Exit(EXIT_PROBLEMS if any(c.verdict != "合格" for c in checks) else EXIT_OK)
+
+
+async def _check_one(app: AppState, store: Store, target: str, moment: datetime) -> SiteCheck:
+    website = store.find_website(target)
+    async with http_fetcher(app.settings) as fetcher:
+        if website is not None:
+            return await check_website(store, app.rulebook, app.settings, website, moment, fetcher=fetcher)
+        if urlsplit(target).scheme not in ("http", "https"):
+            fail(f"no registered website matches {target!r} (give its URL, name or 网站标识码)")
+        adhoc = Website(name=target, url=target, region="", kind="", site_code="")
+        console.print(f"[yellow]{target} is not in the registry: checking it without storing results[/]")
+        observation, findings, _ = await crawl_and_judge(adhoc, app.rulebook, app.settings, moment, fetcher)
+        return SiteCheck(adhoc, moment, observation, findings)
+
+
+async def _check_all(app: AppState, store: Store, moment: datetime, *, quiet: bool) -> list[SiteCheck]:
+    websites = store.websites()
+    if not websites:
+        fail("the registry has no websites: import one with `govmon registry import FILE`")
+    limit = asyncio.Semaphore(max(1, app.settings.crawl.global_concurrency // app.settings.crawl.per_host_concurrency))
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=console, disable=quiet)
+    checks: list[SiteCheck] = []
+    async with http_fetcher(app.settings) as fetcher:
+        with progress:
+            task = progress.add_task("检查网站", total=len(websites))
+
+            async def one(website: Website) -> None:
+                async with limit:
+                    try:
+                        checks.append(await check_website(store, app.rulebook, app.settings, website, moment,
+                                                          fetcher=fetcher))
+                    except Exception as exc:  # logged with its traceback by check_website; go on
+                        console.print(f"[red]检查出错[/] {website.name} {website.url}: {exc}")
+                progress.advance(task)
+
+            await asyncio.gather(*(one(w) for w in websites))
+    order = {w.id: i for i, w in enumerate(websites)}
+    return sorted(checks, key=lambda c: order[c.website.id])
+
+
+def _check_accounts(app: AppState, moment: datetime, quarter: str | None, json_output: bool) -> int:
+    from monitor.cli.accounts import check_sampled_accounts
+
+    return check_sampled_accounts(app, moment, quarter, json_output)
+
+
+def _print(checks: list[SiteCheck], json_output: bool) -> None:
+    if json_output:
+        data: Any = [c.to_json() for c in checks]
+        print_json(data[0] if len(data) == 1 else data)
+        return
+    for c in checks:
+        _print_one(c)
+    if len(checks) > 1:
+        failed = sum(1 for c in checks if c.verdict != "合格")
+        stdout.print(f"\n检查网站 {len(checks)} 个，不合格 {failed} 个。")
+
+
+def _print_one(check: SiteCheck) -> None:
+    colour = "green" if check.verdict == "合格" else "red"
+    site = check.website
+    stdout.print(f"\n[bold]{site.name}[/] {site.url} {site.site_code}  [bold {colour}]{check.verdict}[/]"
+                 f"  ({check.observation.pages_fetched} 页)")
+    if not check.findings:
+        return
+    table = Table(show_header=True, header_style="bold")
+    for column in ("规则", "级别", "问题", "证据"):
+        table.add_column(column, overflow="fold")
+    for finding in sorted(check.findings, key=lambda f: (f.severity != "veto", f.rule)):
+        table.add_row(finding.rule, str(finding.severity), finding.wording, _evidence_text(finding.evidence))
+    stdout.print(table)
+
+
+def _evidence_text(evidence: dict[str, Any], limit: int = 6) -> str:
+    """A short, readable rendering of the evidence; the full evidence is in --json and the store."""
+    lines = []
+    for key, value in evidence.items():
+        if isinstance(value, list):
+            lines.append(f"{key}:")
+            lines += [f"  - {_compact(item)}" for item in value[:limit]]
+            if len(value) > limit:
+                lines.append(f"  … 共 {len(value)} 项")
+        else:
+            lines.append(f"{key}: {value}")
+    return "\n".join(lines)
+
+
+def _compact(item: Any) -> str:
+    if isinstance(item, dict):
+        return ", ".join(f"{k}={v}" for k, v in item.items() if v not in (None, "", []))
+    return str(item)

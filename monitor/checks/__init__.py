@@ -1,0 +1,1 @@
+"""Pure rules: observations and rule thresholds in, findings out."""

@@ -1,0 +1,268 @@
+"""The website veto rules: a crawl's observations in, findings out, judged as of a moment.
+
+Pure functions: no I/O and no clock. Thresholds, severities and wording come from `rules/` through
+the Rulebook, so a supervisor can change them without touching this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from urllib.parse import urlsplit
+
+from monitor.models import Finding, Severity, Website
+from monitor.observations import ColumnObservation, LinkObservation, SiteObservation
+from monitor.rulebook import ColumnCategory, Rulebook, RuleSpec
+
+# Rules a crawl can judge. `unreachable` is judged from probes (monitor/checks/availability.py).
+CRAWL_RULES = (
+    "homepage_stale", "stale_columns", "stale_columns_long", "blank_columns", "illegal_links",
+    "missing_jiucuo", "jiucuo_code_mismatch", "serious_wording", "dead_links", "footer_identity",
+    "fetch_failed",
+)
+EVIDENCE_LIST_CAP = 50  # evidence lists are cut here; counts stay exact
+
+
+@dataclass
+class SiteJudgement:
+    findings: list[Finding] = field(default_factory=list)
+    checked_rules: tuple[str, ...] = ()  # rules this judgement could decide (others keep their state)
+
+
+def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as_of: datetime) -> SiteJudgement:
+    """Apply every crawl rule to one site's observation."""
+    if not obs.homepage_ok:
+        spec = rulebook.rule("fetch_failed")
+        evidence = {"url": obs.url, "error": obs.homepage_error, "checked_at": as_of.isoformat()}
+        return SiteJudgement([_finding(spec, evidence, key="homepage")], ("fetch_failed",))
+    today = as_of.date()
+    categories = {c.name: c for c in rulebook.column_categories}
+    rules: list[Callable[[], Iterable[Finding]]] = [
+        lambda: homepage_stale(obs, rulebook.rule("homepage_stale"), today),
+        lambda: stale_columns(obs.columns, categories, rulebook.rule("stale_columns"), today),
+        lambda: stale_columns_long(obs.columns, categories, rulebook.rule("stale_columns_long"), today),
+        lambda: blank_columns(obs.columns, rulebook.rule("blank_columns")),
+        lambda: unfetched_columns(obs.columns, rulebook.rule("fetch_failed")),
+        lambda: illegal_links(obs, rulebook.rule("illegal_links")),
+        lambda: missing_jiucuo(obs, rulebook.rule("missing_jiucuo")),
+        lambda: jiucuo_code_mismatch(obs, website, rulebook.rule("jiucuo_code_mismatch")),
+        lambda: serious_wording(obs, rulebook.rule("serious_wording")),
+        lambda: dead_links(obs, rulebook.rule("dead_links")),
+        lambda: footer_identity(obs, website, rulebook.rule("footer_identity")),
+    ]
+    findings = [finding for rule in rules for finding in rule()]
+    return SiteJudgement(findings, CRAWL_RULES)
+
+
+# -- freshness --------------------------------------------------------------------------------------
+def homepage_stale(obs: SiteObservation, spec: RuleSpec, today: date) -> list[Finding]:
+    """首页不更新: newest dated home-page item older than stale_days (warning from warning_days).
+
+    When the home page is only a navigation entrance, the newest item of the second-level pages counts.
+    """
+    items = obs.homepage_items
+    source = "首页"
+    if obs.homepage_is_entrance or not any(item.date for item in items):
+        items = [item for column in obs.columns for item in column.items]
+        source = "二级页面（首页为导航入口）"
+    dated = [item for item in items if item.date is not None]
+    newest = max(dated, key=lambda item: item.date) if dated else None  # type: ignore[arg-type, return-value]
+    age = (today - newest.date).days if newest and newest.date else None
+    if age is not None and age <= spec["warning_days"]:
+        return []
+    evidence = {
+        "url": obs.url, "judged_on": source, "newest_date": newest.date.isoformat() if newest and newest.date else None,
+        "newest_title": newest.title if newest else "", "newest_url": newest.url if newest else "",
+        "date_source": newest.date_source if newest else "", "days_since_update": age,
+        "stale_days": spec["stale_days"], "dated_items_seen": len(dated),
+    }
+    if age is not None and age <= spec["stale_days"]:
+        return [_finding(spec, {**evidence, "level": "预警"}, warning=True)]
+    return [_finding(spec, evidence)]
+
+
+def _column_age(column: ColumnObservation, today: date) -> int | None:
+    newest = column.newest
+    return (today - newest.date).days if newest and newest.date else None
+
+
+def _stale_entry(column: ColumnObservation, category: ColumnCategory, today: date) -> dict[str, object]:
+    newest = column.newest
+    return {
+        "column": column.name, "url": column.url, "level": column.level, "category": category.label,
+        "newest_date": newest.date.isoformat() if newest and newest.date else None,
+        "newest_title": newest.title if newest else "", "newest_url": newest.url if newest else "",
+        "days_since_update": _column_age(column, today), "stale_days": category.stale_days,
+        "items_seen": column.item_count, "undated_items": column.undated_count,
+    }
+
+
+def _stale_columns_of(columns: list[ColumnObservation], categories: dict[str, ColumnCategory],
+                      names: tuple[str, ...], today: date) -> list[dict[str, object]]:
+    """Columns of the given categories whose newest dated item is older than the category allows.
+
+    A column with no dated item counts as not updated; blank and unfetched columns are judged by
+    their own rules, not here.
+    """
+    stale = []
+    for column in columns:
+        category = categories.get(column.category)
+        if category is None or category.name not in names or not column.fetched or column.blank:
+            continue
+        if category.first_level_only and column.level != 1:
+            continue
+        age = _column_age(column, today)
+        if age is None or age > category.stale_days:
+            stale.append(_stale_entry(column, category, today))
+    return stale
+
+
+def stale_columns(columns: list[ColumnObservation], categories: dict[str, ColumnCategory],
+                  spec: RuleSpec, today: date) -> list[Finding]:
+    """栏目不更新 (a): 动态要闻 older than 2 weeks plus first-level 通知公告/政策文件 older than 6 months."""
+    stale = _stale_columns_of(columns, categories, ("news", "notice", "policy"), today)
+    return _count_finding(spec, stale, "stale_columns")
+
+
+def stale_columns_long(columns: list[ColumnObservation], categories: dict[str, ColumnCategory],
+                       spec: RuleSpec, today: date) -> list[Finding]:
+    """栏目不更新 (b): columns that should be updated yearly (人事, 规划计划, 统计, 财政 ...) but were not."""
+    stale = _stale_columns_of(columns, categories, ("should_update",), today)
+    return _count_finding(spec, stale, "stale_columns")
+
+
+def blank_columns(columns: list[ColumnObservation], spec: RuleSpec) -> list[Finding]:
+    """空白栏目: column pages that answer but carry no content at all."""
+    blank = [
+        {"column": c.name, "url": c.url, "level": c.level, "reason": c.blank_reason or "空列表"}
+        for c in columns if c.fetched and c.blank
+    ]
+    return _count_finding(spec, blank, "blank_columns")
+
+
+def unfetched_columns(columns: list[ColumnObservation], spec: RuleSpec) -> list[Finding]:
+    """Column pages that could not be opened: not blank, not stale — their own finding."""
+    failed = [{"column": c.name, "url": c.url, "status": c.status, "error": c.error} for c in columns if not c.fetched]
+    if not failed:
+        return []
+    return [_finding(spec, {"count": len(failed), "columns": failed[:EVIDENCE_LIST_CAP]}, key="columns")]
+
+
+def _count_finding(spec: RuleSpec, entries: list[dict[str, object]], list_name: str) -> list[Finding]:
+    if len(entries) < spec["veto_count"]:
+        return []
+    evidence = {"count": len(entries), "veto_count": spec["veto_count"], list_name: entries[:EVIDENCE_LIST_CAP]}
+    return [_finding(spec, evidence)]
+
+
+# -- integrity --------------------------------------------------------------------------------------
+def _host(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+def _link_is_illegal(link: LinkObservation, obs: SiteObservation, threshold: int) -> dict[str, object] | None:
+    verdict = obs.external.get(_host(link.href))
+    if verdict is None or verdict.benign:
+        return None
+    if not verdict.listed and verdict.score < threshold:
+        return None
+    return {
+        "page_url": link.page_url, "href": link.href, "text": link.text, "hidden": link.hidden,
+        "listed_in": verdict.listed, "target_title": verdict.title, "score": verdict.score,
+        "keywords": list(verdict.keywords), "snippet": link.snippet,
+    }
+
+
+def illegal_links(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
+    """链接非法网站 / 存在网站暗链: outbound links whose target is listed or scores as illegal."""
+    bad = [entry for link in obs.links if (entry := _link_is_illegal(link, obs, spec["keyword_score"]))]
+    findings = []
+    visible = [entry for entry in bad if not entry["hidden"]]
+    hidden = [entry for entry in bad if entry["hidden"]]
+    if visible:
+        findings.append(_finding(spec, {"count": len(visible), "links": visible[:EVIDENCE_LIST_CAP]}, key="visible"))
+    if hidden:
+        evidence = {"count": len(hidden), "links": hidden[:EVIDENCE_LIST_CAP],
+                    "techniques": sorted({str(entry["hidden"]) for entry in hidden})}
+        findings.append(_finding(spec, evidence, key="hidden", wording=spec["hidden_wording"]))
+    return findings
+
+
+def missing_jiucuo(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
+    """未规范添加"我为政府网站找错"入口: absent (or hidden) on the home page, or on too many inner pages."""
+    if not obs.jiucuo:
+        return []
+    home, inner = obs.jiucuo[0], obs.jiucuo[1:]
+    home_ok = home.present and home.visible
+    without = [entry.page_url for entry in inner if not (entry.present and entry.visible)]
+    share = len(without) / len(inner) if inner else 0.0
+    if home_ok and share <= spec["inner_share"]:
+        return []
+    evidence = {
+        "home_page": home.page_url, "home_present": home.present, "home_visible": home.visible,
+        "inner_pages_checked": len(inner), "inner_pages_without": len(without),
+        "inner_share_without": round(share, 4), "pages_without": without[:EVIDENCE_LIST_CAP],
+    }
+    return [_finding(spec, evidence)]
+
+
+def jiucuo_code_mismatch(obs: SiteObservation, website: Website, spec: RuleSpec) -> list[Finding]:
+    """The entry's site code must equal the registered 网站标识码."""
+    if not website.site_code:
+        return []
+    wrong = [
+        {"page_url": entry.page_url, "entry_code": entry.site_code, "form": entry.form}
+        for entry in obs.jiucuo if entry.present and entry.site_code and entry.site_code != website.site_code
+    ]
+    if not wrong:
+        return []
+    return [_finding(spec, {"registered_code": website.site_code, "count": len(wrong), "pages": wrong[:EVIDENCE_LIST_CAP]})]
+
+
+def serious_wording(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
+    """严重表述错误 from the phrase list in rules/serious_wording.txt."""
+    if not obs.wording:
+        return []
+    matches = [
+        {"page_url": m.page_url, "phrase": m.phrase, "correction": m.correction, "snippet": m.snippet}
+        for m in obs.wording
+    ]
+    return [_finding(spec, {"count": len(matches), "matches": matches[:EVIDENCE_LIST_CAP]})]
+
+
+def dead_links(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
+    """错链、断链: links of the site that do not open, with the pages that carry them."""
+    if not obs.dead_links:
+        return []
+    links = [
+        {"url": d.url, "outcome": d.outcome, "status": d.status, "found_on": list(d.found_on)[:5]}
+        for d in obs.dead_links
+    ]
+    return [_finding(spec, {"count": len(links), "links": links[:EVIDENCE_LIST_CAP]})]
+
+
+def footer_identity(obs: SiteObservation, website: Website, spec: RuleSpec) -> list[Finding]:
+    """底部功能区: 网站标识码, ICP备案, 公安备案 and 党政机关标识 should all be shown."""
+    footer = obs.footer
+    missing = [
+        label for label, present in (
+            ("网站标识码", footer.site_code), ("ICP备案编号", footer.icp), ("公安机关备案号", footer.gongan),
+            ("党政机关网站标识", footer.conac),
+        ) if not present
+    ]
+    wrong_code = bool(footer.site_code and website.site_code and footer.site_code != website.site_code)
+    if not missing and not wrong_code:
+        return []
+    evidence: dict[str, object] = {"url": obs.url, "missing": missing}
+    if wrong_code:
+        evidence.update(footer_code=footer.site_code, registered_code=website.site_code)
+    return [_finding(spec, evidence)]
+
+
+def _finding(spec: RuleSpec, evidence: dict[str, object], *, key: str = "", wording: str | None = None,
+             warning: bool = False) -> Finding:
+    return Finding(
+        rule=spec.id, severity=Severity.WARNING if warning else spec.severity,
+        wording=wording or spec.wording, evidence=evidence, key=key,
+    )

@@ -1,0 +1,1 @@
+"""Extractors: pure functions from decoded HTML to observations (no I/O)."""

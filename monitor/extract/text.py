@@ -1,0 +1,96 @@
+"""Page text: title, visible text, keyword scores and serious-wording matches.
+
+Text is gathered the way a reader sees it: inline tags join without a gap (so a footer written
+`京<span>ICP</span>备` reads `京ICP备`), block tags separate words, and script, style and template
+content is dropped because it is never shown as text.
+"""
+
+from __future__ import annotations
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+# Tags whose content is never rendered as text.
+SKIPPED_TAGS = frozenset({"script", "style", "template", "head", "iframe", "object", "svg", "-comment"})
+
+# Tags that start a new line when rendered; inline tags (span, a, b, font ...) do not.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 "
+    "h4 h5 h6 header hr li main nav ol option p pre section table tbody td tfoot th thead tr ul "
+    "select textarea button input img title body html".split()
+)
+
+SNIPPET_CONTEXT = 20  # characters kept on each side of a wording match (~40 in all)
+
+
+def fold_whitespace(text: str) -> str:
+    """Collapse runs of whitespace (including &nbsp; and the ideographic space) to one space."""
+    return " ".join(text.split())
+
+
+def node_text(node: LexborNode) -> str:
+    """Rendered text of `node`: inline tags joined, block tags separated, scripts dropped.
+
+    Iterative, because real pages nest deeper than Python's recursion limit likes.
+    """
+    parts: list[str] = []
+    stack: list[LexborNode | None] = [node]
+    while stack:
+        current = stack.pop()
+        if current is None:  # closing marker of a block element
+            parts.append(" ")
+            continue
+        tag = current.tag
+        if current.is_text_node:
+            parts.append(current.text_content or "")
+            continue
+        if tag in SKIPPED_TAGS and current is not node:
+            continue
+        if tag in BLOCK_TAGS:
+            parts.append(" ")
+            stack.append(None)
+        stack.extend(reversed(list(current.iter(include_text=True))))
+    return fold_whitespace("".join(parts))
+
+
+def parse(html: str) -> LexborHTMLParser:
+    """One place that builds the parser, so every extractor reads HTML the same way."""
+    return LexborHTMLParser(html or "<html></html>")
+
+
+def title_and_text(html: str) -> tuple[str, str]:
+    """(title, visible text) of a page: what a keyword scan or a wording check should read."""
+    tree = parse(html)
+    title_node = tree.css_first("title")
+    title = fold_whitespace(title_node.text(deep=True)) if title_node is not None else ""
+    root = tree.body if tree.body is not None else tree.root
+    text = node_text(root) if root is not None else ""
+    return title, text
+
+
+def score_text(text: str, keywords: dict[str, int]) -> tuple[int, tuple[str, ...]]:
+    """Sum of the weights of the keywords present (case-insensitive), and the keywords matched.
+
+    A keyword counts once however often it appears: repetition is cheap for a spammer and says
+    nothing more about what the page is.
+    """
+    haystack = text.lower()
+    matched = sorted(word for word in keywords if word and word.lower() in haystack)
+    return sum(keywords[word] for word in matched), tuple(matched)
+
+
+def find_wording(text: str, page_url: str, phrases: list[tuple[str, str]]) -> list[WordingMatch]:
+    """Each listed wrong phrase present in `text`, with a short snippet around its first use."""
+    matches = []
+    for phrase, correction in phrases:
+        if not phrase:
+            continue
+        at = text.find(phrase)
+        if at < 0:
+            continue
+        start = max(0, at - SNIPPET_CONTEXT)
+        snippet = text[start : at + len(phrase) + SNIPPET_CONTEXT]
+        matches.append(WordingMatch(page_url, phrase, correction, fold_whitespace(snippet)))
+    return matches
+
+
+from monitor.observations import WordingMatch  # noqa: E402  (kept last: only the dataclass is needed)

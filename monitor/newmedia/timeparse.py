@@ -1,0 +1,105 @@
+"""Post times as platforms print them: absolute with a zone, or relative to the moment of the request.
+
+m.weibo.cn answers '昨天 12:25' or '3小时前' for recent posts, so a relative time is resolved against
+`as_of` (the moment of the check) in the zone of `as_of`, and a Weibo mid, which encodes the exact
+second, is preferred when it is available.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+
+_MONTHS = {m: i for i, m in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+# 'Tue Sep 10 12:25:12 +0800 2019' (Weibo, Twitter style)
+_ABSOLUTE = re.compile(
+    r"^(?:[A-Za-z]{3}\s+)?([A-Za-z]{3})\s+(\d{1,2})\s+(\d{1,2}):(\d{2}):(\d{2})\s+([+-]\d{4})\s+(\d{4})$"
+)
+_AGO = re.compile(r"^(\d+)\s*(秒|分钟|小时|天)前$")
+_DAY_WORD = re.compile(r"^(今天|昨天|前天)\s*(\d{1,2}):(\d{2})$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})(?:-|月)(\d{1,2})日?(?:\s+(\d{1,2}):(\d{2}))?$")
+_FULL_DATE = re.compile(r"^(\d{4})(?:-|/|年)(\d{1,2})(?:-|/|月)(\d{1,2})日?(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+_AGO_UNITS = {"秒": "seconds", "分钟": "minutes", "小时": "hours", "天": "days"}
+_DAY_OFFSETS = {"今天": 0, "昨天": 1, "前天": 2}
+# Weibo ids carry their creation second in the bits above 22 (see the MANIFEST note of the payload).
+_MID_EPOCH_OFFSET = 515483463
+
+
+def parse_absolute(text: str) -> datetime | None:
+    """'Tue Sep 10 12:25:12 +0800 2019' with its own zone, else None."""
+    match = _ABSOLUTE.match(text.strip())
+    if not match or match.group(1).lower() not in _MONTHS:
+        return None
+    month = _MONTHS[match.group(1).lower()]
+    day, hour, minute, second = (int(match.group(i)) for i in (2, 3, 4, 5))
+    zone = datetime.strptime(match.group(6), "%z").tzinfo
+    return datetime(int(match.group(7)), month, day, hour, minute, second, tzinfo=zone)
+
+
+def parse_relative(text: str, as_of: datetime) -> tuple[datetime, bool] | None:
+    """A relative or partial time resolved against `as_of`; the flag says it had no seconds/day precision."""
+    text = text.strip()
+    if text in ("刚刚", "刚才"):
+        return as_of, False
+    if match := _AGO.match(text):
+        return as_of - timedelta(**{_AGO_UNITS[match.group(2)]: int(match.group(1))}), match.group(2) == "天"
+    if match := _DAY_WORD.match(text):
+        day = as_of.date() - timedelta(days=_DAY_OFFSETS[match.group(1)])
+        return _at(day, int(match.group(2)), int(match.group(3)), as_of), False
+    if match := _MONTH_DAY.match(text):
+        return _month_day(match, as_of)
+    if match := _FULL_DATE.match(text):
+        day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if match.group(4) is None:
+            return _at(day, 0, 0, as_of), True
+        return _at(day, int(match.group(4)), int(match.group(5)), as_of, int(match.group(6) or 0)), False
+    return None
+
+
+def _month_day(match: re.Match[str], as_of: datetime) -> tuple[datetime, bool]:
+    """'MM-DD' is in the year of the check, or the year before when that would lie in the future."""
+    month, day_of_month = int(match.group(1)), int(match.group(2))
+    day = date(as_of.year, month, day_of_month)
+    if day > as_of.date():
+        day = date(as_of.year - 1, month, day_of_month)
+    if match.group(3) is None:
+        return _at(day, 0, 0, as_of), True
+    return _at(day, int(match.group(3)), int(match.group(4)), as_of), False
+
+
+def _at(day: date, hour: int, minute: int, as_of: datetime, second: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute, second), as_of.tzinfo)
+
+
+def weibo_mid_time(mid: str | int | None) -> datetime | None:
+    """The creation moment encoded in a Weibo mid, or None when the mid is not a plausible one."""
+    try:
+        number = int(str(mid))
+    except (TypeError, ValueError):
+        return None
+    seconds = (number >> 22) + _MID_EPOCH_OFFSET
+    moment = datetime.fromtimestamp(seconds, UTC) if seconds > 0 else None
+    # Weibo launched in 2009; anything earlier is not a timestamped mid.
+    return moment if moment and moment.year >= 2009 else None
+
+
+def platform_time(text: str, as_of: datetime, *, mid: str | int | None = None) -> tuple[datetime, bool] | None:
+    """The best moment for a printed post time: absolute if it is, else the mid's, else resolved.
+
+    The mid is trusted only when it agrees with the printed relative time to within a day (plus the
+    day's slack of a date-only form), so a corrupt id cannot move a post by years.
+    """
+    absolute = parse_absolute(text)
+    if absolute is not None:
+        return absolute.astimezone(as_of.tzinfo), False
+    relative = parse_relative(text, as_of)
+    exact = weibo_mid_time(mid)
+    if exact is None:
+        return relative
+    if relative is None:
+        return (exact.astimezone(as_of.tzinfo), False) if exact <= as_of + timedelta(days=1) else None
+    slack = timedelta(days=2 if relative[1] else 1)
+    if abs(exact - relative[0]) <= slack:
+        return exact.astimezone(as_of.tzinfo), False
+    return relative

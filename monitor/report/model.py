@@ -1,0 +1,118 @@
+"""The quarterly report as plain values: computed once by `data.build_report`, rendered by each writer.
+
+Writers never query the store or judge anything; two writers given one `QuarterReport` agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from monitor.report.quarter import Quarter
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The numbers of 一、总体情况."""
+
+    websites_checked: int
+    websites_with_problems: int
+    website_pass_rate: str  # "99.38%"
+    regions_websites_passed: int  # 市(州) whose websites all passed
+    accounts_total: int
+    accounts_checked: int
+    check_rate: str  # "50.71%"
+    accounts_full_coverage: int
+    accounts_sampled: int
+    accounts_with_problems: int
+    account_pass_rate: str
+    regions_accounts_passed: int
+    paragraph: str  # draft of the notice's first paragraph
+
+    def as_dict(self) -> dict[str, int | str]:
+        """The JSON shape of `govmon report --json` (`summary`)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+
+@dataclass(frozen=True)
+class Annex1Row:
+    """One line of 附件1. Kind columns are None on the province row (shown as —)."""
+
+    unit: str
+    is_region: bool
+    websites: int
+    city_portals: int | None
+    city_departments: int | None
+    county_portals: int | None
+    website_problems: int
+    accounts: int
+    account_problems: int
+
+    def cells(self) -> tuple[str | int, ...]:
+        """The eight values after 单位, as the notice prints them."""
+        dash = "—"
+        return (
+            self.websites,
+            dash if self.city_portals is None else self.city_portals,
+            dash if self.city_departments is None else self.city_departments,
+            dash if self.county_portals is None else self.county_portals,
+            self.website_problems,
+            self.accounts,
+            self.account_problems,
+        )
+
+
+@dataclass(frozen=True)
+class WebsiteProblem:
+    """附件2 表1 line: one website and its problems in official wording, joined with ；."""
+
+    number: int
+    unit: str
+    name: str
+    problems: str
+    url: str
+    website_id: int
+
+
+@dataclass(frozen=True)
+class AccountProblem:
+    """附件2 表2 line."""
+
+    number: int
+    unit: str
+    name: str
+    platform: str
+    problems: str
+    account_id: int
+
+
+@dataclass(frozen=True)
+class EvidenceItem:
+    """One counted finding with what a site operator needs to fix it."""
+
+    number: int
+    subject: str  # 网站 / 政务新媒体
+    unit: str
+    name: str
+    address: str  # URL of a website, platform of an account
+    wording: str
+    rule: str
+    source: str  # 自动监测 / 人工录入
+    status: str
+    first_seen: str
+    last_seen: str
+    details: tuple[str, ...]  # "key：value" lines from the finding's evidence
+    finding_id: int
+
+
+@dataclass(frozen=True)
+class QuarterReport:
+    quarter: Quarter
+    summary: Summary
+    annex1: tuple[Annex1Row, ...]
+    websites: tuple[WebsiteProblem, ...]
+    accounts: tuple[AccountProblem, ...]
+    regions_all_passed: tuple[str, ...]  # 附件4: display names, region order
+    evidence: tuple[EvidenceItem, ...]
+    province_row_label: str
+    generated_at: datetime | None = None  # only for document metadata; never in md/csv bodies

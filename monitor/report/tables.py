@@ -1,0 +1,88 @@
+"""Titles, column headers and row tuples of each table, shared by every writer.
+
+Header wording is the notice's, kept in one place so that XLSX, DOCX, Markdown and CSV agree.
+"""
+
+from __future__ import annotations
+
+from monitor.report.model import QuarterReport
+
+Cell = str | int
+
+ANNEX1_UNIT = "单位"
+ANNEX1_REGION_GROUP = "市(州)"
+ANNEX1_TOTAL = "合计"
+ANNEX1_GROUPS: tuple[tuple[str, int], ...] = (("政府网站抽查情况", 5), ("政务新媒体抽查情况", 2))
+ANNEX1_COLUMNS = (
+    "网站总数", "市级门户网站数", "市级部门网站数", "县级门户（含高新区）网站数", "存在突出问题数",
+    "政务新媒体总数", "存在突出问题数",
+)
+TABLE1_HEADER = ("序号", "所属地方或部门", "网站名称", "存在的突出问题")
+TABLE2_HEADER = ("序号", "所属地方或部门", "新媒体名称", "类型", "存在的突出问题")
+EVIDENCE_HEADER = (
+    "序号", "对象", "所属地方或部门", "名称", "网址或平台", "存在的突出问题", "规则", "来源", "状态",
+    "首次发现", "最近发现", "证据",
+)
+SUMMARY_HEADER = ("项目", "数值")
+ANNEX4_HEADER = ("工作成效", "单位")
+ANNEX4_LABEL = "季度检查中，政府网站与政务新媒体合格率均达100%"
+TABLE1_TITLE = "表1：存在突出问题的政府网站名单"
+TABLE2_TITLE = "表2：存在突出问题的政务新媒体名单"
+EVIDENCE_TITLE = "问题证据（供网站和新媒体运维单位整改参考）"
+ANNEX4_TITLE = "市（州）政府办公室（厅）监管工作开展情况"
+
+
+def report_title(report: QuarterReport) -> str:
+    return f"{report.quarter.title}政府网站与政务新媒体检查情况"
+
+
+def annex1_title(report: QuarterReport) -> str:
+    return f"{report.quarter.name}全省政府网站与政务新媒体抽查情况"
+
+
+def annex2_title(report: QuarterReport) -> str:
+    return f"{report.quarter.name}检查发现存在突出问题的政府网站与政务新媒体名单"
+
+
+def summary_rows(report: QuarterReport) -> list[tuple[str, Cell]]:
+    s = report.summary
+    return [
+        ("检查季度", report.quarter.title),
+        ("检查政府网站数", s.websites_checked),
+        ("存在突出问题的网站数", s.websites_with_problems),
+        ("政府网站总体合格率", s.website_pass_rate),
+        ("网站合格率100%的市(州)数", s.regions_websites_passed),
+        ("政务新媒体总数", s.accounts_total),
+        ("检查政务新媒体账号数", s.accounts_checked),
+        ("检查率", s.check_rate),
+        ("全覆盖检查账号数（各级政府及省直部门）", s.accounts_full_coverage),
+        ("抽查账号数（市(州)及县(市、区)部门）", s.accounts_sampled),
+        ("存在突出问题的账号数", s.accounts_with_problems),
+        ("政务新媒体合格率", s.account_pass_rate),
+        ("政务新媒体合格率100%的市(州)数", s.regions_accounts_passed),
+    ]
+
+
+def annex4_value(report: QuarterReport) -> str:
+    return "、".join(report.regions_all_passed) or "无"
+
+
+def annex1_rows(report: QuarterReport) -> list[list[Cell]]:
+    """单位 followed by the seven counts, one list per row (regions, province row, 合计)."""
+    return [[row.unit, *row.cells()] for row in report.annex1]
+
+
+def table1_rows(report: QuarterReport) -> list[list[Cell]]:
+    return [[p.number, p.unit, p.name, p.problems] for p in report.websites]
+
+
+def table2_rows(report: QuarterReport) -> list[list[Cell]]:
+    return [[p.number, p.unit, p.name, p.platform, p.problems] for p in report.accounts]
+
+
+def evidence_rows(report: QuarterReport, *, joiner: str = "\n") -> list[list[Cell]]:
+    return [
+        [e.number, e.subject, e.unit, e.name, e.address, e.wording, e.rule, e.source, e.status,
+         e.first_seen, e.last_seen, joiner.join(e.details)]
+        for e in report.evidence
+    ]

@@ -1,0 +1,117 @@
+"""Checking one website end to end: crawl it, judge the observation as of a moment, store the result.
+
+Shared by `govmon check`, the daemon and the demo, so every path records runs and findings the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from monitor.checks.website import evaluate_site
+from monitor.config import Settings
+from monitor.fetch.result import Fetcher
+from monitor.models import Finding, SubjectKind, Website, iso, verdict
+from monitor.observations import SiteObservation
+from monitor.rulebook import Rulebook
+from monitor.store import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SiteCheck:
+    """The outcome of one website check, as the CLI prints it and `--json` serialises it."""
+
+    website: Website
+    as_of: datetime
+    observation: SiteObservation
+    findings: list[Finding] = field(default_factory=list)
+    run_id: int | None = None
+    duration_s: float = 0.0
+
+    @property
+    def verdict(self) -> str:
+        return verdict(self.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.website.name,
+            "url": self.website.url,
+            "site_code": self.website.site_code,
+            "verdict": self.verdict,
+            "as_of": iso(self.as_of),
+            "pages_fetched": self.observation.pages_fetched,
+            "findings": [finding.summary() for finding in self.findings],
+        }
+
+
+@asynccontextmanager
+async def http_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
+    """The production fetcher, built from the crawl settings."""
+    from monitor.fetch.client import HttpFetcher
+
+    async with HttpFetcher(settings.crawl) as fetcher:
+        yield fetcher
+
+
+async def crawl_and_judge(website: Website, rulebook: Rulebook, settings: Settings, as_of: datetime,
+                          fetcher: Fetcher) -> tuple[SiteObservation, list[Finding], tuple[str, ...]]:
+    """Crawl one site and apply the rules, without storing anything (ad-hoc checks use this)."""
+    from monitor.crawl import SiteCrawler
+
+    observation = await SiteCrawler(fetcher, rulebook, settings.crawl).crawl(website, as_of)
+    judgement = evaluate_site(observation, website, rulebook, as_of)
+    return observation, judgement.findings, judgement.checked_rules
+
+
+async def check_website(store: Store, rulebook: Rulebook, settings: Settings, website: Website,
+                        as_of: datetime, *, fetcher: Fetcher) -> SiteCheck:
+    """Crawl, judge and store one registered website; a broken site yields findings, not exceptions."""
+    assert website.id is not None, "only registered websites are stored"
+    started = time.monotonic()
+    run_id = store.start_run(SubjectKind.WEBSITE, website.id, "site", as_of=iso(as_of), started_at=iso(as_of))
+    try:
+        observation, findings, checked = await crawl_and_judge(website, rulebook, settings, as_of, fetcher)
+    except Exception as exc:  # a crawler bug must not stop the other sites of a run
+        log.exception("check of %s failed", website.url)
+        store.finish_run(run_id, finished_at=iso(as_of), outcome="error", error=f"{type(exc).__name__}: {exc}")
+        raise
+    stored = store.record_findings(SubjectKind.WEBSITE, website.id, findings, checked_rules=checked, seen_at=iso(as_of))
+    _record_pages(store, run_id, website, observation)
+    check = SiteCheck(website, as_of, observation, stored, run_id, time.monotonic() - started)
+    store.finish_run(
+        run_id, finished_at=iso(as_of), outcome="ok" if observation.homepage_ok else "homepage_failed",
+        pages=observation.pages_fetched, error=observation.homepage_error, summary=_summary(check),
+    )
+    log.info("checked %s (%s): %s, %d findings, %d pages, %.1fs", website.name, website.url, check.verdict,
+             len(stored), observation.pages_fetched, check.duration_s)
+    return check
+
+
+def _summary(check: SiteCheck) -> dict[str, Any]:
+    obs = check.observation
+    return {
+        "verdict": check.verdict, "columns": len(obs.columns),
+        "columns_unfetched": sum(1 for c in obs.columns if not c.fetched),
+        "blank_columns": sum(1 for c in obs.columns if c.blank), "external_hosts": len(obs.external),
+        "findings": sorted({f.rule for f in check.findings}), "tls_error": obs.tls_error, "notes": obs.notes[:20],
+    }
+
+
+def _record_pages(store: Store, run_id: int, website: Website, obs: SiteObservation) -> None:
+    """Keep the pages a check looked at (home page and column pages) with their outcome."""
+    rows = [{"run_id": run_id, "website_id": website.id, "url": obs.url, "role": "home",
+             "status": None, "fetched_at": iso(obs.observed_at), "error": obs.homepage_error}]
+    rows += [
+        {"run_id": run_id, "website_id": website.id, "url": c.url, "role": f"column:{c.name}", "status": c.status,
+         "fetched_at": iso(obs.observed_at), "error": c.error}
+        for c in obs.columns
+    ]
+    with store.transaction():
+        store.db["pages"].insert_all(rows)

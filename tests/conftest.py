@@ -1,0 +1,39 @@
+"""Shared fixtures: the packaged rulebook and settings, a fresh store per test."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from monitor.config import Settings, load_settings
+from monitor.rulebook import Rulebook
+from monitor.store import Store
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def rulebook() -> Rulebook:
+    return Rulebook(REPO / "rules")
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    monkeypatch.delenv("GOVMON_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return load_settings()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    opened = Store.open(tmp_path / "govmon.db")
+    yield opened
+    opened.close()
+
+
+def shanghai(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
