@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from monitor.models import ACCOUNT_SUBJECTS, PROVINCE_LEVEL_KINDS, WEBSITE_KINDS, Account, Website, iso
+from monitor.models import ACCOUNT_SUBJECTS, PROVINCE_LEVEL_KINDS, WEBSITE_KINDS, iso
 from monitor.rulebook import Rulebook
 from monitor.store import Store
 
@@ -125,6 +125,7 @@ class _Batch:
 
     rows: dict[str, dict[tuple[str, ...], _Row]] = field(default_factory=lambda: {WEBSITES: {}, ACCOUNTS: {}})
     protected: dict[str, set[tuple[str, ...]]] = field(default_factory=lambda: {WEBSITES: set(), ACCOUNTS: set()})
+    site_codes: dict[str, _Row] = field(default_factory=dict)  # good website rows by 网站标识码
     tables_seen: set[str] = field(default_factory=set)
     errors: list[RowError] = field(default_factory=list)
     files: list[FileSummary] = field(default_factory=list)
@@ -302,7 +303,9 @@ def _take_row(batch: _Batch, table: str, name: str, line: int, values: dict[str,
         elif (clash := _site_code_clash(batch, table, row)) is not None:
             reasons = [clash]
         else:
-            batch.rows[table][row.key] = _Row(row.key, row.values, name, line)
+            kept = batch.rows[table][row.key] = _Row(row.key, row.values, name, line)
+            if table == WEBSITES:
+                batch.site_codes[kept.values["site_code"]] = kept
             return
     batch.errors.append(RowError(name, line, "；".join(reasons)))
     batch.protected[table].update(keys)
@@ -310,12 +313,10 @@ def _take_row(batch: _Batch, table: str, name: str, line: int, values: dict[str,
 
 def _site_code_clash(batch: _Batch, table: str, row: _Row) -> str | None:
     """Each website has its own 网站标识码: two URLs with one code is a registry mistake."""
-    if table != WEBSITES:
+    other = batch.site_codes.get(row.values["site_code"]) if table == WEBSITES else None
+    if other is None:
         return None
-    for other in batch.rows[WEBSITES].values():
-        if other.values["site_code"] == row.values["site_code"]:
-            return f"网站标识码 {row.values['site_code']} 已用于 {other.key[0]}（第 {other.line} 行）"
-    return None
+    return f"网站标识码 {row.values['site_code']} 已用于 {other.key[0]}（{other.file} 第 {other.line} 行）"
 
 
 def _missing(values: dict[str, str], table: str) -> list[str]:
@@ -470,11 +471,3 @@ def _retire(store: Store, table: str, ids: list[int], stamp: str) -> int:
         store.db[table].update(row_id, {"retired_at": stamp})
     return len(ids)
 
-
-def website_from_row(row: _Row) -> Website:
-    """The model object a good website row becomes (used by callers that preview an import)."""
-    return Website(url=row.key[0], **row.values)
-
-
-def account_from_row(row: _Row) -> Account:
-    return Account(platform=row.key[0], name=row.key[1], **row.values)

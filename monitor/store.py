@@ -353,6 +353,32 @@ class Store:
         return rows[0] if rows else None
 
 
+    def last_run_times(self, subject_kind: SubjectKind, kind: str) -> dict[int, str]:
+        """Start of the last finished run of each subject (what the daemon's due times derive from)."""
+        rows = self.db.query(
+            "SELECT subject_id, MAX(started_at) AS last FROM check_runs WHERE subject_kind = ? AND kind = ?"
+            " AND outcome != 'running' GROUP BY subject_id",
+            [str(subject_kind), kind],
+        )
+        return {row["subject_id"]: row["last"] for row in rows}
+
+    def abandon_unfinished_runs(self, at: str) -> int:
+        """Runs left 'running' by a killed process: mark them abandoned so they are simply due again."""
+        with self.transaction():
+            cursor = self.db.execute(
+                "UPDATE check_runs SET outcome = 'abandoned', finished_at = ? WHERE outcome = 'running'", [at]
+            )
+        return cursor.rowcount
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.db["meta"].upsert({"key": key, "value": value}, pk="key")
+
+
 def _website(row: dict[str, Any]) -> Website:
     return Website(
         id=row["id"], name=row["name"], url=row["url"], region=row["region"], kind=row["kind"],

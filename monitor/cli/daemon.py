@@ -1,9 +1,131 @@
-"""`govmon daemon` commands (not available yet)."""
+"""`govmon run` (the daemon) and `govmon status` (what it has done and what is due)."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+import signal
+from datetime import datetime, timedelta
+from typing import Any
+
 import typer
+from rich.table import Table
+
+from monitor.cli.common import AppState, print_json, setup_logging, state, stdout
+from monitor.models import SubjectKind, iso
+from monitor.scheduling import upcoming
+from monitor.store import Store
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    app.command("run")(run)
+    app.command("status")(status)
+
+
+def run(
+    ctx: typer.Context,
+    tick: float = typer.Option(60.0, "--tick", help="Seconds between looks for due website and account checks."),
+    grace: float = typer.Option(10.0, "--grace", help="Seconds in-flight checks get to finish on SIGTERM/SIGINT."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Debug logging."),
+) -> None:
+    """Run the monitor as a daemon: probes, website checks, new-media checks, the quarterly report.
+
+    Stops cleanly on SIGTERM or Ctrl-C: it takes no new work, gives in-flight checks --grace seconds,
+    and closes the database. Restarted, it resumes with what is due according to the store.
+    """
+    app = state(ctx)
+    setup_logging(app.settings, verbose)
+    store = app.open_store()
+    try:
+        asyncio.run(_serve(app, store, tick, grace))
+    finally:
+        store.close()
+
+
+async def _serve(app: AppState, store: Store, tick: float, grace: float) -> None:
+    from monitor.daemon import Daemon
+    from monitor.service import http_fetcher
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    async with http_fetcher(app.settings) as fetcher:
+        daemon = Daemon(app.settings, app.rulebook, store, clock=app.now, fetcher=fetcher, tick_s=tick, grace_s=grace)
+        await daemon.serve(stop)
+
+
+def status(
+    ctx: typer.Context,
+    json_output: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Per site: last check and verdict, last probe, the probe failure share of the last 7 days, next due check;
+    then recent errors."""
+    app = state(ctx)
+    store = app.open_store()
+    try:
+        report = collect_status(store, app, app.now())
+    finally:
+        store.close()
+    if json_output:
+        print_json(report)
+        return
+    _print_status(report)
+
+
+def collect_status(store: Store, app: AppState, now: datetime) -> dict[str, Any]:
+    """Everything `govmon status` shows, as data."""
+    window_start = iso(now - timedelta(days=app.rulebook.rule("unreachable")["window_days"]))
+    last_runs = store.last_run_times(SubjectKind.WEBSITE, "site")
+    websites = store.websites()
+    registered = {row["id"]: row["imported_at"] for row in store.db.query("SELECT id, imported_at FROM websites")}
+    due = upcoming(
+        [(w.id, datetime.fromisoformat(registered.get(w.id) or "1970-01-01T00:00:00+00:00"),
+          datetime.fromisoformat(last_runs[w.id]) if w.id in last_runs else None) for w in websites if w.id],
+        timedelta(hours=app.settings.schedule.site_check_interval_h), "site",
+    )
+    sites = [_site_status(store, w, last_runs.get(w.id or 0), due.get(w.id or 0), window_start) for w in websites]
+    errors = list(store.db.query(
+        "SELECT r.started_at, r.kind, r.outcome, r.error, w.name FROM check_runs r LEFT JOIN websites w"
+        " ON r.subject_kind = 'website' AND w.id = r.subject_id WHERE r.outcome IN ('error', 'abandoned',"
+        " 'homepage_failed') AND r.started_at >= ? ORDER BY r.started_at DESC LIMIT 20", [window_start],
+    ))
+    return {"as_of": iso(now), "database": str(store.path), "websites": sites, "recent_errors": errors}
+
+
+def _site_status(store: Store, website: Any, last_run: str | None, next_due: datetime | None,
+                 window_start: str) -> dict[str, Any]:
+    run = store.last_run(SubjectKind.WEBSITE, website.id, "site")
+    probe = list(store.db.query(
+        "SELECT at, outcome, latency_ms FROM probes WHERE website_id = ? ORDER BY at DESC LIMIT 1", [website.id]))
+    counts = store.db.execute(
+        "SELECT COUNT(*), SUM(outcome != 'ok') FROM probes WHERE website_id = ? AND at >= ?"
+        " AND COALESCE(discarded, 0) = 0", [website.id, window_start]).fetchone()
+    total, failed = counts[0] or 0, counts[1] or 0
+    return {
+        "id": website.id, "name": website.name, "url": website.url,
+        "last_check": last_run, "verdict": json.loads(run["summary"] or "{}").get("verdict") if run else None,
+        "last_probe": probe[0] if probe else None, "probes_7d": total, "failed_7d": failed,
+        "failure_share_7d": round(failed / total, 4) if total else None,
+        "next_check_due": iso(next_due) if next_due else None,
+    }
+
+
+def _print_status(report: dict[str, Any]) -> None:
+    table = Table(title=f"govmon status as of {report['as_of']}", header_style="bold")
+    for column in ("网站", "上次检查", "结论", "上次探测", "7日失败率", "下次检查"):
+        table.add_column(column, overflow="fold")
+    for site in report["websites"]:
+        probe = site["last_probe"]
+        share = site["failure_share_7d"]
+        table.add_row(
+            site["name"], site["last_check"] or "—", site["verdict"] or "—",
+            f"{probe['at']} {probe['outcome']}" if probe else "—",
+            f"{share:.2%} ({site['failed_7d']}/{site['probes_7d']})" if share is not None else "—",
+            site["next_check_due"] or "—",
+        )
+    stdout.print(table)
+    if report["recent_errors"]:
+        stdout.print("\n[bold]最近错误[/]")
+        for error in report["recent_errors"]:
+            stdout.print(f"  {error['started_at']} {error['kind']} {error['name'] or ''}: {error['outcome']} {error['error'] or ''}")

@@ -1,9 +1,230 @@
-"""`govmon findings` commands (not available yet)."""
+"""`govmon findings`: what the checks found, and the reviewer's word on it.
+
+A reviewer confirms or dismisses automatic findings (a dismissed one never counts in reports) and
+enters the problems only a person can see, such as a 严重表述错误 read on a page.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
 import typer
+from rich.markup import escape
+from rich.table import Table
+
+from monitor.cli.common import AppState, EXIT_USAGE, fail, print_json, state, stdout
+from monitor.models import Account, Finding, Source, Status, SubjectKind, Website, iso
+from monitor.store import FindingFilter, Store
+
+findings_app = typer.Typer(
+    help="List findings, confirm or dismiss them, and add findings a reviewer made by hand.",
+    no_args_is_help=True,
+)
+
+SEVERITY_LABELS = {"veto": "单项否决", "deduction": "扣分", "warning": "预警"}
+STATUS_LABELS = {"open": "待复核", "resolved": "已消除", "confirmed": "已确认", "dismissed": "已驳回"}
+
+SITE_HELP = "Website: id, URL, 网站标识码 or name."
+ACCOUNT_HELP = "Account: id or name (add --platform when a name repeats across platforms)."
+
+
+@contextmanager
+def _open(app_state: AppState) -> Iterator[Store]:
+    store = app_state.open_store()
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _target(store: Store, site: str | None, account: str | None,
+            platform: str | None) -> tuple[SubjectKind, Website | Account] | None:
+    """The website or account a command names (None when neither was given); unknown → exit 2."""
+    if site and account:
+        fail("give --site or --account, not both", EXIT_USAGE)
+    if site:
+        website = store.find_website(site)
+        if website is None:
+            fail(f"no website matches {site!r} (give its id, URL, 网站标识码 or name)", EXIT_USAGE)
+        return SubjectKind.WEBSITE, website
+    if account:
+        found = store.find_account(account, platform)
+        if found is None:
+            fail(f"no account matches {account!r}" + (f" on {platform}" if platform else ""), EXIT_USAGE)
+        return SubjectKind.ACCOUNT, found
+    return None
+
+
+def _subject_names(store: Store, findings: list[Finding]) -> dict[tuple[str, int | None], str]:
+    names: dict[tuple[str, int | None], str] = {}
+    for f in findings:
+        ident = (str(f.subject_kind), f.subject_id)
+        if ident not in names and f.subject_id is not None:
+            subject = store.website(f.subject_id) if f.subject_kind == SubjectKind.WEBSITE else store.account(f.subject_id)
+            names[ident] = subject.name if subject else f"#{f.subject_id}"
+    return names
+
+
+def finding_json(finding: Finding, subject: str) -> dict[str, Any]:
+    """The JSON shape of one finding in `govmon findings ... --json`."""
+    return {
+        "id": finding.id, "subject_kind": str(finding.subject_kind), "subject_id": finding.subject_id,
+        "subject": subject, "rule": finding.rule, "key": finding.key, "severity": str(finding.severity),
+        "wording": finding.wording, "status": str(finding.status), "source": str(finding.source),
+        "first_seen": finding.first_seen, "last_seen": finding.last_seen, "resolved_at": finding.resolved_at,
+        "note": finding.note, "evidence": finding.evidence,
+    }
+
+
+def _checked_status(status: str | None) -> Status | None:
+    if status is None:
+        return None
+    try:
+        return Status(status)
+    except ValueError:
+        fail(f"--status must be one of {', '.join(s.value for s in Status)}, got {status!r}", EXIT_USAGE)
+
+
+def _checked_rule(app_state: AppState, rule: str | None) -> str | None:
+    if rule is not None and rule not in app_state.rulebook.rule_ids:
+        fail(f"unknown rule {rule!r}; rules: {', '.join(app_state.rulebook.rule_ids)}", EXIT_USAGE)
+    return rule
+
+
+@findings_app.command("list")
+def list_command(
+    ctx: typer.Context,
+    site: str | None = typer.Option(None, "--site", help=SITE_HELP),
+    account: str | None = typer.Option(None, "--account", help=ACCOUNT_HELP),
+    platform: str | None = typer.Option(None, "--platform", help="Platform of --account."),
+    rule: str | None = typer.Option(None, "--rule", help="Rule id (see rules/rules.toml)."),
+    status: str | None = typer.Option(None, "--status", help="open, resolved, confirmed or dismissed."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """List findings, oldest first."""
+    app_state = state(ctx)
+    flt_status, flt_rule = _checked_status(status), _checked_rule(app_state, rule)
+    with _open(app_state) as store:
+        target = _target(store, site, account, platform)
+        flt = FindingFilter(
+            subject_kind=target[0] if target else None, subject_id=target[1].id if target else None,
+            rule=flt_rule, status=flt_status,
+        )
+        findings = store.findings(flt)
+        names = _subject_names(store, findings)
+    rows = [finding_json(f, names.get((str(f.subject_kind), f.subject_id), "")) for f in findings]
+    if as_json:
+        print_json(rows)
+    else:
+        stdout.print(_findings_table(rows))
+
+
+def _findings_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table(title=f"问题（{len(rows)}）")
+    for column in ("ID", "对象", "问题", "类别", "状态", "来源", "首次发现", "最近发现", "备注"):
+        table.add_column(column)
+    for r in rows:
+        cells = [
+            str(r["id"]), r["subject"], r["wording"], SEVERITY_LABELS.get(r["severity"], r["severity"]),
+            STATUS_LABELS.get(r["status"], r["status"]), "人工" if r["source"] == Source.MANUAL else "自动",
+            r["first_seen"] or "", r["last_seen"] or "", r["note"],
+        ]
+        table.add_row(*(escape(c) for c in cells))
+    return table
+
+
+def _review(ctx: typer.Context, finding_id: int, status: Status, note: str, reviewer: str, as_json: bool) -> None:
+    """Set a reviewer's verdict; the note says why, so the next reviewer need not ask."""
+    app_state = state(ctx)
+    with _open(app_state) as store:
+        try:
+            finding = store.review_finding(finding_id, status, note, reviewer=reviewer)
+        except KeyError:
+            fail(f"no finding with id {finding_id}", EXIT_USAGE)
+        name = _subject_names(store, [finding]).get((str(finding.subject_kind), finding.subject_id), "")
+    _print_one(finding_json(finding, name), as_json, "已确认" if status == Status.CONFIRMED else "已驳回")
+
+
+def _print_one(row: dict[str, Any], as_json: bool, verb: str) -> None:
+    if as_json:
+        print_json(row)
+    else:
+        stdout.print(f"{verb} #{row['id']}: {row['subject']} — {row['wording']}", markup=False, highlight=False)
+
+
+@findings_app.command("confirm")
+def confirm_command(
+    ctx: typer.Context,
+    finding_id: int = typer.Argument(..., help="Finding id (see `govmon findings list`)."),
+    note: str = typer.Option(..., "--note", help="Why: what the reviewer saw."),
+    reviewer: str = typer.Option("", "--reviewer", help="Who reviewed it."),
+    as_json: bool = typer.Option(False, "--json", help="Print the finding as JSON."),
+) -> None:
+    """Confirm a finding: a reviewer agrees it is a real problem."""
+    _review(ctx, finding_id, Status.CONFIRMED, note, reviewer, as_json)
+
+
+@findings_app.command("dismiss")
+def dismiss_command(
+    ctx: typer.Context,
+    finding_id: int = typer.Argument(..., help="Finding id (see `govmon findings list`)."),
+    note: str = typer.Option(..., "--note", help="Why it is not a problem (kept as evidence)."),
+    reviewer: str = typer.Option("", "--reviewer", help="Who reviewed it."),
+    as_json: bool = typer.Option(False, "--json", help="Print the finding as JSON."),
+) -> None:
+    """Dismiss a finding: it never counts in reports, and stays dismissed when seen again."""
+    _review(ctx, finding_id, Status.DISMISSED, note, reviewer, as_json)
+
+
+@findings_app.command("add")
+def add_command(
+    ctx: typer.Context,
+    site: str | None = typer.Option(None, "--site", help=SITE_HELP),
+    account: str | None = typer.Option(None, "--account", help=ACCOUNT_HELP),
+    platform: str | None = typer.Option(None, "--platform", help="Platform of --account."),
+    rule: str = typer.Option(..., "--rule", help="Rule id, e.g. serious_wording or account_security."),
+    evidence_url: str = typer.Option(..., "--evidence-url", help="The page where the problem is."),
+    snippet: str = typer.Option(..., "--snippet", help="The offending text, as on the page."),
+    note: str = typer.Option("", "--note", help="Reviewer's note."),
+    reviewer: str = typer.Option("", "--reviewer", help="Who found it."),
+    as_json: bool = typer.Option(False, "--json", help="Print the finding as JSON."),
+) -> None:
+    """Enter a finding a reviewer made by hand (confirmed at once; never resolved by a check)."""
+    app_state = state(ctx)
+    _checked_rule(app_state, rule)
+    _check_evidence_url(evidence_url)
+    spec = app_state.rulebook.rule(rule)
+    now = app_state.now()
+    with _open(app_state) as store:
+        target = _target(store, site, account, platform)
+        if target is None:
+            fail("give --site or --account", EXIT_USAGE)
+        kind, subject = target
+        _check_rule_fits(rule, kind)
+        finding = Finding(
+            rule=rule, severity=spec.severity, wording=spec.wording, subject_kind=kind, subject_id=subject.id,
+            evidence={"url": evidence_url, "snippet": snippet}, note=note, source=Source.MANUAL,
+        )
+        stored = store.add_manual_finding(finding, seen_at=iso(now), reviewer=reviewer)
+    _print_one(finding_json(stored, subject.name), as_json, "已登记")
+
+
+def _check_evidence_url(url: str) -> None:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        fail(f"--evidence-url must be an http(s) URL, got {url!r}", EXIT_USAGE)
+
+
+def _check_rule_fits(rule: str, kind: SubjectKind) -> None:
+    """Account rules (account_*) apply to accounts only, the others to websites only."""
+    if rule.startswith("account_") != (kind == SubjectKind.ACCOUNT):
+        what = "an account" if kind == SubjectKind.ACCOUNT else "a website"
+        fail(f"rule {rule!r} does not apply to {what}", EXIT_USAGE)
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to the root app."""
+    """Add `govmon findings` to the root app."""
+    app.add_typer(findings_app, name="findings")

@@ -1,1 +1,1 @@
-"""Extractors: pure functions from decoded HTML to observations (no I/O)."""
+"""Extractors: pure functions from fetched page text to what the website rules observe."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from monitor.observations import WordingMatch
+
 # Tags whose content is never rendered as text.
 SKIPPED_TAGS = frozenset({"script", "style", "template", "head", "iframe", "object", "svg", "-comment"})
 
@@ -92,5 +94,3 @@ def find_wording(text: str, page_url: str, phrases: list[tuple[str, str]]) -> li
         matches.append(WordingMatch(page_url, phrase, correction, fold_whitespace(snippet)))
     return matches
 
-
-from monitor.observations import WordingMatch  # noqa: E402  (kept last: only the dataclass is needed)

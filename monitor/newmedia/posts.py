@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
+from monitor.fetch.result import FetchResult
+
 SourceOutcome = Literal["ok", "failed", "blocked", "unsupported"]
 
 
@@ -57,3 +59,19 @@ def clip(text: str, limit: int = 80) -> str:
     """Titles in evidence stay one readable line."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# Statuses with which platforms refuse robots: Weibo answers 418, others 403 or 429 (Weibo 432).
+REFUSAL_STATUSES = frozenset({401, 403, 412, 418, 429, 432})
+
+
+def fetch_failure(kind: str, result: FetchResult) -> SourceResult:
+    """A failed fetch, told apart: refused by the platform (blocked) or merely broken (failed)."""
+    url, status, outcome, error = result.url, result.status, str(result.outcome), result.error
+    if status in REFUSAL_STATUSES:
+        return blocked(kind, url, f"the platform refused the request (HTTP {status}): anti-crawling block or "
+                                  "login required; check this account by hand")
+    if outcome == "refused":
+        return blocked(kind, url, f"not fetched by policy: {error or 'refused'}")
+    detail = f"HTTP {status}" if status else outcome
+    return failed(kind, url, f"fetch failed ({detail}){': ' + error if error else ''}")

@@ -50,19 +50,30 @@ def parse_relative(text: str, as_of: datetime) -> tuple[datetime, bool] | None:
     if match := _MONTH_DAY.match(text):
         return _month_day(match, as_of)
     if match := _FULL_DATE.match(text):
-        day = date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        day = _valid_day(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if day is None:
+            return None
         if match.group(4) is None:
             return _at(day, 0, 0, as_of), True
         return _at(day, int(match.group(4)), int(match.group(5)), as_of, int(match.group(6) or 0)), False
     return None
 
 
-def _month_day(match: re.Match[str], as_of: datetime) -> tuple[datetime, bool]:
+def _valid_day(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _month_day(match: re.Match[str], as_of: datetime) -> tuple[datetime, bool] | None:
     """'MM-DD' is in the year of the check, or the year before when that would lie in the future."""
     month, day_of_month = int(match.group(1)), int(match.group(2))
-    day = date(as_of.year, month, day_of_month)
-    if day > as_of.date():
-        day = date(as_of.year - 1, month, day_of_month)
+    day = _valid_day(as_of.year, month, day_of_month)
+    if day is None or day > as_of.date():
+        day = _valid_day(as_of.year - 1, month, day_of_month) or _valid_day(as_of.year - 4, month, day_of_month)
+    if day is None:
+        return None
     if match.group(3) is None:
         return _at(day, 0, 0, as_of), True
     return _at(day, int(match.group(3)), int(match.group(4)), as_of), False

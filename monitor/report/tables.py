@@ -86,3 +86,11 @@ def evidence_rows(report: QuarterReport, *, joiner: str = "\n") -> list[list[Cel
          e.first_seen, e.last_seen, joiner.join(e.details)]
         for e in report.evidence
     ]
+
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: Cell) -> bool:
+    """Text a spreadsheet would run as a formula (CSV/formula injection): = + - @ at the start."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)

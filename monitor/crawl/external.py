@@ -1,0 +1,93 @@
+"""Verdicts on external link targets: listed, benign, or fetched once and scored on keywords.
+
+A host linked from a hundred pages is judged once per crawl. Unknown hosts are fetched (hidden-link
+hosts first, they are the 暗链 suspects) up to `crawl.max_external_checks`, without robots.txt: the
+question is what the link shows a visitor, not whether a crawler may index it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field, replace
+
+from monitor.crawl.session import CrawlSession, describe_failure
+from monitor.crawl.urls import host_of, is_http_url
+from monitor.extract.links import domain_verdict
+from monitor.extract.text import score_text, title_and_text
+from monitor.observations import ExternalVerdict, LinkObservation
+from monitor.rulebook import Rulebook
+
+LISTED_NAME = "illegal_domains"
+MAX_HIDDEN_TEXTS = 20
+CHECK_CONCURRENCY = 4
+
+
+@dataclass
+class _HostLinks:
+    """What the crawl saw linking to one external host."""
+
+    first_href: str
+    hidden: bool = False
+    hidden_texts: list[str] = field(default_factory=list)
+
+
+class ExternalLinks:
+    """Collects external links per host while pages are read, then judges each host once."""
+
+    def __init__(self, rulebook: Rulebook, max_checks: int):
+        self._rulebook = rulebook
+        self._max_checks = max_checks
+        self._hosts: dict[str, _HostLinks] = {}
+
+    def add(self, link: LinkObservation) -> None:
+        host = host_of(link.href)
+        if not host or not is_http_url(link.href):
+            return
+        entry = self._hosts.setdefault(host, _HostLinks(first_href=link.href))
+        if link.hidden:
+            entry.hidden = True
+            if link.text and link.text not in entry.hidden_texts and len(entry.hidden_texts) < MAX_HIDDEN_TEXTS:
+                entry.hidden_texts.append(link.text)
+
+    async def judge(self, session: CrawlSession) -> tuple[dict[str, ExternalVerdict], list[str]]:
+        """Verdict per host, plus notes on hosts left unchecked."""
+        verdicts = {host: self._static_verdict(host) for host in self._hosts}
+        to_fetch = self._hosts_to_fetch(verdicts)
+        checked, skipped = to_fetch[: self._max_checks], to_fetch[self._max_checks :]
+        semaphore = asyncio.Semaphore(CHECK_CONCURRENCY)
+        results = await asyncio.gather(*(self._fetched_verdict(h, verdicts[h], session, semaphore) for h in checked))
+        verdicts.update(zip(checked, results, strict=True))
+        notes = [f"{len(skipped)} external hosts not fetched: max_external_checks={self._max_checks}"] if skipped else []
+        return verdicts, notes
+
+    def _static_verdict(self, host: str) -> ExternalVerdict:
+        """Verdict from the domain lists, with the anchor text of hidden links scored."""
+        listed, benign = domain_verdict(host, self._rulebook.illegal_domains, self._rulebook.benign_domains)
+        score, words = score_text(" ".join(self._hosts[host].hidden_texts), self._rulebook.illegal_keywords)
+        return ExternalVerdict(
+            host=host, listed=LISTED_NAME if listed else "", benign=benign, score=score, keywords=words
+        )
+
+    def _hosts_to_fetch(self, verdicts: dict[str, ExternalVerdict]) -> list[str]:
+        """Neither listed nor benign; hosts of hidden links first."""
+        unknown = [h for h, v in verdicts.items() if not v.listed and not v.benign]
+        return sorted(unknown, key=lambda h: not self._hosts[h].hidden)
+
+    async def _fetched_verdict(
+        self, host: str, verdict: ExternalVerdict, session: CrawlSession, semaphore: asyncio.Semaphore
+    ) -> ExternalVerdict:
+        """Fetch the first linked page of `host` once and add its keyword score to the verdict."""
+        async with semaphore:
+            result = await session.fetch(self._hosts[host].first_href, tail=True, robots=False)
+        if result is None:
+            return _replace(verdict, error="not fetched: page budget reached or already fetched")
+        if not result.ok:
+            return _replace(verdict, error=describe_failure(result))
+        title, text = title_and_text(result.text)
+        score, words = score_text(f"{title}\n{text}", self._rulebook.illegal_keywords)
+        merged = tuple(dict.fromkeys(verdict.keywords + words))
+        return _replace(verdict, fetched=True, title=title[:200], score=verdict.score + score, keywords=merged)
+
+
+def _replace(verdict: ExternalVerdict, **changes: object) -> ExternalVerdict:
+    return replace(verdict, **changes)  # type: ignore[arg-type]

@@ -1,0 +1,205 @@
+"""`govmon run`: one process, one APScheduler asyncio scheduler, four kinds of job.
+
+- probe rounds: every 24 h / probe.per_day, each site probed at a random offset inside the round (no
+  lockstep), the round judged for a monitor outage, then each site's 7-day availability verdict;
+- website checks: every tick, the sites whose next check is due (from the store) within a global cap;
+- new-media checks: likewise for the accounts of the quarter's sample;
+- the quarterly report, once, the first day after a quarter ends.
+What is due derives from the registry and the store, so a restart resumes where it stopped, registry
+changes are seen at the next tick, and missed runs are coalesced into one. The clock is injected.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from monitor.config import Settings
+from monitor.fetch.result import Fetcher
+from monitor.models import SubjectKind, Website, iso
+from monitor.rulebook import Rulebook
+from monitor.scheduling import due_items
+from monitor.store import Store
+
+log = logging.getLogger("govmon.daemon")
+Clock = Callable[[], datetime]
+EPOCH = "1970-01-01T00:00:00+00:00"
+
+
+class Daemon:
+    """The scheduled work of the monitor; each job is also callable on its own (tests, status)."""
+
+    def __init__(self, settings: Settings, rulebook: Rulebook, store: Store, *, clock: Clock, fetcher: Fetcher,
+                 tick_s: float = 60.0, grace_s: float = 10.0, rng: random.Random | None = None,
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+        self.settings, self.rulebook, self.store = settings, rulebook, store
+        self.clock, self.fetcher = clock, fetcher
+        self.tick_s, self.grace_s = tick_s, grace_s
+        self.rng = rng or random.Random()
+        self.sleep = sleep
+        self.in_flight: set[asyncio.Task[object]] = set()
+        self.stopping = False
+
+    # -- scheduling ---------------------------------------------------------------------------------
+    @property
+    def probe_interval_s(self) -> float:
+        return 86400.0 / self.settings.probe.per_day
+
+    async def serve(self, stop: asyncio.Event) -> None:
+        """Run the jobs until `stop` is set, then stop taking work and finish within the grace bound."""
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+        from apscheduler.triggers.interval import IntervalTrigger
+
+        abandoned = self.store.abandon_unfinished_runs(iso(self.clock()))
+        if abandoned:
+            log.info("marked %d runs left unfinished by the last process as abandoned", abandoned)
+        scheduler = AsyncIOScheduler(timezone=self.settings.timezone)
+        soon = datetime.now(self.settings.timezone) + timedelta(seconds=1)
+        jobs: list[tuple[str, Callable[[], Awaitable[str]], float]] = [
+            ("probe_round", self.probe_round, self.probe_interval_s),
+            ("website_checks", self.check_due_websites, self.tick_s),
+            ("account_checks", self.check_due_accounts, self.tick_s),
+            ("quarterly_report", self.report_if_due, 3600.0),
+        ]
+        for name, job, every in jobs:
+            scheduler.add_job(self._logged(name, job), IntervalTrigger(seconds=every), id=name, name=name,
+                              next_run_time=soon, coalesce=True, max_instances=1, misfire_grace_time=int(every))
+        scheduler.start()
+        log.info("govmon daemon started: %d probes/site/day, site checks every %.0f h, database %s",
+                 self.settings.probe.per_day, self.settings.schedule.site_check_interval_h, self.store.path)
+        try:
+            await stop.wait()
+        finally:
+            self.stopping = True
+            scheduler.shutdown(wait=False)
+            await self._drain()
+            log.info("govmon daemon stopped")
+
+    def _logged(self, name: str, job: Callable[[], Awaitable[str]]) -> Callable[[], Awaitable[None]]:
+        """One log line per job run with its outcome and duration; a failing job never stops the daemon."""
+
+        async def run() -> None:
+            if self.stopping:
+                return
+            task = asyncio.current_task()
+            assert task is not None
+            self.in_flight.add(task)
+            started = time.monotonic()
+            try:
+                outcome = await job()
+                log.info("job %s: %s (%.1fs)", name, outcome, time.monotonic() - started)
+            except asyncio.CancelledError:
+                log.warning("job %s: abandoned at shutdown (%.1fs)", name, time.monotonic() - started)
+                raise
+            except Exception:
+                log.exception("job %s: failed (%.1fs)", name, time.monotonic() - started)
+            finally:
+                self.in_flight.discard(task)
+
+        return run
+
+    async def _drain(self) -> None:
+        """Give in-flight jobs `grace_s` to finish, then cancel them: their checks are simply due again."""
+        if not self.in_flight:
+            return
+        _done, pending = await asyncio.wait(set(self.in_flight), timeout=self.grace_s)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=self.grace_s)
+
+    # -- jobs ---------------------------------------------------------------------------------------
+    async def probe_round(self) -> str:
+        """Probe every active site once, each at a random offset inside the round, then judge availability."""
+        from monitor.availability import judge_availability
+        from monitor.probe import probe_url, record_probe_round
+
+        websites = self.store.websites()
+        if not websites:
+            return "no websites registered"
+        spread_s = min(self.settings.probe.jitter_s, self.probe_interval_s / 2)
+        round_id = iso(self.clock())
+        semaphore = asyncio.Semaphore(self.settings.crawl.global_concurrency)
+
+        async def one(website: Website) -> tuple[Website, object]:
+            await self.sleep(self.rng.uniform(0, spread_s))
+            async with semaphore:
+                result = await probe_url(self.fetcher, website.url, timeout_s=self.settings.probe.timeout_s,
+                                         clock=self.clock)
+            return website, result
+
+        results = await asyncio.gather(*(one(w) for w in websites))
+        rule = self.rulebook.rule("unreachable")
+        verdict = record_probe_round(self.store, list(results), round_id=round_id, rule=rule, canary_ok=None)
+        as_of = self.clock()
+        vetoes = sum(len(judge_availability(self.store, self.rulebook, w, as_of)) for w in websites)
+        failed = sum(1 for _w, r in results if getattr(r, "outcome", "ok") != "ok")
+        return f"{len(results)} sites probed, {failed} failed, {verdict}, {vetoes} availability findings"
+
+    async def check_due_websites(self) -> str:
+        """Check the sites whose next check is due; at most a global-cap's worth at once."""
+        from monitor.service import check_website
+
+        interval = timedelta(hours=self.settings.schedule.site_check_interval_h)
+        now = self.clock()
+        due = due_items(self._subjects("websites", self.store.last_run_times(SubjectKind.WEBSITE, "site")),
+                        now, interval, "site")
+        if not due:
+            return "nothing due"
+        semaphore = asyncio.Semaphore(max(1, self.settings.crawl.global_concurrency
+                                          // self.settings.crawl.per_host_concurrency))
+        verdicts: list[str] = []
+
+        async def one(website_id: int) -> None:
+            website = self.store.website(website_id)
+            if website is None or website.retired_at or self.stopping:
+                return
+            async with semaphore:
+                check = await check_website(self.store, self.rulebook, self.settings, website, self.clock(),
+                                            fetcher=self.fetcher)
+            verdicts.append(check.verdict)
+
+        await asyncio.gather(*(one(item.subject_id) for item in due), return_exceptions=True)
+        return f"{len(due)} sites due, {len(verdicts)} checked, {verdicts.count('不合格')} 不合格"
+
+    async def check_due_accounts(self) -> str:
+        """Check the accounts of the current quarter's sample whose next check is due."""
+        from monitor.newmedia.scheduling import due_accounts, run_account_checks
+
+        interval = timedelta(hours=self.settings.schedule.account_check_interval_h)
+        accounts = due_accounts(self.store, self.settings, self.clock(), interval)
+        if not accounts:
+            return "nothing due"
+        checks = await run_account_checks(self.store, self.rulebook, self.settings, accounts, self.clock(),
+                                          fetcher=self.fetcher)
+        states = [getattr(c, "state", "") for c in checks]
+        return f"{len(accounts)} accounts due: {states.count('updated')} updated, {states.count('stale')} stale, " \
+               f"{states.count('unknown')} unknown"
+
+    async def report_if_due(self) -> str:
+        """Write the report of the quarter that ended, once, from `schedule.report_hour` of its next day."""
+        from monitor.report.quarter import last_complete_quarter
+
+        now = self.clock()
+        quarter = last_complete_quarter(now).label
+        key = f"report:{quarter}"
+        if self.store.get_meta(key) or now.hour < self.settings.schedule.report_hour:
+            return f"report {quarter}: nothing to do"
+        from monitor.report import write_report
+
+        paths = write_report(self.store, self.settings, quarter, self.settings.report_dir / str(quarter),
+                             self.settings.report_formats)
+        self.store.set_meta(key, iso(now))
+        return f"report {quarter}: wrote {len(paths)} files to {self.settings.report_dir / str(quarter)}"
+
+    def _subjects(self, table: str, last_runs: dict[int, str]) -> list[tuple[int, datetime, datetime | None]]:
+        rows = self.store.db.query(f"SELECT id, imported_at FROM {table} WHERE retired_at IS NULL ORDER BY id")
+        return [
+            (row["id"], datetime.fromisoformat(row["imported_at"] or EPOCH),
+             datetime.fromisoformat(last_runs[row["id"]]) if row["id"] in last_runs else None)
+            for row in rows
+        ]

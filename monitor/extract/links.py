@@ -1,0 +1,427 @@
+"""Outbound links and how they are hidden: the evidence for dark links (暗链) and illegal links.
+
+Attackers who plant gambling or porn links on a government page hide them from readers but keep
+them for search engines: `display:none`, off-screen boxes, zero-size or clipped boxes, tiny
+marquees, `<style>` class rules, `document.write` and `<noscript>`. This module records every
+outbound link with the technique that hides it; whether the target is bad is decided elsewhere
+(`domain_verdict`, keyword scores of the fetched target), because CMS signatures, share widgets and
+collapsed menus are hidden too and are harmless.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from urllib.parse import unquote, urljoin, urlsplit
+
+import tldextract
+from selectolax.lexbor import LexborNode
+
+from monitor.extract.text import fold_whitespace, node_text, parse
+from monitor.observations import LinkObservation
+
+OFFSCREEN_PX = -500.0  # a box pushed further than this (left/top/text-indent/margin) is off-screen
+TINY_BOX_PX = 1.0  # overflow:hidden boxes this small show nothing
+TINY_MARQUEE_PX = 10.0  # a marquee this small shows nothing readable
+HUGE_SCROLLAMOUNT = 200.0  # a marquee this fast cannot be read (normal values are 1-20)
+SNIPPET_CHARS = 240
+GOV_SUFFIXES = ("gov.cn", "政务")
+
+
+# -- CSS ---------------------------------------------------------------------------------------------
+
+
+def parse_declarations(style: str) -> dict[str, str]:
+    """`a:b; c:d` -> {"a": "b", "c": "d"}, lower-cased, `!important` dropped; later wins like CSS."""
+    declarations: dict[str, str] = {}
+    for part in style.split(";"):
+        name, colon, value = part.partition(":")
+        if colon:
+            value = value.replace("!important", "")
+            declarations[name.strip().lower()] = " ".join(value.lower().split())
+    return declarations
+
+
+_LENGTH = re.compile(r"^(-?\d*\.?\d+)\s*(px|pt|em|rem)?$")
+_UNIT_PX = {None: 1.0, "px": 1.0, "pt": 4 / 3, "em": 16.0, "rem": 16.0}
+
+
+def css_length(value: str | None) -> float | None:
+    """A CSS length in px, or None when it is relative (%), automatic or unreadable."""
+    if not value:
+        return None
+    match = _LENGTH.match(value.strip())
+    if match is None:
+        return None
+    return float(match.group(1)) * _UNIT_PX[match.group(2)]
+
+
+def _at_most(value: str | None, limit: float) -> bool:
+    length = css_length(value)
+    return length is not None and length <= limit
+
+
+def style_technique(declarations: dict[str, str]) -> str:
+    """The hiding technique a set of declarations applies to its element, or ""."""
+    get = declarations.get
+    if get("display") == "none":
+        return "display:none"
+    if get("visibility") in ("hidden", "collapse"):
+        return "visibility:hidden"
+    positioned = get("position") in ("absolute", "fixed")
+    if positioned and any(_at_most(get(side), OFFSCREEN_PX) for side in ("left", "top", "right", "bottom")):
+        return "offscreen"
+    if any(_at_most(get(name), OFFSCREEN_PX) for name in ("text-indent", "margin-left", "margin-top")):
+        return "offscreen"
+    if css_length(get("font-size")) == 0:
+        return "zero-size"
+    clipped = "hidden" in (get("overflow"), get("overflow-x"), get("overflow-y"))
+    small = [_at_most(get(name), TINY_BOX_PX) for name in ("width", "height", "max-width", "max-height")]
+    if clipped and any(small):
+        return "overflow-hidden"
+    if css_length(get("width")) == 0 and css_length(get("height")) == 0:
+        return "zero-size"
+    return ""
+
+
+_COMMENT = re.compile(r"/\*.*?\*/|<!--|-->", re.S)
+_AT_STATEMENT = re.compile(r"@[^{;]*;")
+_SIMPLE_SELECTOR = re.compile(r"^([a-z][a-z0-9]*)?([.#])([\w-]+)$", re.I)
+
+
+def css_rules(css: str) -> Iterator[tuple[str, str]]:
+    """(selector, declarations) of the top-level rules of a style sheet.
+
+    Rules inside @media and other at-blocks are skipped: a box hidden on small screens only is
+    not hidden from the reader of the desktop page.
+    """
+    css = _COMMENT.sub("", css)
+    pos = 0
+    while (opening := css.find("{", pos)) >= 0:
+        selector = _AT_STATEMENT.sub("", css[pos:opening]).strip()
+        if selector.startswith("@"):
+            pos = _block_end(css, opening)
+            continue
+        closing = css.find("}", opening)
+        if closing < 0:
+            return
+        yield selector, css[opening + 1 : closing]
+        pos = closing + 1
+
+
+def _block_end(css: str, opening: int) -> int:
+    """Index just past the `}` matching the `{` at `opening`."""
+    depth = 0
+    for index in range(opening, len(css)):
+        depth += {"{": 1, "}": -1}.get(css[index], 0)
+        if depth == 0:
+            return index + 1
+    return len(css)
+
+
+@dataclass
+class StyleSheet:
+    """Simple `.class`, `#id`, `tag.class`, `tag#id` rules of a page's `<style>` blocks.
+
+    Only simple selectors are read: a descendant or pseudo-class rule (`.nav li:hover ul`) applies
+    to elements we cannot match without a CSS engine, and guessing would invent hidden links.
+    """
+
+    by_class: dict[str, list[tuple[str, dict[str, str]]]] = field(default_factory=dict)
+    by_id: dict[str, list[tuple[str, dict[str, str]]]] = field(default_factory=dict)
+
+    @classmethod
+    def from_css(cls, css: str) -> StyleSheet:
+        sheet = cls()
+        for selectors, body in css_rules(css):
+            declarations = parse_declarations(body)
+            if not declarations:
+                continue
+            for selector in selectors.split(","):
+                match = _SIMPLE_SELECTOR.match(selector.strip())
+                if match:
+                    tag, kind, name = match.groups()
+                    index = sheet.by_class if kind == "." else sheet.by_id
+                    index.setdefault(name, []).append(((tag or "").lower(), declarations))
+        return sheet
+
+    def declarations(self, node: LexborNode) -> dict[str, str]:
+        """Declarations of the matching rules, in sheet order (a later rule wins)."""
+        attrs = node.attributes
+        merged: dict[str, str] = {}
+        keys = [("class", name) for name in (attrs.get("class") or "").split()]
+        if attrs.get("id"):
+            keys.append(("id", attrs["id"] or ""))
+        for kind, name in keys:
+            index = self.by_class if kind == "class" else self.by_id
+            for tag, declarations in index.get(name, ()):
+                if not tag or tag == node.tag:
+                    merged.update(declarations)
+        return merged
+
+
+def _marquee_technique(node: LexborNode) -> str:
+    attrs = node.attributes
+    style = parse_declarations(attrs.get("style") or "")
+    sizes = (attrs.get("height"), attrs.get("width"), style.get("height"), style.get("width"))
+    if any(_at_most(size, TINY_MARQUEE_PX) for size in sizes):
+        return "marquee"
+    speed = css_length(attrs.get("scrollamount"))
+    return "marquee" if speed is not None and speed >= HUGE_SCROLLAMOUNT else ""
+
+
+class HidingDetector:
+    """Answers "is this element hidden, and how?" for one parsed page (ancestors included)."""
+
+    def __init__(self, root: LexborNode):
+        css = "\n".join(style.text(deep=True) for style in root.css("style"))
+        self.sheet = StyleSheet.from_css(css)
+        self._own: dict[int, str] = {}
+
+    def own_technique(self, node: LexborNode) -> str:
+        """How `node` itself (not its ancestors) is hidden, or ""."""
+        key = node.mem_id
+        if key not in self._own:
+            self._own[key] = self._compute_own(node)
+        return self._own[key]
+
+    def _compute_own(self, node: LexborNode) -> str:
+        if node.tag == "noscript":
+            return "noscript"
+        if node.tag == "marquee" and (technique := _marquee_technique(node)):
+            return technique
+        attrs = node.attributes
+        if "hidden" in attrs:
+            return "display:none"
+        declarations = self.sheet.declarations(node)
+        declarations.update(parse_declarations(attrs.get("style") or ""))
+        return style_technique(declarations)
+
+    def hiding(self, node: LexborNode) -> tuple[str, LexborNode | None]:
+        """(technique, the element that hides) for `node` or its nearest hiding ancestor."""
+        current: LexborNode | None = node
+        while current is not None and current.tag not in ("html", "-document"):
+            if current.is_element_node and (technique := self.own_technique(current)):
+                return technique, current
+            current = current.parent
+        return "", None
+
+
+# -- hosts and domains -------------------------------------------------------------------------------
+
+
+def normalize_host(host: str) -> str:
+    """Lower-case, no port, no trailing dot, IDN labels in Unicode (so `.政务` compares as text)."""
+    host = (host or "").strip().lower().rstrip(".")
+    if host.startswith("[") or host.count(":") > 1:
+        return host.strip("[]")
+    host = host.split(":", 1)[0]
+    if "xn--" in host:
+        try:
+            host = host.encode("ascii").decode("idna")
+        except UnicodeError:
+            pass
+    return host
+
+
+def url_host(url: str) -> str:
+    """Normalized host of an absolute URL, "" when it has none."""
+    try:
+        return normalize_host(urlsplit(url).hostname or "")
+    except ValueError:
+        return ""
+
+
+def is_same_site(host: str, site_host: str) -> bool:
+    """True when `host` is the site host or one of its subdomains (`www.` of the site ignored)."""
+    host, site = normalize_host(host), normalize_host(site_host)
+    site = site.removeprefix("www.")
+    return host == site or host.endswith("." + site)
+
+
+def _suffixes(host: str) -> Iterator[str]:
+    labels = host.split(".")
+    for start in range(len(labels)):
+        yield ".".join(labels[start:])
+
+
+def is_government_host(host: str) -> bool:
+    """Hosts under gov.cn or .政务: government sites, never illegal targets."""
+    return any(suffix in GOV_SUFFIXES for suffix in _suffixes(normalize_host(host)))
+
+
+def domain_verdict(host: str, illegal: frozenset[str], benign: frozenset[str]) -> tuple[bool, bool]:
+    """(listed as illegal, benign) for a host; a list entry covers itself and its subdomains.
+
+    Government hosts are benign and never listed (a block list entry for a gov.cn name is a list
+    error, not a finding). Otherwise a listed host is illegal even if a benign entry also covers it:
+    a blocklisted subdomain of a harmless provider is still a bad target.
+    """
+    host = normalize_host(host)
+    if is_government_host(host):
+        return False, True
+    suffixes = set(_suffixes(host))
+    if suffixes & illegal:
+        return True, False
+    return False, bool(suffixes & benign)
+
+
+@lru_cache(maxsize=1)
+def _extractor() -> tldextract.TLDExtract:
+    """The offline extractor: bundled public suffix list, no cache dir, no download ever."""
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def registrable_domain(host: str) -> str:
+    """The domain a registrant owns (`www.sc.gov.cn` -> `sc.gov.cn`); IPs and bare names as given."""
+    host = normalize_host(host)
+    result = _extractor()(host)
+    domain = getattr(result, "top_domain_under_public_suffix", None) or result.registered_domain
+    return domain or host
+
+
+# -- links -------------------------------------------------------------------------------------------
+
+
+def _absolute(href: str, base_url: str) -> str:
+    """Absolute http(s) URL of a link, or "" for anchors, javascript:, mailto: and the like."""
+    href = (href or "").strip()
+    if not href or href.startswith("#"):
+        return ""
+    try:
+        url = urljoin(base_url, href)
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        return ""
+    return url if scheme in ("http", "https") else ""
+
+
+def _opening_tag(node: LexborNode) -> str:
+    attrs = " ".join(f'{key}="{value}"' if value is not None else key for key, value in node.attributes.items())
+    return f"<{node.tag}{' ' + attrs if attrs else ''}>"
+
+
+def _anchor_text(node: LexborNode) -> str:
+    text = node_text(node)
+    if not text:
+        for image in node.css("img"):
+            text = fold_whitespace(image.attributes.get("alt") or image.attributes.get("title") or "")
+            if text:
+                break
+    return text
+
+
+def _snippet(node: LexborNode, hider: LexborNode | None) -> str:
+    own = node.html or ""
+    if hider is not None and hider.mem_id != node.mem_id:
+        own = f"{_opening_tag(hider)}…{own}"
+    return own[:SNIPPET_CHARS]
+
+
+_WRITE_CALL = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(")
+_STRING_LITERAL = re.compile(r"""'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`""", re.S)
+_JS_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)", re.S)
+
+
+def _call_argument(script: str, start: int) -> str:
+    """Source text of the call argument starting at `start` (just past the opening parenthesis)."""
+    depth, quote, index = 1, "", start
+    while index < len(script):
+        char = script[index]
+        if quote:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = ""
+        elif char in "'\"`":
+            quote = char
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+            if depth == 0:
+                break
+        index += 1
+    return script[start:index]
+
+
+def _js_unescape(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        code = match.group(1)
+        if code[0] in "xu" and len(code) > 1:
+            return chr(int(code[1:], 16))
+        return {"n": "\n", "t": "\t", "r": ""}.get(code, code)
+
+    return _JS_ESCAPE.sub(replace, text)
+
+
+def string_literals(source: str) -> str:
+    """The string literals of a piece of JavaScript, joined and unescaped (variables drop out).
+
+    Footers assembled as `'<span>网站标识码4400000131</span>'+...` read as their text this way.
+    """
+    joined = "".join(next(g for g in m.groups() if g is not None) for m in _STRING_LITERAL.finditer(source))
+    return _js_unescape(joined)
+
+
+def written_html(script: str) -> list[str]:
+    """HTML each `document.write(...)` call of a script writes, as far as string literals tell.
+
+    Literal pieces are joined (variables drop out), JS escapes decoded, and `unescape(...)` or
+    `decodeURIComponent(...)` percent-encoding undone — the usual ways dark links are disguised.
+    """
+    pieces = []
+    for call in _WRITE_CALL.finditer(script):
+        argument = _call_argument(script, call.end())
+        html = string_literals(argument)
+        if "unescape" in argument or "decodeURI" in argument or "%3c" in html.lower():
+            html = unquote(html)
+        if html:
+            pieces.append(html)
+    return pieces
+
+
+def _dom_links(root: LexborNode, base: str, detector: HidingDetector) -> Iterator[tuple[str, str, str, str]]:
+    for node in root.css("a[href], area[href]"):
+        url = _absolute(node.attributes.get("href") or "", base)
+        if url:
+            technique, hider = detector.hiding(node)
+            yield url, _anchor_text(node), technique, _snippet(node, hider)
+
+
+def _written_links(root: LexborNode, base: str) -> Iterator[tuple[str, str, str, str]]:
+    for script in root.css("script"):
+        source = script.text(deep=True)
+        if "write" not in source:
+            continue
+        for html in written_html(source):
+            for node in parse(html).css("a[href], area[href]"):
+                url = _absolute(node.attributes.get("href") or "", base)
+                if url:
+                    yield url, _anchor_text(node), "document.write", html[:SNIPPET_CHARS]
+
+
+def extract_external_links(html: str, page_url: str, *, site_host: str) -> list[LinkObservation]:
+    """Outbound links of a page (host not the site's nor under it), each with its hiding technique.
+
+    One observation per (href, technique): the same link shown twice is one fact, but a link that
+    is both shown and hidden elsewhere is two.
+    """
+    tree = parse(html)
+    root = tree.root
+    if root is None:
+        return []
+    base_node = tree.css_first("base[href]")
+    base = urljoin(page_url, base_node.attributes.get("href") or "") if base_node is not None else page_url
+    detector = HidingDetector(root)
+    seen: set[tuple[str, str]] = set()
+    links = []
+    for url, text, technique, snippet in [*_dom_links(root, base, detector), *_written_links(root, base)]:
+        host = url_host(url)
+        if not host or is_same_site(host, site_host) or (url, technique) in seen:
+            continue
+        seen.add((url, technique))
+        links.append(LinkObservation(page_url, url, text, technique, snippet))
+    return links

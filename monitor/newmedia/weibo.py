@@ -1,0 +1,93 @@
+"""Weibo accounts through the public m.weibo.cn container API (the mobile site's own JSON).
+
+`getIndex?containerid=107603<uid>` lists an account's latest posts. Pinned posts (置顶) stay on top
+for months and say nothing about freshness, so they are returned marked `pinned`. Recent posts carry
+relative times ('昨天 12:25'); the post id (mid) encodes the exact second, which is preferred.
+Weibo refuses robots with 418/403, a login redirect or `"ok": 0`: all are "blocked", never stale.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+from monitor.fetch.result import Fetcher, FetchResult
+from monitor.newmedia.feeds import strip_tags
+from monitor.newmedia.posts import Post, SourceResult, blocked, clip, failed, fetch_failure
+from monitor.newmedia.timeparse import platform_time
+
+WEIBO_API_BASE = "https://m.weibo.cn"
+_LOGIN_MARKS = ("passport.weibo", "login.sina", "/signin", "/login")
+
+
+def weibo_api_url(uid: str, base: str = WEIBO_API_BASE) -> str:
+    return f"{base.rstrip('/')}/api/container/getIndex?containerid=107603{uid}"
+
+
+async def weibo_posts(uid: str, fetcher: Fetcher, *, as_of: datetime, base: str = WEIBO_API_BASE) -> SourceResult:
+    """The latest posts of Weibo user `uid`, times resolved against `as_of`."""
+    result = await fetcher.fetch(weibo_api_url(uid, base))
+    if not result.ok:
+        return fetch_failure("weibo", result)
+    data = _json_or_block(result)
+    if isinstance(data, SourceResult):
+        return data
+    return parse_weibo(data, result.url, as_of=as_of)
+
+
+def _json_or_block(result: FetchResult) -> dict[str, Any] | SourceResult:
+    """The JSON body, or the reason there is none (a login page is a block, not a failure)."""
+    where = (result.final_url or result.url).lower()
+    if any(mark in where for mark in _LOGIN_MARKS):
+        return blocked("weibo", result.url, f"m.weibo.cn asks to log in (redirected to {result.final_url})")
+    try:
+        data = json.loads(result.text or result.body.decode("utf-8", "replace"))
+    except json.JSONDecodeError:
+        if "登录" in result.text or "login" in result.text.lower():
+            return blocked("weibo", result.url, "m.weibo.cn answered with a login page instead of posts")
+        return failed("weibo", result.url, "m.weibo.cn answer is not JSON")
+    if not isinstance(data, dict):
+        return failed("weibo", result.url, "m.weibo.cn answer is not a JSON object")
+    return data
+
+
+def parse_weibo(data: dict[str, Any], url: str, *, as_of: datetime) -> SourceResult:
+    """Posts of a getIndex answer; `"ok": 0` means Weibo withheld the data (throttle, login, privacy)."""
+    if data.get("ok") != 1:
+        message = data.get("msg") or data.get("message") or "no data"
+        return blocked("weibo", url, f"m.weibo.cn answered ok={data.get('ok')!r}: {message}; check by hand")
+    posts = []
+    for mblog in _mblogs((data.get("data") or {}).get("cards") or []):
+        post = _post(mblog, as_of)
+        if isinstance(post, str):
+            return failed("weibo", url, post)
+        if post is not None:
+            posts.append(post)
+    return SourceResult("ok", posts, source_kind="weibo", url=url)
+
+
+def _mblogs(cards: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Posts are cards of type 9, sometimes nested in a card_group (type 11)."""
+    for card in cards:
+        if isinstance(card.get("mblog"), dict):
+            yield card["mblog"]
+        yield from _mblogs(card.get("card_group") or [])
+
+
+def is_pinned(mblog: dict[str, Any]) -> bool:
+    title = mblog.get("title") or {}
+    return mblog.get("isTop") in (1, "1", True) or "置顶" in str(title.get("text", "") if isinstance(title, dict) else title)
+
+
+def _post(mblog: dict[str, Any], as_of: datetime) -> Post | str | None:
+    """A Post; None for a pinned post whose time is unreadable (it does not count); a message otherwise."""
+    pinned = is_pinned(mblog)
+    raw = str(mblog.get("created_at", ""))
+    moment = platform_time(raw, as_of, mid=mblog.get("mid") or mblog.get("id"))
+    if moment is None:
+        return None if pinned else f"unreadable post time {raw!r}"
+    ident = mblog.get("bid") or mblog.get("mid") or mblog.get("id")
+    title = mblog.get("raw_text") or strip_tags(str(mblog.get("text", "")))
+    return Post(clip(title), f"https://m.weibo.cn/status/{ident}", moment[0], pinned=pinned, date_only=moment[1])

@@ -1,0 +1,338 @@
+"""Compute the quarterly report once, from the store: 总体情况, 附件1, 附件2, 附件4 line, evidence.
+
+What counts (the notice's 存在突出问题): veto findings open at any moment of the quarter, not dismissed
+by a reviewer (manual findings included), on websites and accounts not retired before the quarter began.
+Everything is sorted on stable keys so one store always gives the same report.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from monitor.config import Settings
+from monitor.models import Account, Finding, Severity, Source, Status, SubjectKind, Website, iso
+from monitor.report.model import (
+    AccountProblem,
+    Annex1Row,
+    EvidenceItem,
+    QuarterReport,
+    Summary,
+    WebsiteProblem,
+)
+from monitor.report.prose import overview_paragraph, percent
+from monitor.report.quarter import Quarter
+from monitor.report.regions import Regions
+from monitor.rulebook import Rulebook
+from monitor.store import Store
+
+__all__ = ["QuarterReport", "Scope", "build_report", "counted_findings", "evidence_lines", "load_scope"]
+
+CITY_PORTAL, CITY_DEPARTMENT, COUNTY_PORTAL = "市级门户", "市级部门", "县级门户"
+_STATUS_LABELS = {Status.OPEN: "待复核", Status.CONFIRMED: "已确认", Status.RESOLVED: "已消除"}
+_SOURCE_LABELS = {Source.AUTO: "自动监测", Source.MANUAL: "人工录入"}
+_MAX_EVIDENCE_LINES = 60
+
+Key = tuple[SubjectKind, int]
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The subjects and findings of one quarter, before any counting."""
+
+    websites: list[Website]
+    accounts: list[Account]
+    checked: set[int]  # account ids checked this quarter
+    problems: dict[Key, list[Finding]]  # counted findings per subject, in indicator order
+
+
+def build_report(
+    store: Store,
+    settings: Settings,
+    quarter: Quarter,
+    *,
+    rulebook: Rulebook | None = None,
+    generated_at: datetime | None = None,
+) -> QuarterReport:
+    """The whole report of `quarter`; `generated_at` only reaches document metadata."""
+    rulebook = rulebook or Rulebook(settings.rules_dir)
+    regions = Regions.build(settings.region_order, rulebook.region_aliases, settings.province_row_label)
+    scope = load_scope(store, quarter, rule_order=rulebook.rule_ids)
+    annex1 = _annex1(scope, regions)
+    websites = _website_problems(scope, regions)
+    accounts = _account_problems(scope, regions)
+    passed_both = _regions_all_passed(scope, regions)
+    return QuarterReport(
+        quarter=quarter,
+        summary=_summary(scope, regions, quarter, annex1),
+        annex1=annex1,
+        websites=websites,
+        accounts=accounts,
+        regions_all_passed=tuple(regions.display[name] for name in passed_both),
+        evidence=_evidence(scope, regions),
+        province_row_label=settings.province_row_label,
+        generated_at=generated_at,
+    )
+
+
+# -- scope ------------------------------------------------------------------------------------------
+def load_scope(store: Store, quarter: Quarter, *, rule_order: list[str]) -> Scope:
+    """Live subjects, checked accounts and counted findings of the quarter."""
+    websites = [w for w in store.websites(include_retired=True) if _alive(w.retired_at, quarter)]
+    accounts = [a for a in store.accounts(include_retired=True) if _alive(a.retired_at, quarter)]
+    live = {(SubjectKind.WEBSITE, w.id) for w in websites} | {(SubjectKind.ACCOUNT, a.id) for a in accounts}
+    problems: dict[Key, list[Finding]] = defaultdict(list)
+    for finding in counted_findings(store, quarter):
+        key = (finding.subject_kind, finding.subject_id)
+        if key in live:
+            problems[key].append(finding)
+    rank = {rule: index for index, rule in enumerate(rule_order)}
+    for found in problems.values():
+        found.sort(key=lambda f: (rank.get(f.rule, len(rank)), f.rule, f.id or 0))
+    flagged = {subject_id for kind, subject_id in problems if kind == SubjectKind.ACCOUNT}
+    checked = _checked_accounts(store, quarter, accounts) | flagged
+    return Scope(websites, accounts, checked, dict(problems))
+
+
+def counted_findings(store: Store, quarter: Quarter) -> list[Finding]:
+    """Veto findings open at any moment of the quarter that no reviewer dismissed."""
+    active = store.findings_active_between(iso(quarter.start), iso(quarter.end))
+    return [f for f in active if f.severity == Severity.VETO and f.status != Status.DISMISSED]
+
+
+def _alive(retired_at: str | None, quarter: Quarter) -> bool:
+    """A subject retired before the quarter began is not part of it; one retired during it is."""
+    if not retired_at:
+        return True
+    moment = datetime.fromisoformat(retired_at)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=quarter.start.tzinfo)
+    return moment >= quarter.start
+
+
+def _checked_accounts(store: Store, quarter: Quarter, accounts: list[Account]) -> set[int]:
+    """The quarter's recorded sample plus every full-coverage account; all accounts if nothing was sampled.
+
+    Full-coverage subjects (政府, 省直部门) are checked by definition, whether or not the sampler
+    wrote them into account_samples.
+    """
+    rows = store.db.execute("SELECT account_id FROM account_samples WHERE quarter = ?", [quarter.label])
+    sampled = {row[0] for row in rows.fetchall()}
+    live = {a.id for a in accounts if a.id is not None}
+    if not sampled & live:
+        return live
+    return (sampled & live) | {a.id for a in accounts if a.is_full_coverage and a.id is not None}
+
+
+# -- 附件1 -------------------------------------------------------------------------------------------
+def _annex1(scope: Scope, regions: Regions) -> tuple[Annex1Row, ...]:
+    """One row per 市(州) in order, the province-level row, then 合计."""
+    sites: dict[str | None, list[Website]] = defaultdict(list)
+    for website in scope.websites:
+        sites[regions.of_website(website)].append(website)
+    accounts: dict[str | None, list[Account]] = defaultdict(list)
+    for account in scope.accounts:
+        accounts[regions.of_account(account)].append(account)
+    rows = [_annex1_row(name, sites[name], accounts[name], scope) for name in regions.order]
+    rows.append(_annex1_row(None, sites[None], accounts[None], scope, label=regions.province_label))
+    return (*rows, _total_row(rows))
+
+
+def _annex1_row(region: str | None, sites: list[Website], accounts: list[Account], scope: Scope,
+                label: str = "") -> Annex1Row:
+    def kind_count(kind: str) -> int | None:
+        return None if region is None else sum(1 for w in sites if w.kind == kind)
+
+    return Annex1Row(
+        unit=region if region is not None else label,
+        is_region=region is not None,
+        websites=len(sites),
+        city_portals=kind_count(CITY_PORTAL),
+        city_departments=kind_count(CITY_DEPARTMENT),
+        county_portals=kind_count(COUNTY_PORTAL),
+        website_problems=sum(1 for w in sites if (SubjectKind.WEBSITE, w.id) in scope.problems),
+        accounts=len(accounts),
+        account_problems=sum(1 for a in accounts if (SubjectKind.ACCOUNT, a.id) in scope.problems),
+    )
+
+
+def _total_row(rows: list[Annex1Row]) -> Annex1Row:
+    return Annex1Row(
+        unit="合计",
+        is_region=False,
+        websites=sum(r.websites for r in rows),
+        city_portals=sum(r.city_portals or 0 for r in rows),
+        city_departments=sum(r.city_departments or 0 for r in rows),
+        county_portals=sum(r.county_portals or 0 for r in rows),
+        website_problems=sum(r.website_problems for r in rows),
+        accounts=sum(r.accounts for r in rows),
+        account_problems=sum(r.account_problems for r in rows),
+    )
+
+
+# -- 总体情况 and 附件4 -------------------------------------------------------------------------------
+def _summary(scope: Scope, regions: Regions, quarter: Quarter, annex1: tuple[Annex1Row, ...]) -> Summary:
+    total = annex1[-1]
+    checked = [a for a in scope.accounts if a.id in scope.checked]
+    full = sum(1 for a in checked if a.is_full_coverage)
+    account_problems = sum(1 for a in checked if (SubjectKind.ACCOUNT, a.id) in scope.problems)
+    numbers: dict[str, Any] = {
+        "websites": total.websites,
+        "website_problems": total.website_problems,
+        "website_rate": percent(total.websites - total.website_problems, total.websites),
+        "website_regions": len(_regions_websites_passed(annex1)),
+        "accounts_checked": len(checked),
+        "check_rate": percent(len(checked), total.accounts),
+        "full_coverage": full,
+        "sampled": len(checked) - full,
+        "account_problems": account_problems,
+        "account_rate": percent(len(checked) - account_problems, len(checked)),
+        "account_regions": len(_regions_accounts_passed(scope, regions)),
+    }
+    return Summary(
+        websites_checked=numbers["websites"],
+        websites_with_problems=numbers["website_problems"],
+        website_pass_rate=numbers["website_rate"],
+        regions_websites_passed=numbers["website_regions"],
+        accounts_total=total.accounts,
+        accounts_checked=numbers["accounts_checked"],
+        check_rate=numbers["check_rate"],
+        accounts_full_coverage=full,
+        accounts_sampled=numbers["sampled"],
+        accounts_with_problems=account_problems,
+        account_pass_rate=numbers["account_rate"],
+        regions_accounts_passed=numbers["account_regions"],
+        paragraph=overview_paragraph(quarter, **numbers),
+    )
+
+
+def _regions_websites_passed(annex1: tuple[Annex1Row, ...]) -> list[str]:
+    """市(州) whose websites all passed (a region without websites is not counted)."""
+    return [r.unit for r in annex1 if r.is_region and r.websites and not r.website_problems]
+
+
+def _regions_accounts_passed(scope: Scope, regions: Regions) -> list[str]:
+    """市(州) with checked accounts and none of them with a problem."""
+    checked: dict[str, int] = defaultdict(int)
+    failed: dict[str, int] = defaultdict(int)
+    for account in scope.accounts:
+        region = regions.of_account(account)
+        if region is None or account.id not in scope.checked:
+            continue
+        checked[region] += 1
+        failed[region] += (SubjectKind.ACCOUNT, account.id) in scope.problems
+    return [name for name in regions.order if checked[name] and not failed[name]]
+
+
+def _regions_all_passed(scope: Scope, regions: Regions) -> list[str]:
+    """附件4: 市(州) whose websites and accounts both passed 100% this quarter."""
+    failing = {regions.of_website(w) for w in scope.websites if (SubjectKind.WEBSITE, w.id) in scope.problems}
+    with_sites = {regions.of_website(w) for w in scope.websites}
+    accounts_ok = set(_regions_accounts_passed(scope, regions))
+    return [name for name in regions.order if name in with_sites and name not in failing and name in accounts_ok]
+
+
+# -- 附件2 -------------------------------------------------------------------------------------------
+def _wording(findings: list[Finding]) -> str:
+    """Several problems of one subject, each once, joined as the notice does."""
+    return "；".join(dict.fromkeys(f.wording for f in findings if f.wording))
+
+
+def _sorted_sites(scope: Scope, regions: Regions) -> list[Website]:
+    flagged = [w for w in scope.websites if (SubjectKind.WEBSITE, w.id) in scope.problems]
+    return sorted(flagged, key=lambda w: (regions.rank(regions.of_website(w)), w.id or 0))
+
+
+def _sorted_accounts(scope: Scope, regions: Regions) -> list[Account]:
+    flagged = [a for a in scope.accounts if (SubjectKind.ACCOUNT, a.id) in scope.problems]
+    return sorted(flagged, key=lambda a: (regions.rank(regions.of_account(a)), a.id or 0))
+
+
+def _website_problems(scope: Scope, regions: Regions) -> tuple[WebsiteProblem, ...]:
+    return tuple(
+        WebsiteProblem(
+            number=number,
+            unit=regions.unit(regions.of_website(w), w.region, w.sponsor),
+            name=w.name,
+            problems=_wording(scope.problems[(SubjectKind.WEBSITE, w.id)]),  # type: ignore[index]
+            url=w.url,
+            website_id=w.id or 0,
+        )
+        for number, w in enumerate(_sorted_sites(scope, regions), start=1)
+    )
+
+
+def _account_problems(scope: Scope, regions: Regions) -> tuple[AccountProblem, ...]:
+    return tuple(
+        AccountProblem(
+            number=number,
+            unit=regions.unit(regions.of_account(a), a.region),
+            name=a.name,
+            platform=a.platform,
+            problems=_wording(scope.problems[(SubjectKind.ACCOUNT, a.id)]),  # type: ignore[index]
+            account_id=a.id or 0,
+        )
+        for number, a in enumerate(_sorted_accounts(scope, regions), start=1)
+    )
+
+
+# -- evidence ----------------------------------------------------------------------------------------
+def _evidence(scope: Scope, regions: Regions) -> tuple[EvidenceItem, ...]:
+    """Every counted finding, in the order of 附件2 (websites first), with its evidence spelled out."""
+    pairs: list[tuple[str, str, str, str, Finding]] = []
+    for w in _sorted_sites(scope, regions):
+        unit = regions.unit(regions.of_website(w), w.region, w.sponsor)
+        pairs += [("网站", unit, w.name, w.url, f) for f in scope.problems[(SubjectKind.WEBSITE, w.id)]]  # type: ignore[index]
+    for a in _sorted_accounts(scope, regions):
+        unit = regions.unit(regions.of_account(a), a.region)
+        pairs += [("政务新媒体", unit, a.name, a.platform, f) for f in scope.problems[(SubjectKind.ACCOUNT, a.id)]]  # type: ignore[index]
+    return tuple(
+        _evidence_item(number, subject, unit, name, address, finding)
+        for number, (subject, unit, name, address, finding) in enumerate(pairs, start=1)
+    )
+
+
+def _evidence_item(number: int, subject: str, unit: str, name: str, address: str, finding: Finding) -> EvidenceItem:
+    return EvidenceItem(
+        number=number,
+        subject=subject,
+        unit=unit,
+        name=name,
+        address=address,
+        wording=finding.wording,
+        rule=finding.rule,
+        source=_SOURCE_LABELS.get(finding.source, str(finding.source)),
+        status=_STATUS_LABELS.get(finding.status, str(finding.status)),
+        first_seen=_moment(finding.first_seen),
+        last_seen=_moment(finding.last_seen),
+        details=evidence_lines(finding.evidence, note=finding.note),
+        finding_id=finding.id or 0,
+    )
+
+
+def _moment(value: str | None) -> str:
+    """2022-12-10T10:00:00+08:00 -> 2022-12-10 10:00 (stored in the configured zone)."""
+    return value[:16].replace("T", " ") if value else ""
+
+
+def evidence_lines(evidence: dict[str, Any], *, note: str = "") -> tuple[str, ...]:
+    """A finding's evidence JSON as "key：value" lines (lists one line per item), keys sorted."""
+    lines: list[str] = []
+    for key in sorted(evidence):
+        value = evidence[key]
+        items = value if isinstance(value, list | tuple) else [value]
+        lines += [f"{key}：{_scalar(item)}" for item in items]
+    if note:
+        lines.append(f"复核意见：{note}")
+    if len(lines) > _MAX_EVIDENCE_LINES:
+        lines = [*lines[:_MAX_EVIDENCE_LINES], f"……（共{len(lines)}条，其余见数据库）"]
+    return tuple(lines)
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, dict | list | tuple):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return "" if value is None else str(value)

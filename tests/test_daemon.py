@@ -1,0 +1,92 @@
+"""The daemon's due work under a simulated clock: restarts resume, nothing runs twice, nothing is skipped."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta
+
+import pytest
+
+import monitor.service
+from monitor.daemon import Daemon
+from monitor.models import SubjectKind, Website, iso
+from monitor.service import SiteCheck
+from tests.conftest import shanghai
+
+T0 = shanghai(2022, 12, 1, 0, 0)
+
+
+class FakeClock:
+    def __init__(self, moment: datetime):
+        self.moment = moment
+
+    def __call__(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta: float) -> None:
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, datetime]]:
+    """Replace the crawl with a recorder that stores a finished run, as the real check does."""
+    calls: list[tuple[int, datetime]] = []
+
+    async def fake_check(store, rulebook, settings, website: Website, as_of: datetime, *, fetcher) -> SiteCheck:
+        calls.append((website.id, as_of))
+        run = store.start_run(SubjectKind.WEBSITE, website.id, "site", as_of=iso(as_of), started_at=iso(as_of))
+        store.finish_run(run, finished_at=iso(as_of), outcome="ok")
+        return SiteCheck(website, as_of, observation=None)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(monitor.service, "check_website", fake_check)
+    return calls
+
+
+def register(store, count: int) -> None:
+    store.db["websites"].insert_all(
+        {"url": f"http://s{i}.example.gov.cn/", "name": f"站点{i}", "region": "成都", "kind": "市级部门",
+         "site_code": f"51010000{i:02d}", "imported_at": iso(T0)} for i in range(count)
+    )
+
+
+def daemon(settings, rulebook, store, clock) -> Daemon:
+    return Daemon(settings, rulebook, store, clock=clock, fetcher=None)  # type: ignore[arg-type]
+
+
+def test_first_day_checks_every_site_once_spread_over_the_day(settings, rulebook, store, checked):
+    register(store, 30)
+    clock = FakeClock(T0)
+    d = daemon(settings, rulebook, store, clock)
+    for _ in range(24 * 4 + 1):  # a tick every 15 minutes for a day, both ends included
+        asyncio.run(d.check_due_websites())
+        clock.advance(minutes=15)
+    ids = [site for site, _ in checked]
+    assert sorted(ids) == list(range(1, 31))  # each once
+    hours = {moment.hour for _, moment in checked}
+    assert len(hours) >= 10  # spread, not all at start
+
+
+def test_restart_neither_reruns_nor_skips(settings, rulebook, store, checked):
+    register(store, 10)
+    clock = FakeClock(T0 + timedelta(days=1))  # everything due
+    asyncio.run(daemon(settings, rulebook, store, clock).check_due_websites())
+    assert len(checked) == 10
+    clock.advance(hours=1)
+    asyncio.run(daemon(settings, rulebook, store, clock).check_due_websites())  # a restarted process
+    assert len(checked) == 10
+    clock.advance(days=3)  # down for three days: each site once, not three times
+    asyncio.run(daemon(settings, rulebook, store, clock).check_due_websites())
+    assert len(checked) == 20
+
+
+def test_registry_changes_are_seen_without_restart(settings, rulebook, store, checked):
+    register(store, 2)
+    clock = FakeClock(T0 + timedelta(days=1))
+    d = daemon(settings, rulebook, store, clock)
+    asyncio.run(d.check_due_websites())
+    store.db["websites"].insert({"url": "http://new.example.gov.cn/", "name": "新站", "region": "成都",
+                                 "kind": "市级部门", "site_code": "5101009999", "imported_at": iso(T0)})
+    store.db["websites"].update(1, {"retired_at": iso(clock())})
+    clock.advance(days=1)
+    asyncio.run(d.check_due_websites())
+    assert sorted(site for site, _ in checked[2:]) == [2, 3]
