@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import ipaddress
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -296,6 +297,7 @@ def _take_row(batch: _Batch, table: str, name: str, line: int, values: dict[str,
     """Keep a good row, or record why it is bad (and protect its key from retirement)."""
     row, reasons, keys = parse(values, rulebook)
     if row is not None:
+        keys = {row.key}
         first = batch.rows[table].get(row.key)
         if first is not None:
             where = f"第 {first.line} 行" if first.file == name else f"{first.file} 第 {first.line} 行"
@@ -382,13 +384,26 @@ def normalise_url(text: str) -> str:
         raise ValueError(f"网址 {text!r} 格式错误") from exc
     if parts.scheme.lower() not in ("http", "https"):
         raise ValueError(f"网址 {text!r} 须以 http:// 或 https:// 开头")
-    host = (parts.hostname or "").lower()
-    if not host or not _HOST.match(host) or "." not in host and host != "localhost":
+    host = _valid_host(parts.hostname or "")
+    if host is None:
         raise ValueError(f"网址 {text!r} 缺少有效的主机名")
     if parts.username or parts.password:
         raise ValueError(f"网址 {text!r} 不应包含用户名或密码")
     netloc = f"{host}:{port}" if port is not None else host
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
+
+def _valid_host(host: str) -> str | None:
+    """Lower-case host name (IPv6 in brackets), or None for an empty or single-label name."""
+    host = host.lower()
+    if ":" in host:
+        try:
+            return f"[{ipaddress.IPv6Address(host)}]"
+        except ValueError:
+            return None
+    if not _HOST.match(host) or not all(host.split(".")) or ("." not in host and host != "localhost"):
+        return None
+    return host
 
 
 def _lenient_urls(text: str) -> set[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -127,7 +128,11 @@ class Store:
         db.execute("PRAGMA synchronous=NORMAL")
         db.execute("PRAGMA foreign_keys=ON")
         store = cls(db, path)
-        store.migrate()
+        try:
+            store.migrate()
+        except StoreError:
+            conn.close()
+            raise
         return store
 
     def close(self) -> None:
@@ -284,7 +289,8 @@ class Store:
             finding_id = self.db["findings"].insert(
                 {
                     "subject_kind": str(finding.subject_kind), "subject_id": finding.subject_id,
-                    "rule": finding.rule, "key": finding.key or f"manual:{seen_at}", "severity": str(finding.severity),
+                    "rule": finding.rule, "key": finding.key or f"manual:{seen_at}:{uuid.uuid4().hex[:8]}",
+                    "severity": str(finding.severity),
                     "wording": finding.wording,
                     "evidence": json.dumps(finding.evidence, ensure_ascii=False, sort_keys=True, default=str),
                     "first_seen": seen_at, "last_seen": seen_at, "status": str(Status.CONFIRMED),

@@ -96,7 +96,7 @@ def state(ctx: typer.Context) -> AppState:
 
 
 def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    console.print(f"[bold red]error:[/] {message}", highlight=False)
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

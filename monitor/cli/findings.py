@@ -15,8 +15,9 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from monitor.cli.common import AppState, EXIT_USAGE, fail, print_json, state, stdout
+from monitor.cli.common import EXIT_USAGE, AppState, fail, print_json, state, stdout
 from monitor.models import Account, Finding, Source, Status, SubjectKind, Website, iso
+from monitor.registry import normalise_platform
 from monitor.store import FindingFilter, Store
 
 findings_app = typer.Typer(
@@ -56,6 +57,16 @@ def _target(store: Store, site: str | None, account: str | None,
             fail(f"no account matches {account!r}" + (f" on {platform}" if platform else ""), EXIT_USAGE)
         return SubjectKind.ACCOUNT, found
     return None
+
+
+def _platform(app_state: AppState, platform: str | None) -> str | None:
+    """--platform as the registry stores it (微博 → 新浪微博)."""
+    if not platform:
+        return None
+    try:
+        return normalise_platform(app_state.rulebook, platform)
+    except ValueError:
+        return platform
 
 
 def _subject_names(store: Store, findings: list[Finding]) -> dict[tuple[str, int | None], str]:
@@ -108,7 +119,7 @@ def list_command(
     app_state = state(ctx)
     flt_status, flt_rule = _checked_status(status), _checked_rule(app_state, rule)
     with _open(app_state) as store:
-        target = _target(store, site, account, platform)
+        target = _target(store, site, account, _platform(app_state, platform))
         flt = FindingFilter(
             subject_kind=target[0] if target else None, subject_id=target[1].id if target else None,
             rule=flt_rule, status=flt_status,
@@ -124,13 +135,13 @@ def list_command(
 
 def _findings_table(rows: list[dict[str, Any]]) -> Table:
     table = Table(title=f"问题（{len(rows)}）")
-    for column in ("ID", "对象", "问题", "类别", "状态", "来源", "首次发现", "最近发现", "备注"):
-        table.add_column(column)
+    for column in ("ID", "对象", "问题", "类别", "状态", "首次发现", "备注"):
+        table.add_column(column, overflow="fold", min_width=10 if column == "首次发现" else None)
     for r in rows:
+        status = STATUS_LABELS.get(r["status"], r["status"]) + ("（人工）" if r["source"] == Source.MANUAL else "")
         cells = [
-            str(r["id"]), r["subject"], r["wording"], SEVERITY_LABELS.get(r["severity"], r["severity"]),
-            STATUS_LABELS.get(r["status"], r["status"]), "人工" if r["source"] == Source.MANUAL else "自动",
-            r["first_seen"] or "", r["last_seen"] or "", r["note"],
+            str(r["id"]), r["subject"], r["wording"], SEVERITY_LABELS.get(r["severity"], r["severity"]), status,
+            (r["first_seen"] or "")[:10], r["note"],
         ]
         table.add_row(*(escape(c) for c in cells))
     return table
@@ -199,7 +210,7 @@ def add_command(
     spec = app_state.rulebook.rule(rule)
     now = app_state.now()
     with _open(app_state) as store:
-        target = _target(store, site, account, platform)
+        target = _target(store, site, account, _platform(app_state, platform))
         if target is None:
             fail("give --site or --account", EXIT_USAGE)
         kind, subject = target

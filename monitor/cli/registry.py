@@ -111,7 +111,7 @@ def list_command(
 def _websites_table(rows: list[Website], retired: bool) -> Table:
     table = Table(title=f"网站名录（{len(rows)}）")
     for column in ("ID", "网站名称", "网址", "所属地方或部门", "网站类型", "网站标识码", *(["退役时间"] if retired else [])):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for w in rows:
         cells = [str(w.id), w.name, w.url, w.region, w.kind, w.site_code, *([w.retired_at or ""] if retired else [])]
         table.add_row(*(escape(c) for c in cells))
@@ -121,7 +121,7 @@ def _websites_table(rows: list[Website], retired: bool) -> Table:
 def _accounts_table(rows: list[Account], retired: bool) -> Table:
     table = Table(title=f"新媒体名录（{len(rows)}）")
     for column in ("ID", "账号名称", "类型", "所属地方或部门", "主体类型", "数据源", *(["退役时间"] if retired else [])):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for a in rows:
         cells = [str(a.id), a.name, a.platform, a.region, a.subject, a.source, *([a.retired_at or ""] if retired else [])]
         table.add_row(*(escape(c) for c in cells))

@@ -46,7 +46,11 @@ class ExternalLinks:
         entry = self._hosts.setdefault(host, _HostLinks(first_href=link.href))
         if link.hidden:
             entry.hidden = True
-            if link.text and link.text not in entry.hidden_texts and len(entry.hidden_texts) < MAX_HIDDEN_TEXTS:
+            if (
+                link.text
+                and link.text not in entry.hidden_texts
+                and len(entry.hidden_texts) < MAX_HIDDEN_TEXTS
+            ):
                 entry.hidden_texts.append(link.text)
 
     async def judge(self, session: CrawlSession) -> tuple[dict[str, ExternalVerdict], list[str]]:
@@ -55,9 +59,15 @@ class ExternalLinks:
         to_fetch = self._hosts_to_fetch(verdicts)
         checked, skipped = to_fetch[: self._max_checks], to_fetch[self._max_checks :]
         semaphore = asyncio.Semaphore(CHECK_CONCURRENCY)
-        results = await asyncio.gather(*(self._fetched_verdict(h, verdicts[h], session, semaphore) for h in checked))
+        results = await asyncio.gather(
+            *(self._fetched_verdict(h, verdicts[h], session, semaphore) for h in checked)
+        )
         verdicts.update(zip(checked, results, strict=True))
-        notes = [f"{len(skipped)} external hosts not fetched: max_external_checks={self._max_checks}"] if skipped else []
+        notes = (
+            [f"{len(skipped)} external hosts not fetched: max_external_checks={self._max_checks}"]
+            if skipped
+            else []
+        )
         return verdicts, notes
 
     def _static_verdict(self, host: str) -> ExternalVerdict:
@@ -78,7 +88,7 @@ class ExternalLinks:
     ) -> ExternalVerdict:
         """Fetch the first linked page of `host` once and add its keyword score to the verdict."""
         async with semaphore:
-            result = await session.fetch(self._hosts[host].first_href, tail=True, robots=False)
+            result = await session.fetch(self._hosts[host].first_href, tail=True, robots=False, traps=False)
         if result is None:
             return _replace(verdict, error="not fetched: page budget reached or already fetched")
         if not result.ok:
@@ -86,7 +96,9 @@ class ExternalLinks:
         title, text = title_and_text(result.text)
         score, words = score_text(f"{title}\n{text}", self._rulebook.illegal_keywords)
         merged = tuple(dict.fromkeys(verdict.keywords + words))
-        return _replace(verdict, fetched=True, title=title[:200], score=verdict.score + score, keywords=merged)
+        return _replace(
+            verdict, fetched=True, title=title[:200], score=verdict.score + score, keywords=merged
+        )
 
 
 def _replace(verdict: ExternalVerdict, **changes: object) -> ExternalVerdict:

@@ -1,22 +1,24 @@
 """Integrity checks on every fetched page of the site, and the harvest of links for dead-link checks.
 
-Each page's HTML is looked at once, here, and dropped: only the observations (external links, the
-找错 entry, wording matches, same-site link targets) are kept, so memory does not grow with pages.
+Each page's HTML is examined once and dropped: only the facts (external links, the 找错 entry,
+wording matches, same-site link targets) are kept, so memory does not grow with pages. Examining
+is pure (it may run in a worker thread, keeping the event loop responsive while HTML is parsed);
+recording into the observation happens on the event loop only.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.parser import HTMLParser
+from selectolax.lexbor import LexborHTMLParser
 
 from monitor.crawl.external import ExternalLinks
 from monitor.crawl.urls import SiteScope, is_http_url
 from monitor.extract.footer import find_jiucuo
 from monitor.extract.links import extract_external_links
 from monitor.extract.text import find_wording, title_and_text
-from monitor.observations import LinkObservation, SiteObservation
-from monitor.rulebook import Rulebook
+from monitor.observations import JiucuoEntry, LinkObservation, SiteObservation, WordingMatch
 
 MAX_LINKS = 1000  # distinct external links kept per site
 MAX_WORDING = 200
@@ -24,50 +26,77 @@ MAX_CANDIDATES = 400  # distinct same-site URLs remembered for dead-link checks
 MAX_FOUND_ON = 5
 
 
-class PageInspector:
-    """Runs the per-page integrity extractors and accumulates their results into one observation."""
+def same_site_anchors(html: str, page_url: str, scope: SiteScope) -> list[tuple[str, str]]:
+    """(text, absolute URL) of the page's links into the site, fragments dropped, the page itself left out."""
+    found: list[tuple[str, str]] = []
+    here = page_url.split("#", 1)[0]
+    for anchor in LexborHTMLParser(html).css("a[href]"):
+        href = (anchor.attributes.get("href") or "").strip()
+        url = urljoin(page_url, href).split("#", 1)[0] if href else ""
+        if url and url != here and is_http_url(url) and scope.contains(url):
+            found.append((" ".join(anchor.text().split()), url))
+    return found
 
-    def __init__(self, rulebook: Rulebook, obs: SiteObservation, scope: SiteScope, external: ExternalLinks):
-        self._phrases = rulebook.serious_wording
+
+@dataclass(frozen=True)
+class PageFacts:
+    """What the integrity checks saw on one page; the HTML itself is not kept."""
+
+    url: str
+    links: list[LinkObservation]
+    jiucuo: JiucuoEntry
+    wording: list[WordingMatch]
+    anchors: list[tuple[str, str]]  # same-site (text, URL)
+
+
+@dataclass(frozen=True)
+class PageExaminer:
+    """Runs the per-page integrity extractors. Pure and immutable, so it may run in a worker thread."""
+
+    scope: SiteScope
+    phrases: tuple[tuple[str, str], ...]
+
+    def examine(self, html: str, page_url: str) -> PageFacts:
+        site_host = urlsplit(page_url).hostname or self.scope.main_host
+        title, text = title_and_text(html)
+        return PageFacts(
+            url=page_url,
+            links=extract_external_links(html, page_url, site_host=site_host),
+            jiucuo=find_jiucuo(html, page_url),
+            wording=find_wording(f"{title}\n{text}", page_url, list(self.phrases)),
+            anchors=same_site_anchors(html, page_url, self.scope),
+        )
+
+
+class PageInspector:
+    """Accumulates the facts of every page into the one observation (on the event loop, never in threads)."""
+
+    def __init__(self, obs: SiteObservation, external: ExternalLinks):
         self._obs = obs
-        self._scope = scope
         self._external = external
         self._link_keys: set[tuple[str, str, str]] = set()
         self.candidates: dict[str, list[str]] = {}  # same-site URL -> pages it was found on
 
-    def inspect(self, html: str, page_url: str, *, harvest: bool = True) -> None:
-        """Record external links, the 找错 entry and wording errors of one page."""
-        site_host = urlsplit(page_url).hostname or self._scope.main_host
-        for link in extract_external_links(html, page_url, site_host=site_host):
+    def record(self, facts: PageFacts) -> None:
+        """Record external links, the 找错 entry, wording errors and dead-link candidates of one page."""
+        for link in facts.links:
             self._add_link(link)
-        self._obs.jiucuo.append(find_jiucuo(html, page_url))
-        title, text = title_and_text(html)
+        self._obs.jiucuo.append(facts.jiucuo)
         room = MAX_WORDING - len(self._obs.wording)
-        if room > 0:
-            self._obs.wording.extend(find_wording(f"{title}\n{text}", page_url, self._phrases)[:room])
-        if harvest:
-            self.harvest(html, page_url)
+        self._obs.wording.extend(facts.wording[: max(room, 0)])
+        for _, url in facts.anchors:
+            self._add_candidate(url, facts.url)
 
     def _add_link(self, link: LinkObservation) -> None:
         """Keep each distinct (target, hiding, text) once: footers repeat the same links on every page."""
         self._external.add(link)
         key = (link.href, link.hidden, link.text)
-        if key in self._link_keys:
-            return
-        if len(self._obs.links) >= MAX_LINKS:
+        if key in self._link_keys or len(self._obs.links) >= MAX_LINKS:
             return
         self._link_keys.add(key)
         self._obs.links.append(link)
 
-    def harvest(self, html: str, page_url: str) -> None:
-        """Remember same-site link targets of a page as dead-link candidates."""
-        for anchor in HTMLParser(html).css("a[href]"):
-            href = (anchor.attributes.get("href") or "").strip()
-            url = urljoin(page_url, href).split("#", 1)[0] if href else ""
-            if url and is_http_url(url) and self._scope.contains(url):
-                self.add_candidate(url, page_url)
-
-    def add_candidate(self, url: str, page_url: str) -> None:
+    def _add_candidate(self, url: str, page_url: str) -> None:
         pages = self.candidates.get(url)
         if pages is None:
             if len(self.candidates) >= MAX_CANDIDATES:

@@ -74,12 +74,13 @@ class CrawlSession:
         limit = self._max_pages if tail else self._max_pages - self._reserve
         return max(limit - self._obs.pages_fetched, 0)
 
-    def admit(self, url: str, parent: str = "", *, tail: bool = False) -> bool:
+    def admit(self, url: str, parent: str = "", *, tail: bool = False, traps: bool = True) -> bool:
         """Claim `url` for one fetch: False when seen, a trap, not http(s) or over budget.
 
         Claiming happens before any await, so concurrent column tasks never fetch one page twice.
+        `traps=False` for one-off fetches (an external target): a trap only matters when followed.
         """
-        if not is_http_url(url) or self.seen(url) or self.trap_reason(url, parent):
+        if not is_http_url(url) or self.seen(url) or (traps and self.trap_reason(url, parent)):
             return False
         if self.budget_left(tail=tail) <= 0:
             self.over_budget += 1
@@ -88,9 +89,11 @@ class CrawlSession:
         self._obs.pages_fetched += 1
         return True
 
-    async def fetch(self, url: str, parent: str = "", *, tail: bool = False, robots: bool = True) -> FetchResult | None:
+    async def fetch(
+        self, url: str, parent: str = "", *, tail: bool = False, robots: bool = True, traps: bool = True
+    ) -> FetchResult | None:
         """Fetch `url` if admitted (None otherwise); a fetcher exception becomes an ERROR outcome."""
-        if not self.admit(url, parent, tail=tail):
+        if not self.admit(url, parent, tail=tail, traps=traps):
             return None
         result = await self._get(url, robots)
         if result.final_url:

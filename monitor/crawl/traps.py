@@ -66,7 +66,9 @@ class TrapDetector:
     """
 
     def __init__(self) -> None:
-        self._calendar_seen: dict[tuple[str, str, tuple[tuple[str, str], ...]], tuple[tuple[str, str], ...]] = {}
+        self._calendar_seen: dict[
+            tuple[str, str, tuple[tuple[str, str], ...]], tuple[tuple[str, str], ...]
+        ] = {}
 
     def reason(self, url: str, parent: str = "") -> str:
         """Why `url` (linked from `parent`) must not be fetched, or "" to fetch it."""

@@ -27,14 +27,18 @@ from monitor.rulebook import ColumnCategory
 __all__ = ["classify_column", "column_meta", "discover_columns"]
 
 _NAV_MARKS = re.compile(r"nav|menu|memu|daohang", re.I)
-_FOOTER_MARKS = re.compile(r"foot|bottom|copyright|banquan|crumb|position|location|pager|page_?box", re.I)
+_FOOTER_MARKS = re.compile(
+    r"foot|bottom|copyright|banquan|crumb|position(?!-(?:rel|abs|fix|sta|sti))|location|pager|page_?box", re.I
+)
 _HUB_MARKS = re.compile(r"side|left|sub|lanmu|column|channel|zlm|ejlm|sjlm|lmlb", re.I)
 _MORE_TEXT = re.compile(r"^[\s>＞»›+＋.·]*(更多|more|查看更多|更多信息|更多内容)[\s>＞»›+＋.·]*$", re.I)
 _HOME_TEXT = frozenset({"首页", "网站首页", "返回首页", "主页", "门户首页", "home"})
 _HOME_PATH = re.compile(r"^/?(index|default|main)?\.?(s?html?|jsp|php|aspx?)?$", re.I)
 _COLUMN_PATH = re.compile(r"(/|/index(_\d+)?\.\w+|/list\w*\.\w+|redirect_\w+\.\w+|/\w+_list\.\w+)$", re.I)
 _HEADING_MARKS = re.compile(r"tit|hd|head|name|tab|lm|bt", re.I)
-_UTILITY = re.compile(r"用户中心|登录|注册|无障碍|关怀版|长者|适老|繁體|繁体|简体|english|^en$|搜索|收藏|打印|关闭", re.I)
+_UTILITY = re.compile(
+    r"用户中心|登录|注册|无障碍|关怀版|长者|适老|繁體|繁体|简体|english|^en$|搜索|收藏|打印|关闭", re.I
+)
 _MAX_NAME = 20  # characters; longer link texts are headlines, not column names
 _MAX_HEADING_CLIMB = 5
 
@@ -92,7 +96,9 @@ def _nav_links(body: LexborNode) -> list[tuple[str, str]]:
     """(text, href) of links in menus: <nav>, or containers whose class/id says nav/menu."""
     found = []
     for link in body.css("a[href]"):
-        if _inside(link, _NAV_MARKS, frozenset({"nav"})) and not _inside(link, _FOOTER_MARKS, frozenset({"footer"})):
+        if _inside(link, _NAV_MARKS, frozenset({"nav"})) and not _inside(
+            link, _FOOTER_MARKS, frozenset({"footer"})
+        ):
             found.append((clean_text(link.text()), usable_href(link)))
     return found
 
@@ -161,7 +167,9 @@ def _hub_links(body: LexborNode) -> list[tuple[str, str]]:
         if not href or not _COLUMN_PATH.search(urlsplit(href).path or "/"):
             continue
         column_typed = (link.attributes.get("linktype") or "").lower() == "column"
-        if column_typed or (_inside(link, _HUB_MARKS) and not _inside(link, _FOOTER_MARKS, frozenset({"footer"}))):
+        if column_typed or (
+            _inside(link, _HUB_MARKS) and not _inside(link, _FOOTER_MARKS, frozenset({"footer"}))
+        ):
             found.append((clean_text(link.text()), href))
     return found
 

@@ -16,19 +16,20 @@ MIN_YEAR = 1990  # no Chinese government website published anything earlier
 MAX_YEAR = 2099
 
 _SEP = r"\s*[-/.年]\s*"
-_FULL = re.compile(
-    r"(?<!\d)((?:19|20)\d{2})" + _SEP + r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
-)
+FULL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})" + _SEP + r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?")
 _MONTH_DAY_CN = re.compile(r"(?<![\d年.])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MONTH_DAY = re.compile(r"(?<![\d./:-])(\d{2})[-/](\d{2})(?![\d/:-]|\.\d)")
 # A label or brackets may surround a date that stands alone (list cells, "发布时间：2022-12-28").
 _LABEL = re.compile(
-    r"^[\s\[\]()（）【】〔〕<>《》|·:：]*(?:发布|更新|成文|公开|生成|发文|公告)?(?:时间|日期)?[\s:：]*"
+    r"^[\s\[\]()（）【】〔〕<>《》|·:：]*(?:发布|更新|成文|公开|生成|发文|公告|留言|回复|答复|印发)?(?:时间|日期)?[\s:：]*"
 )
-_TAIL = re.compile(r"^\s*(?:\d{1,2}\s*[:：∶]\s*\d{2}(?:\s*[:：∶]\s*\d{2})?)?[\s\[\]()（）【】〔〕|]*$")
+_TAIL = re.compile(
+    r"^\s*(?:T?\s*\d{1,2}\s*(?:[:：∶]\s*\d{2}(?:\s*[:：∶]\s*\d{2}(?:\.\d+)?)?|时(?:\s*\d{1,2}\s*分)?)"
+    r"(?:Z|[+-]\d{2}:?\d{2})?)?[\s\[\]()（）【】〔〕|]*$"
+)
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
     """Full-width digits and punctuation become ASCII so one set of patterns covers both."""
     return unicodedata.normalize("NFKC", text)
 
@@ -60,8 +61,8 @@ def parse_date(text: str, *, reference: date | None = None) -> date | None:
     """
     if not text:
         return None
-    text = _normalise(text)
-    match = _FULL.search(text)
+    text = normalise(text)
+    match = FULL_DATE.search(text)
     if match:
         return _valid(int(match[1]), int(match[2]), int(match[3]))
     if reference is None:
@@ -80,14 +81,14 @@ def date_only(text: str, *, reference: date | None = None) -> date | None:
     Listing extraction trusts these: a cell or span holding only "2022-12-28" is the item's date,
     while a date inside a sentence ("10月9日至10日，…") is not.
     """
-    text = _normalise(text).strip()
+    text = normalise(text).strip()
     if not text or len(text) > 40:
         return None
     rest = text[_LABEL.match(text).end() :]  # type: ignore[union-attr]
-    for pattern in (_FULL, _MONTH_DAY_CN, _MONTH_DAY):
+    for pattern in (FULL_DATE, _MONTH_DAY_CN, _MONTH_DAY):
         match = pattern.match(rest)
         if match and _TAIL.match(rest[match.end() :]):
-            if pattern is _FULL:
+            if pattern is FULL_DATE:
                 return _valid(int(match[1]), int(match[2]), int(match[3]))
             if reference is None:
                 return None
@@ -135,7 +136,7 @@ def pubdate(html: str) -> date | None:
         return None
     for node in body.css("script, style, noscript, template"):
         node.decompose()
-    text = _normalise(body.text(separator=" "))[:_TOP_CHARS]
+    text = normalise(body.text(separator=" "))[:_TOP_CHARS]
     for label in _PUB_LABEL.finditer(text):
         found = parse_date(text[label.end() : label.end() + 30])
         if found:
@@ -152,7 +153,10 @@ def page_generated_date(html: str) -> date | None:
     tree = LexborHTMLParser(html)
     for node in tree.css("meta[name]"):
         content = node.attributes.get("content") or ""
-        if "生成时间" in content or (node.attributes.get("name") or "").lower() in ("generated", "generatedate"):
+        if "生成时间" in content or (node.attributes.get("name") or "").lower() in (
+            "generated",
+            "generatedate",
+        ):
             found = parse_date(content)
             if found:
                 return found

@@ -10,6 +10,8 @@ collapsed menus are hidden too and are harmless.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -28,6 +30,12 @@ TINY_MARQUEE_PX = 10.0  # a marquee this small shows nothing readable
 HUGE_SCROLLAMOUNT = 200.0  # a marquee this fast cannot be read (normal values are 1-20)
 SNIPPET_CHARS = 240
 GOV_SUFFIXES = ("gov.cn", "政务")
+
+# Hosts of the national error-report platform ("我为政府网站找错"): the front end (current and the
+# older kaipuyun addresses still linked) and the back end. Every government page must link here,
+# so a link to them is never a dark link, even from a hidden element or by bare IP address.
+JIUCUO_LINK_HOSTS = frozenset({"zfwzgl.www.gov.cn", "pucha.kaipuyun.cn", "121.43.68.40"})
+JIUCUO_BACKEND_HOSTS = frozenset({"zfwzzc.www.gov.cn", "zfwzxx.www.gov.cn"})
 
 
 # -- CSS ---------------------------------------------------------------------------------------------
@@ -219,10 +227,8 @@ def normalize_host(host: str) -> str:
         return host.strip("[]")
     host = host.split(":", 1)[0]
     if "xn--" in host:
-        try:
+        with contextlib.suppress(UnicodeError):
             host = host.encode("ascii").decode("idna")
-        except UnicodeError:
-            pass
     return host
 
 
@@ -235,13 +241,35 @@ def url_host(url: str) -> str:
 
 
 def is_same_site(host: str, site_host: str) -> bool:
-    """True when `host` is the site host or one of its subdomains (`www.` of the site ignored)."""
-    host, site = normalize_host(host), normalize_host(site_host)
-    site = site.removeprefix("www.")
-    return host == site or host.endswith("." + site)
+    """True when `host` is the site host or one of its subdomains.
+
+    A portal at `www.X.gov.cn` owns `X.gov.cn` and its department sub-sites, so its `www.` is
+    dropped — unless that would leave a public suffix (`www.gov.cn` does not own all of gov.cn).
+    """
+    host, base = normalize_host(host), _site_base(site_host)
+    return host == base or host.endswith("." + base)
+
+
+@lru_cache(maxsize=256)
+def _site_base(site_host: str) -> str:
+    site = normalize_host(site_host)
+    bare = site.removeprefix("www.")
+    return site if bare != site and len(bare) < len(registrable_domain(site)) else bare
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _suffixes(host: str) -> Iterator[str]:
+    """The host and every parent domain; an IP address only matches itself."""
+    if _is_ip(host):
+        yield host
+        return
     labels = host.split(".")
     for start in range(len(labels)):
         yield ".".join(labels[start:])
@@ -255,12 +283,12 @@ def is_government_host(host: str) -> bool:
 def domain_verdict(host: str, illegal: frozenset[str], benign: frozenset[str]) -> tuple[bool, bool]:
     """(listed as illegal, benign) for a host; a list entry covers itself and its subdomains.
 
-    Government hosts are benign and never listed (a block list entry for a gov.cn name is a list
-    error, not a finding). Otherwise a listed host is illegal even if a benign entry also covers it:
-    a blocklisted subdomain of a harmless provider is still a bad target.
+    Government hosts and the national error-report platform are benign and never listed (a block
+    list entry for them is a list error, not a finding). Otherwise a listed host is illegal even if
+    a benign entry also covers it: a blocklisted subdomain of a harmless provider is a bad target.
     """
     host = normalize_host(host)
-    if is_government_host(host):
+    if is_government_host(host) or host in JIUCUO_LINK_HOSTS | JIUCUO_BACKEND_HOSTS:
         return False, True
     suffixes = set(_suffixes(host))
     if suffixes & illegal:
@@ -278,7 +306,10 @@ def registrable_domain(host: str) -> str:
     """The domain a registrant owns (`www.sc.gov.cn` -> `sc.gov.cn`); IPs and bare names as given."""
     host = normalize_host(host)
     result = _extractor()(host)
-    domain = getattr(result, "top_domain_under_public_suffix", None) or result.registered_domain
+    if hasattr(result, "top_domain_under_public_suffix"):  # tldextract >= 5.3
+        domain = result.top_domain_under_public_suffix
+    else:  # pragma: no cover - older tldextract
+        domain = result.registered_domain
     return domain or host
 
 
@@ -299,7 +330,9 @@ def _absolute(href: str, base_url: str) -> str:
 
 
 def _opening_tag(node: LexborNode) -> str:
-    attrs = " ".join(f'{key}="{value}"' if value is not None else key for key, value in node.attributes.items())
+    attrs = " ".join(
+        f'{key}="{value}"' if value is not None else key for key, value in node.attributes.items()
+    )
     return f"<{node.tag}{' ' + attrs if attrs else ''}>"
 
 

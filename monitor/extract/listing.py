@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.extract.dates import _FULL, _normalise, date_only, page_generated_date, parse_date, pubdate
+from monitor.extract.dates import FULL_DATE, date_only, normalise, page_generated_date, parse_date, pubdate
 from monitor.observations import ListingItem
 
 __all__ = [
@@ -31,11 +31,14 @@ _INVISIBLE = ["script", "style", "noscript", "template", "select", "iframe", "ob
 # Page chrome: links there are navigation, not list entries (class/id tokens of real templates).
 _CHROME_TAGS = frozenset({"nav", "header", "footer"})
 _CHROME_MARKS = re.compile(
-    r"nav|menu|foot|bottom|copyright|banquan|header|crumb|position|location|pager|pagination|page_?box"
+    r"nav|menu|foot|bottom|copyright|banquan|header|crumb|position(?!-(?:rel|abs|fix|sta|sti))|location|pager"
+    r"|pagination|page_?box"
     r"|fenye|yqlj|friend|share|toolbar|topbar|sitemap|wzdt|lanmu_?dh",
     re.I,
 )
-_NOT_TITLES = re.compile(r"^(更多|more|详细|详情|查看|下一页|上一页|首页|尾页|末页|返回|打印|关闭|\d+)\W*$", re.I)
+_NOT_TITLES = re.compile(
+    r"^(更多|more|详细|详情|查看|下一页|上一页|首页|尾页|末页|返回|打印|关闭|\d+)\W*$", re.I
+)
 _MIN_TITLE = 4  # characters; shorter link texts are menu entries, icons or "更多"
 _MAX_CLIMB = 6  # ancestors to climb looking for an item's own container
 _UNDATED_MIN_ITEMS = 2  # a page without any date: lists of at least this many ...
@@ -44,8 +47,8 @@ _UNDATED_MIN_MEAN_TITLE = 8  # ... whose titles read like headlines
 
 # -- shared HTML helpers (columns.py uses them too) ------------------------------------------------
 def parse_html(html: str) -> LexborHTMLParser:
-    """Parse with Hanweb datastore records expanded into plain HTML, invisible parts removed."""
-    tree = LexborHTMLParser(expand_datastores(html))
+    """Parse with Hanweb datastore records and TRS script-written links expanded, invisible parts removed."""
+    tree = LexborHTMLParser(expand_written_links(expand_datastores(html)))
     tree.strip_tags(_INVISIBLE)
     return tree
 
@@ -74,6 +77,69 @@ def expand_datastores(html: str) -> str:
     return _DATASTORE.sub(lambda m: _records_html(m[1]), html)
 
 
+_SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
+_VAR = re.compile(r"""\bvar\s+([A-Za-z_$][\w$]*)\s*=\s*(["'])((?:\\.|(?!\2).)*)\2""", re.S)
+_TOKEN = re.compile(r""""((?:\\.|[^"\\])*)"|'((?:\\.|[^'\\])*)'|([A-Za-z_$][\w$.]*)""")
+_MAX_WRITER_SCRIPT = 3000  # characters; TRS item scripts are a few lines, pager and app scripts are long
+
+
+def _js_unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text)
+
+
+def _write_argument(script: str) -> str:
+    """The argument text of the first document.write( … ) call, quotes and escapes respected."""
+    opening = script.find("document.write(")
+    if opening < 0:
+        return ""
+    begin = opening + len("document.write(")
+    depth, quote, escaped = 1, "", False
+    for position in range(begin, len(script)):
+        char = script[position]
+        if escaped:
+            escaped = False
+        elif quote:
+            escaped = char == "\\"
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "()":
+            depth += 1 if char == "(" else -1
+            if depth == 0:
+                return script[begin:position]
+    return ""
+
+
+def _written_html(script: str) -> str:
+    """What a short TRS item script writes: string literals and `var` values joined by "+"."""
+    values = {name: _js_unescape(value) for name, _, value in _VAR.findall(script)}
+    parts = []
+    for literal_double, literal_single, name in _TOKEN.findall(_write_argument(script)):
+        if name:
+            parts.append(values.get(name, ""))
+        else:
+            parts.append(_js_unescape(literal_double or literal_single))
+    return "".join(parts)
+
+
+def expand_written_links(html: str) -> str:
+    """TRS list templates often write each entry's link with document.write("<a href='"+str_1+"'>…");
+    the script becomes the HTML it writes, so the entry is seen as a browser shows it."""
+    if "document.write" not in html:
+        return html
+
+    def replace(match: re.Match[str]) -> str:
+        body = match[2]
+        if len(body) > _MAX_WRITER_SCRIPT or "document.write" not in body or "<a" not in body.lower():
+            return match[0]
+        if "text/xml" in match[1].lower():
+            return match[0]
+        written = _written_html(body)
+        return written if "<a" in written.lower() else match[0]
+
+    return _SCRIPT.sub(replace, html)
+
+
 def is_chrome(node: LexborNode) -> bool:
     """Inside navigation, header, footer, breadcrumb or pager (judged by tag and class/id)."""
     current: LexborNode | None = node
@@ -94,7 +160,11 @@ def clean_text(text: str) -> str:
 def usable_href(node: LexborNode) -> str:
     """The href when it leads somewhere (not javascript:, mailto:, tel: or an in-page anchor)."""
     href = (node.attributes.get("href") or "").strip()
-    if not href or href.startswith("#") or href.lower().startswith(("javascript:", "mailto:", "tel:", "data:")):
+    if (
+        not href
+        or href.startswith("#")
+        or href.lower().startswith(("javascript:", "mailto:", "tel:", "data:"))
+    ):
         return ""
     return href
 
@@ -103,7 +173,9 @@ def link_title(node: LexborNode) -> str:
     """Link text, or the title attribute when the text is cut short ("…") or missing."""
     text = clean_text(node.text())
     title = clean_text(node.attributes.get("title") or "")
-    if title and (not text or text.endswith(("...", "…", "..")) or len(title) > len(text) and title.startswith(text[:4])):
+    if title and (
+        not text or text.endswith(("...", "…", "..")) or len(title) > len(text) and title.startswith(text[:4])
+    ):
         return title
     return text
 
@@ -125,41 +197,83 @@ def _container(link: LexborNode, href: str) -> LexborNode:
 
 
 def _item_date(container: LexborNode, link_text: str, reference: date | None) -> tuple[date | None, str]:
-    """A text in the container that is only a date; else a full date beside (not inside) the title."""
+    """A text in the container that is only a date; else a full date beside (not inside) the title.
+
+    A bare "12-30" with no year reference gives (None, "12-30"): the entry is still dated-looking,
+    which keeps its list, but its date is unknown.
+    """
+    unresolved = ""
     for node in container.traverse(include_text=True):
         if node.tag != "-text":
             continue
         raw = clean_text(node.text_content or "")
-        found = date_only(raw, reference=reference) if raw else None
+        if not raw:
+            continue
+        found = date_only(raw, reference=reference)
         if found:
             return found, raw
+        if not unresolved and reference is None and date_only(raw, reference=_ANY_REFERENCE):
+            unresolved = raw
     rest = clean_text(container.text()).replace(link_text, " ", 1)
-    match = _FULL.search(_normalise(rest))
+    match = FULL_DATE.search(normalise(rest))
     if match and container.tag in ("li", "tr", "dd", "dl"):
         found = parse_date(match[0])
         if found:
             return found, match[0]
+    return None, unresolved
+
+
+def _sibling_date(link: LexborNode, reference: date | None) -> tuple[date | None, str]:
+    """Flat lists (<a>…</a><span>2022-12-28</span><br><a>…) have no per-item element: the date is
+    the text right after the link, before the next link."""
+    node = link.next
+    for _ in range(_MAX_SIBLINGS):
+        if node is None or node.tag == "a" or (node.tag != "-text" and node.css_first("a[href]") is not None):
+            break
+        raw = clean_text(node.text_content or "" if node.tag == "-text" else node.text())
+        found = date_only(raw, reference=reference) if raw else None
+        if found:
+            return found, raw
+        node = node.next
     return None, ""
+
+
+_MAX_SIBLINGS = 4  # nodes after a link in a flat list: spaces, a bullet, the date span, <br>
+
+
+_ANY_REFERENCE = date(2099, 12, 30)  # only to tell "looks like a month-day" from "is not a date"
 
 
 def _newest_full_date(tree: LexborHTMLParser) -> date | None:
     body = tree.body
     if body is None:
         return None
-    dates = (parse_date(m[0]) for m in _FULL.finditer(_normalise(body.text(separator=" "))))
+    dates = (parse_date(m[0]) for m in FULL_DATE.finditer(normalise(body.text(separator=" "))))
     return max((d for d in dates if d is not None), default=None)
+
+
+def _year_reference(given: date | None, generated: date | None) -> date | None:
+    """The later bound for bare month-days: the crawl's reference, capped by the page's generation date.
+
+    A stale static page regenerated in October 2023 and crawled in 2026 must read "10-11" as 2023,
+    or a site silent for years would look one month stale.
+    """
+    if given is None or generated is None:
+        return given or generated
+    return min(given, generated)
 
 
 def extract_listing(html: str, base_url: str, *, reference: date | None = None) -> list[ListingItem]:
     """Entries of the lists on a page, in document order.
 
+    Bare "MM-DD" dates take their year from `reference`, or from the page's generation time when that
+    is earlier (a page made in 2023 cannot list a 2026 item), else from the newest full date shown.
     A list whose entries carry dates is kept whole (its undated entries keep date=None: they count
     as not updated). Lists without any date are kept only when the page has no dated list at all and
     they read like headlines, so a column of undated articles is not mistaken for an empty column.
     """
-    reference = reference or page_generated_date(html)
     tree = parse_html(html)
-    reference = reference or _newest_full_date(tree)
+    reference = _year_reference(reference, page_generated_date(html)) or _newest_full_date(tree)
     groups: dict[int, list[tuple[ListingItem, bool]]] = {}
     order: list[int] = []
     seen: set[tuple[str, date | None]] = set()
@@ -170,7 +284,9 @@ def extract_listing(html: str, base_url: str, *, reference: date | None = None) 
             continue
         container = _container(link, href)
         found, raw = _item_date(container, clean_text(link.text()), reference)
-        if raw and title.endswith(raw):
+        if not raw and container is link:
+            found, raw = _sibling_date(link, reference)
+        if raw and title.endswith(raw) and len(title) > len(raw):
             title = title[: -len(raw)].strip()
         url = urljoin(base_url, href)
         if (url, found) in seen:
@@ -179,7 +295,8 @@ def extract_listing(html: str, base_url: str, *, reference: date | None = None) 
         group = container.parent.mem_id if container.parent is not None else 0
         if group not in groups:
             groups[group] = []
-        groups[group].append((ListingItem(title, url, found, "list" if found else "", raw), found is not None))
+        item = ListingItem(title, url, found, "list" if found else "", raw)
+        groups[group].append((item, bool(raw)))
         order.append(group)
     return _keep_lists(groups, order)
 
@@ -216,6 +333,7 @@ _PAGE_NAME_VAR = re.compile(r"""["'](\w+)["']\s*\+\s*["']_["']""")
 _NEXT_TEXT = re.compile(r"^(下一?页|后一?页|next|>|›|»)\W*$", re.I)
 _PAGER_CONTEXT = re.compile(r"下一?页|上一?页|尾页|末页|共\s*\d+\s*页")
 _PAGER_MARKS = re.compile(r"page|pag|fenye|fy", re.I)
+_PAGER_MAX_TEXT = 300  # characters; a pager is short, a paragraph mentioning "下页" is not
 _MAX_TRS_PAGES = 500  # a runaway countPage is a template bug, not 10 000 pages to read
 
 
@@ -240,14 +358,40 @@ def _trs_pages(html: str) -> list[str]:
     return names
 
 
+_NEXTGROUP = re.compile(r"<nextgroup>\s*<!\[CDATA\[\s*<a[^>]*?href=['\"]([^'\"]+)['\"]", re.I)
+_TOTAL_RECORDS = re.compile(r"<totalrecord>\s*(\d+)|totalRecord\s*[:=]\s*['\"]?(\d+)", re.I)
+_PER_PAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)", re.I)
+
+
+def _hanweb_groups(html: str) -> list[str]:
+    """Further record groups of a Hanweb jpage list: its <nextgroup> dataproxy.jsp link asked for
+    startrecord/endrecord, the way the jpage script pages through `totalRecord` records."""
+    nextgroup, total = _NEXTGROUP.search(html), _TOTAL_RECORDS.search(html)
+    records = len(_RECORD.findall(html))
+    if not nextgroup or not total or not records:
+        return []
+    count = int(total[1] or total[2])
+    per_page = _PER_PAGE.search(html)
+    href = nextgroup[1].replace("&amp;", "&")
+    joiner = "&" if "?" in href else "?"
+    per = int(per_page[1]) if per_page else records
+    starts = range(records + 1, count + 1, records)
+    return [
+        f"{href}{joiner}startrecord={start}&endrecord={min(start + records - 1, count)}&perpage={per}"
+        for start in list(starts)[:_MAX_TRS_PAGES]
+    ]
+
+
 def _in_pager(link: LexborNode) -> bool:
+    """A numbered link belongs to a pager: its box is classed so, or is a short text with 下一页/尾页."""
     node: LexborNode | None = link.parent
-    for _ in range(3):
-        if node is None:
+    for _ in range(2):
+        if node is None or node.tag in ("body", "html", "-document"):
             return False
         if _PAGER_MARKS.search(f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"):
             return True
-        if _PAGER_CONTEXT.search(node.text()):
+        text = node.text()
+        if len(text) < _PAGER_MAX_TEXT and _PAGER_CONTEXT.search(text):
             return True
         node = node.parent
     return False
@@ -257,9 +401,10 @@ def next_page_urls(html: str, base_url: str) -> list[str]:
     """Absolute URLs of the listing's further pages, in page order, without the current page.
 
     TRS pagers are scripts (the links do not exist until a browser runs them), so the page count
-    is read from the script; rendered "下一页" and numbered pager links are added after.
+    is read from the script; Hanweb jpage lists give their further record groups (dataproxy.jsp);
+    rendered "下一页" and numbered pager links are added after.
     """
-    urls = [urljoin(base_url, name) for name in _trs_pages(html)]
+    urls = [urljoin(base_url, name) for name in _trs_pages(html) + _hanweb_groups(html)]
     tree = LexborHTMLParser(html)
     for link in tree.css("a[href]"):
         href = usable_href(link)
@@ -289,29 +434,36 @@ def column_meta(html: str) -> tuple[str, str]:
     return values["columnname"], values["columntype"]
 
 
-def main_text(html: str) -> str:
-    """Visible text of the page without navigation, header, footer and scripts."""
+def _content_body(html: str) -> LexborNode | None:
+    """The page body without navigation, header, footer and scripts."""
     tree = parse_html(html)
     body = tree.body or tree.root
     if body is None:
-        return ""
+        return None
     outermost = [node for node in body.css("*") if is_chrome(node) and not is_chrome(node.parent or body)]
     for node in outermost:
         node.decompose()
-    return clean_text(body.text(separator=" "))
+    return body
 
 
 def blank_marker(html: str, markers: Sequence[str]) -> str:
-    """The first placeholder ("暂无信息", "建设中" …) shown in the main content, or "".
+    """The first placeholder ("暂无信息", "建设中" …) shown on its own in the main content, or "".
 
-    Footers and menus carry such words on healthy pages too ("栏目建设中" in a menu), so only the
-    content area counts.
+    Footers and menus carry such words on healthy pages too, and prose does ("在建设中的项目"),
+    so only a short block of the content area counts: a placeholder is all its element says.
     """
-    text = main_text(html)
+    body = _content_body(html)
+    if body is None:
+        return ""
+    blocks = [clean_text(body.text())] + [clean_text(node.text()) for node in body.css("*")]
+    short = [text for text in blocks if text and len(text) <= _PLACEHOLDER_MAX]
     for marker in markers:
-        if marker and marker in text:
+        if marker and any(marker in text for text in short):
             return marker
     return ""
+
+
+_PLACEHOLDER_MAX = 40  # characters of the element holding a placeholder ("本栏目正在建设中，敬请期待")
 
 
 def is_article_url(url: str) -> bool:
@@ -324,4 +476,3 @@ _ARTICLE_PATH = re.compile(
     r"/art/\d{4}/|/t\d{8}_\d+|/content_\d+|/art_\d+_\d+|\.(pdf|docx?|xlsx?|wps|zip|rar|jpg|png)$"
     r"|/\d{6}/[0-9a-f]{32}\.s?html?$|/\d{4}-\d{2}/\d{2}/content_"
 )
-

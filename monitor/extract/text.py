@@ -15,11 +15,16 @@ from monitor.observations import WordingMatch
 SKIPPED_TAGS = frozenset({"script", "style", "template", "head", "iframe", "object", "svg", "-comment"})
 
 # Tags that start a new line when rendered; inline tags (span, a, b, font ...) do not.
+# fmt: off
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote br dd div dl dt fieldset figcaption figure footer form h1 h2 h3 "
-    "h4 h5 h6 header hr li main nav ol option p pre section table tbody td tfoot th thead tr ul "
-    "select textarea button input img title body html".split()
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "fieldset",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr",
+        "li", "main", "nav", "ol", "option", "p", "pre", "section", "table", "tbody", "td", "tfoot",
+        "th", "thead", "tr", "ul", "select", "textarea", "button", "input", "img", "title", "body", "html",
+    }
 )
+# fmt: on
 
 SNIPPET_CONTEXT = 20  # characters kept on each side of a wording match (~40 in all)
 
@@ -93,4 +98,3 @@ def find_wording(text: str, page_url: str, phrases: list[tuple[str, str]]) -> li
         snippet = text[start : at + len(phrase) + SNIPPET_CONTEXT]
         matches.append(WordingMatch(page_url, phrase, correction, fold_whitespace(snippet)))
     return matches
-

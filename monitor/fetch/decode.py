@@ -18,7 +18,7 @@ META_SCAN_BYTES = 4096
 _SUPERSETS = {
     "gb2312": "gb18030", "gbk": "gb18030", "gb18030": "gb18030", "cp936": "gb18030",
     "hz": "gb18030", "euc_cn": "gb18030",
-    "latin_1": "cp1252", "ascii": "cp1252",  # as browsers do (WHATWG)
+    "latin_1": "cp1252", "iso8859_1": "cp1252", "ascii": "cp1252",  # as browsers do (WHATWG)
     "big5": "big5hkscs",
 }
 _HTTP_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([\w.:+-]+)", re.I)
@@ -58,8 +58,9 @@ def decode_body(body: bytes, content_type: str = "") -> tuple[str, str]:
 
 def normalize_encoding(label: str) -> str | None:
     """A codec name Python knows, with GB labels widened to gb18030; None for an unknown label."""
+    label = label.strip().strip("\"'").lower()
     try:
-        name = codecs.lookup(label.strip().strip("\"'")).name
+        name = codecs.lookup(label.removeprefix("x-")).name  # x-gbk, x-euc-cn, x-cp1252 ...
     except (LookupError, ValueError):
         return None
     name = name.replace("-", "_")

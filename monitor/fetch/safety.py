@@ -127,7 +127,9 @@ class TargetPolicy:
 
 
 def _refusal(host: str, address: IPAddress) -> str:
-    return f"{host} resolves to non-public address {address}; refused (crawl.allow_private_targets is false)"
+    what = f"{address} is a non-public address" if host.strip("[]") == str(address) else \
+        f"{host} resolves to non-public address {address}"
+    return f"{what}; refused (crawl.allow_private_targets is false)"
 
 
 async def _resolve(resolver: Resolver, host: str, port: int, timeout: float | None) -> list[str]:

@@ -8,7 +8,7 @@ second, is preferred when it is available.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
@@ -67,11 +67,10 @@ def _valid_day(year: int, month: int, day: int) -> date | None:
 
 
 def _month_day(match: re.Match[str], as_of: datetime) -> tuple[datetime, bool] | None:
-    """'MM-DD' is in the year of the check, or the year before when that would lie in the future."""
+    """'MM-DD' is in the year of the check, or the latest year before it where that day exists and is past."""
     month, day_of_month = int(match.group(1)), int(match.group(2))
-    day = _valid_day(as_of.year, month, day_of_month)
-    if day is None or day > as_of.date():
-        day = _valid_day(as_of.year - 1, month, day_of_month) or _valid_day(as_of.year - 4, month, day_of_month)
+    candidates = (_valid_day(as_of.year - back, month, day_of_month) for back in range(5))
+    day = next((d for d in candidates if d is not None and d <= as_of.date()), None)
     if day is None:
         return None
     if match.group(3) is None:
@@ -114,3 +113,21 @@ def platform_time(text: str, as_of: datetime, *, mid: str | int | None = None) -
     if abs(exact - relative[0]) <= slack:
         return exact.astimezone(as_of.tzinfo), False
     return relative
+
+
+_DOTTED = re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})(.*)$")
+
+
+def parse_full_date(text: str, zone: tzinfo) -> tuple[datetime, bool] | None:
+    """A written date with its year ('2022-11-20 10:31', '2022/11/20', '2022年11月20日', '2022.11.20',
+    ISO 8601), naive ones read in `zone`; the flag says only the day was given."""
+    text = text.strip().replace("T", " ", 1)
+    if match := _DOTTED.match(text):
+        text = f"{match.group(1)}-{match.group(2)}-{match.group(3)}{match.group(4)}"
+    if _FULL_DATE.match(text):
+        return parse_relative(text, datetime(2000, 1, 1, tzinfo=zone))
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=zone)), False

@@ -7,14 +7,13 @@ Everything is sorted on stable keys so one store always gives the same report.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
 from monitor.config import Settings
-from monitor.models import Account, Finding, Severity, Source, Status, SubjectKind, Website, iso
+from monitor.models import Account, Finding, Severity, Status, SubjectKind, Website, iso
+from monitor.report.evidence import Entry, evidence_items
 from monitor.report.model import (
     AccountProblem,
     Annex1Row,
@@ -29,12 +28,9 @@ from monitor.report.regions import Regions
 from monitor.rulebook import Rulebook
 from monitor.store import Store
 
-__all__ = ["QuarterReport", "Scope", "build_report", "counted_findings", "evidence_lines", "load_scope"]
+__all__ = ["QuarterReport", "Scope", "build_report", "counted_findings", "load_scope"]
 
 CITY_PORTAL, CITY_DEPARTMENT, COUNTY_PORTAL = "市级门户", "市级部门", "县级门户"
-_STATUS_LABELS = {Status.OPEN: "待复核", Status.CONFIRMED: "已确认", Status.RESOLVED: "已消除"}
-_SOURCE_LABELS = {Source.AUTO: "自动监测", Source.MANUAL: "人工录入"}
-_MAX_EVIDENCE_LINES = 60
 
 Key = tuple[SubjectKind, int]
 
@@ -47,6 +43,12 @@ class Scope:
     accounts: list[Account]
     checked: set[int]  # account ids checked this quarter
     problems: dict[Key, list[Finding]]  # counted findings per subject, in indicator order
+
+    def of_site(self, website: Website) -> list[Finding]:
+        return self.problems.get((SubjectKind.WEBSITE, website.id or 0), [])
+
+    def of_account(self, account: Account) -> list[Finding]:
+        return self.problems.get((SubjectKind.ACCOUNT, account.id or 0), [])
 
 
 def build_report(
@@ -153,9 +155,9 @@ def _annex1_row(region: str | None, sites: list[Website], accounts: list[Account
         city_portals=kind_count(CITY_PORTAL),
         city_departments=kind_count(CITY_DEPARTMENT),
         county_portals=kind_count(COUNTY_PORTAL),
-        website_problems=sum(1 for w in sites if (SubjectKind.WEBSITE, w.id) in scope.problems),
+        website_problems=sum(1 for w in sites if scope.of_site(w)),
         accounts=len(accounts),
-        account_problems=sum(1 for a in accounts if (SubjectKind.ACCOUNT, a.id) in scope.problems),
+        account_problems=sum(1 for a in accounts if scope.of_account(a)),
     )
 
 
@@ -178,35 +180,23 @@ def _summary(scope: Scope, regions: Regions, quarter: Quarter, annex1: tuple[Ann
     total = annex1[-1]
     checked = [a for a in scope.accounts if a.id in scope.checked]
     full = sum(1 for a in checked if a.is_full_coverage)
-    account_problems = sum(1 for a in checked if (SubjectKind.ACCOUNT, a.id) in scope.problems)
-    numbers: dict[str, Any] = {
-        "websites": total.websites,
-        "website_problems": total.website_problems,
-        "website_rate": percent(total.websites - total.website_problems, total.websites),
-        "website_regions": len(_regions_websites_passed(annex1)),
-        "accounts_checked": len(checked),
-        "check_rate": percent(len(checked), total.accounts),
-        "full_coverage": full,
-        "sampled": len(checked) - full,
-        "account_problems": account_problems,
-        "account_rate": percent(len(checked) - account_problems, len(checked)),
-        "account_regions": len(_regions_accounts_passed(scope, regions)),
-    }
-    return Summary(
-        websites_checked=numbers["websites"],
-        websites_with_problems=numbers["website_problems"],
-        website_pass_rate=numbers["website_rate"],
-        regions_websites_passed=numbers["website_regions"],
+    problems = sum(1 for a in checked if scope.of_account(a))
+    summary = Summary(
+        websites_checked=total.websites,
+        websites_with_problems=total.website_problems,
+        website_pass_rate=percent(total.websites - total.website_problems, total.websites),
+        regions_websites_passed=len(_regions_websites_passed(annex1)),
         accounts_total=total.accounts,
-        accounts_checked=numbers["accounts_checked"],
-        check_rate=numbers["check_rate"],
+        accounts_checked=len(checked),
+        check_rate=percent(len(checked), total.accounts),
         accounts_full_coverage=full,
-        accounts_sampled=numbers["sampled"],
-        accounts_with_problems=account_problems,
-        account_pass_rate=numbers["account_rate"],
-        regions_accounts_passed=numbers["account_regions"],
-        paragraph=overview_paragraph(quarter, **numbers),
+        accounts_sampled=len(checked) - full,
+        accounts_with_problems=problems,
+        account_pass_rate=percent(len(checked) - problems, len(checked)),
+        regions_accounts_passed=len(_regions_accounts_passed(scope, regions)),
+        paragraph="",
     )
+    return replace(summary, paragraph=overview_paragraph(quarter, summary))
 
 
 def _regions_websites_passed(annex1: tuple[Annex1Row, ...]) -> list[str]:
@@ -223,13 +213,13 @@ def _regions_accounts_passed(scope: Scope, regions: Regions) -> list[str]:
         if region is None or account.id not in scope.checked:
             continue
         checked[region] += 1
-        failed[region] += (SubjectKind.ACCOUNT, account.id) in scope.problems
+        failed[region] += bool(scope.of_account(account))
     return [name for name in regions.order if checked[name] and not failed[name]]
 
 
 def _regions_all_passed(scope: Scope, regions: Regions) -> list[str]:
     """附件4: 市(州) whose websites and accounts both passed 100% this quarter."""
-    failing = {regions.of_website(w) for w in scope.websites if (SubjectKind.WEBSITE, w.id) in scope.problems}
+    failing = {regions.of_website(w) for w in scope.websites if scope.of_site(w)}
     with_sites = {regions.of_website(w) for w in scope.websites}
     accounts_ok = set(_regions_accounts_passed(scope, regions))
     return [name for name in regions.order if name in with_sites and name not in failing and name in accounts_ok]
@@ -242,12 +232,12 @@ def _wording(findings: list[Finding]) -> str:
 
 
 def _sorted_sites(scope: Scope, regions: Regions) -> list[Website]:
-    flagged = [w for w in scope.websites if (SubjectKind.WEBSITE, w.id) in scope.problems]
+    flagged = [w for w in scope.websites if scope.of_site(w)]
     return sorted(flagged, key=lambda w: (regions.rank(regions.of_website(w)), w.id or 0))
 
 
 def _sorted_accounts(scope: Scope, regions: Regions) -> list[Account]:
-    flagged = [a for a in scope.accounts if (SubjectKind.ACCOUNT, a.id) in scope.problems]
+    flagged = [a for a in scope.accounts if scope.of_account(a)]
     return sorted(flagged, key=lambda a: (regions.rank(regions.of_account(a)), a.id or 0))
 
 
@@ -257,7 +247,7 @@ def _website_problems(scope: Scope, regions: Regions) -> tuple[WebsiteProblem, .
             number=number,
             unit=regions.unit(regions.of_website(w), w.region, w.sponsor),
             name=w.name,
-            problems=_wording(scope.problems[(SubjectKind.WEBSITE, w.id)]),  # type: ignore[index]
+            problems=_wording(scope.of_site(w)),
             url=w.url,
             website_id=w.id or 0,
         )
@@ -272,7 +262,7 @@ def _account_problems(scope: Scope, regions: Regions) -> tuple[AccountProblem, .
             unit=regions.unit(regions.of_account(a), a.region),
             name=a.name,
             platform=a.platform,
-            problems=_wording(scope.problems[(SubjectKind.ACCOUNT, a.id)]),  # type: ignore[index]
+            problems=_wording(scope.of_account(a)),
             account_id=a.id or 0,
         )
         for number, a in enumerate(_sorted_accounts(scope, regions), start=1)
@@ -282,57 +272,11 @@ def _account_problems(scope: Scope, regions: Regions) -> tuple[AccountProblem, .
 # -- evidence ----------------------------------------------------------------------------------------
 def _evidence(scope: Scope, regions: Regions) -> tuple[EvidenceItem, ...]:
     """Every counted finding, in the order of 附件2 (websites first), with its evidence spelled out."""
-    pairs: list[tuple[str, str, str, str, Finding]] = []
+    entries: list[Entry] = []
     for w in _sorted_sites(scope, regions):
         unit = regions.unit(regions.of_website(w), w.region, w.sponsor)
-        pairs += [("网站", unit, w.name, w.url, f) for f in scope.problems[(SubjectKind.WEBSITE, w.id)]]  # type: ignore[index]
+        entries += [Entry("网站", unit, w.name, w.url, f) for f in scope.of_site(w)]
     for a in _sorted_accounts(scope, regions):
         unit = regions.unit(regions.of_account(a), a.region)
-        pairs += [("政务新媒体", unit, a.name, a.platform, f) for f in scope.problems[(SubjectKind.ACCOUNT, a.id)]]  # type: ignore[index]
-    return tuple(
-        _evidence_item(number, subject, unit, name, address, finding)
-        for number, (subject, unit, name, address, finding) in enumerate(pairs, start=1)
-    )
-
-
-def _evidence_item(number: int, subject: str, unit: str, name: str, address: str, finding: Finding) -> EvidenceItem:
-    return EvidenceItem(
-        number=number,
-        subject=subject,
-        unit=unit,
-        name=name,
-        address=address,
-        wording=finding.wording,
-        rule=finding.rule,
-        source=_SOURCE_LABELS.get(finding.source, str(finding.source)),
-        status=_STATUS_LABELS.get(finding.status, str(finding.status)),
-        first_seen=_moment(finding.first_seen),
-        last_seen=_moment(finding.last_seen),
-        details=evidence_lines(finding.evidence, note=finding.note),
-        finding_id=finding.id or 0,
-    )
-
-
-def _moment(value: str | None) -> str:
-    """2022-12-10T10:00:00+08:00 -> 2022-12-10 10:00 (stored in the configured zone)."""
-    return value[:16].replace("T", " ") if value else ""
-
-
-def evidence_lines(evidence: dict[str, Any], *, note: str = "") -> tuple[str, ...]:
-    """A finding's evidence JSON as "key：value" lines (lists one line per item), keys sorted."""
-    lines: list[str] = []
-    for key in sorted(evidence):
-        value = evidence[key]
-        items = value if isinstance(value, list | tuple) else [value]
-        lines += [f"{key}：{_scalar(item)}" for item in items]
-    if note:
-        lines.append(f"复核意见：{note}")
-    if len(lines) > _MAX_EVIDENCE_LINES:
-        lines = [*lines[:_MAX_EVIDENCE_LINES], f"……（共{len(lines)}条，其余见数据库）"]
-    return tuple(lines)
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, dict | list | tuple):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    return "" if value is None else str(value)
+        entries += [Entry("政务新媒体", unit, a.name, a.platform, f) for f in scope.of_account(a)]
+    return evidence_items(entries)

@@ -5,6 +5,8 @@ Header wording is the notice's, kept in one place so that XLSX, DOCX, Markdown a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from monitor.report.model import QuarterReport
 
 Cell = str | int
@@ -48,6 +50,7 @@ def summary_rows(report: QuarterReport) -> list[tuple[str, Cell]]:
     s = report.summary
     return [
         ("检查季度", report.quarter.title),
+        ("统计区间", period(report)),
         ("检查政府网站数", s.websites_checked),
         ("存在突出问题的网站数", s.websites_with_problems),
         ("政府网站总体合格率", s.website_pass_rate),
@@ -61,6 +64,12 @@ def summary_rows(report: QuarterReport) -> list[tuple[str, Cell]]:
         ("政务新媒体合格率", s.account_pass_rate),
         ("政务新媒体合格率100%的市(州)数", s.regions_accounts_passed),
     ]
+
+
+def period(report: QuarterReport) -> str:
+    """2022-10-01 至 2022-12-31: the quarter's days; its end is the report's checkpoint."""
+    last_day = report.quarter.end - timedelta(days=1)
+    return f"{report.quarter.start:%Y-%m-%d} 至 {last_day:%Y-%m-%d}"
 
 
 def annex4_value(report: QuarterReport) -> str:

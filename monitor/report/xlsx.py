@@ -91,25 +91,30 @@ def _summary_sheet(sheet: Worksheet, report: QuarterReport) -> None:
 
 def _annex1_sheet(sheet: Worksheet, report: QuarterReport) -> None:
     """附件1 with the notice's two-level header: 单位 spans two columns, the groups span their counts."""
-    sheet.merge_cells("A1:B2")
-    _header(sheet, 1, [tables.ANNEX1_UNIT, ""])
-    _header(sheet, 2, ["", ""])
-    column = 3
+    top: list[Cell] = [tables.ANNEX1_UNIT, ""]
     for group, span in tables.ANNEX1_GROUPS:
-        _header(sheet, 1, [group] + [""] * (span - 1), column)
+        top += [group] + [""] * (span - 1)
+    _header(sheet, 1, top)
+    _header(sheet, 2, ["", "", *tables.ANNEX1_COLUMNS])
+    _body(sheet, 3, [_annex1_cells(r.unit, r.is_region, r.cells()) for r in report.annex1])
+    _fit_widths(sheet)
+    sheet.merge_cells("A1:B2")
+    column = 3
+    for _group, span in tables.ANNEX1_GROUPS:
         sheet.merge_cells(start_row=1, start_column=column, end_row=1, end_column=column + span - 1)
         column += span
-    _header(sheet, 2, tables.ANNEX1_COLUMNS, 3)
-    region_rows = [r for r in report.annex1 if r.is_region]
-    _body(sheet, 3, [[tables.ANNEX1_REGION_GROUP if r.is_region else r.unit, r.unit if r.is_region else "",
-                      *r.cells()] for r in report.annex1])
-    if region_rows:
-        sheet.merge_cells(start_row=3, start_column=1, end_row=2 + len(region_rows), end_column=1)
+    regions = sum(1 for r in report.annex1 if r.is_region)
+    if regions:
+        sheet.merge_cells(start_row=3, start_column=1, end_row=2 + regions, end_column=1)
         sheet.cell(row=3, column=1).alignment = CENTER
-    for index in range(len(region_rows), len(report.annex1)):
+    for index in range(regions, len(report.annex1)):
         sheet.merge_cells(start_row=3 + index, start_column=1, end_row=3 + index, end_column=2)
     sheet.freeze_panes = "C3"
-    _fit_widths(sheet)
+
+
+def _annex1_cells(unit: str, is_region: bool, counts: tuple[Cell, ...]) -> list[Cell]:
+    """Region rows: 市(州) | name | counts; the province row and 合计 put their label in column A."""
+    return [tables.ANNEX1_REGION_GROUP, unit, *counts] if is_region else [unit, "", *counts]
 
 
 def _display_width(value: object) -> int:
@@ -122,7 +127,7 @@ def _fit_widths(sheet: Worksheet) -> None:
     widths: dict[int, int] = {}
     for row in sheet.iter_rows():
         for cell in row:
-            if cell.value is not None and not isinstance(cell, XlCell.__mro__[0]) or cell.value is None:
+            if cell.value is None:
                 continue
             widths[cell.column] = max(widths.get(cell.column, 0), _display_width(cell.value))
     for column, width in widths.items():

@@ -1,0 +1,189 @@
+"""Reading one column: its listing page, next pages only when needed, an article for an undated list.
+
+The result is a `ColumnObservation` (facts: items, counts, blank or not, fetch error) plus the
+sub-columns the page links to. The page HTML is dropped as soon as it has been read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from monitor.config import CrawlSettings
+from monitor.crawl.pages import PageInspector
+from monitor.crawl.session import CrawlSession, describe_failure
+from monitor.crawl.urls import SiteScope, normalise_url
+from monitor.extract.columns import classify_column, discover_columns
+from monitor.extract.dates import pubdate
+from monitor.extract.listing import blank_marker, column_meta, extract_listing, next_page_urls
+from monitor.fetch.result import FetchResult, Outcome
+from monitor.observations import ColumnLink, ColumnObservation, ListingItem
+from monitor.rulebook import Rulebook
+
+MAX_ITEMS_KEPT = 20  # per column; counts cover every item read
+OLDEST_PLAUSIBLE = date(1990, 1, 1)
+EMPTY_LIST = "empty list"
+EMPTY_PAGE = "empty page"
+
+
+@dataclass
+class ColumnRead:
+    """A column as read, and the sub-columns its page links to."""
+
+    observation: ColumnObservation
+    sub_columns: list[ColumnLink] = field(default_factory=list)
+
+
+@dataclass
+class _Listing:
+    """What was read from a column's listing page(s); no HTML is kept."""
+
+    items: list[ListingItem]
+    next_pages: list[str]
+    sub_columns: list[ColumnLink]
+    marker: str
+    meta_name: str = ""
+    meta_type: str = ""
+    pages_read: int = 1
+
+
+def sanitise_dates(items: list[ListingItem], today: date) -> tuple[list[ListingItem], list[str]]:
+    """Items with future or absurd dates lose the date (noted): a date not yet reached proves no update."""
+    kept: list[ListingItem] = []
+    ignored: list[str] = []
+    for item in items:
+        if item.date is not None and not OLDEST_PLAUSIBLE <= item.date <= today:
+            ignored.append(f"{item.raw_date or item.date.isoformat()} ({item.url})")
+            item = replace(item, date=None, date_source="")
+        kept.append(item)
+    return kept, ignored
+
+
+def newest_first(items: list[ListingItem]) -> list[ListingItem]:
+    """Dated items newest first, then undated ones in page order (stable)."""
+    dated = sorted((i for i in items if i.date is not None), key=lambda i: i.date, reverse=True)  # type: ignore[arg-type, return-value]
+    return dated + [i for i in items if i.date is None]
+
+
+def has_dated(items: list[ListingItem]) -> bool:
+    return any(item.date is not None for item in items)
+
+
+class ColumnReader:
+    """Reads columns for one crawl; shares the crawl's session (budget, seen URLs) and inspector."""
+
+    def __init__(
+        self,
+        session: CrawlSession,
+        inspector: PageInspector,
+        rulebook: Rulebook,
+        crawl: CrawlSettings,
+        today: date,
+        scope: SiteScope,
+        known_columns: set[str],
+    ):
+        self._session = session
+        self._scope = scope
+        self._known_columns = known_columns  # normalised URLs, shared with the crawl, growing
+        self._inspector = inspector
+        self._categories = rulebook.column_categories
+        self._markers = rulebook.blank_markers
+        self._list_categories = {c.name for c in self._categories if c.stale_days > 0}
+        self._max_depth = crawl.max_depth
+        self._max_next_pages = crawl.max_next_pages
+        self._today = today
+
+    async def read(self, link: ColumnLink) -> ColumnRead | None:
+        """Observe one column; None when the page was not fetched at all (seen, trap, budget)."""
+        result = await self._session.fetch(link.url, link.found_on)
+        if result is None:
+            return None
+        if not result.ok and result.outcome != Outcome.EMPTY:
+            return ColumnRead(self._failed(link, result))
+        page_url = result.final_url or link.url
+        if not result.text.strip():
+            return ColumnRead(self._observation(link, result, _Listing([], [], [], EMPTY_PAGE)))
+        listing = self._read_first_page(result.text, page_url, link.level)
+        await self._follow_next_pages(listing, page_url)
+        await self._date_from_article(listing, page_url)
+        return ColumnRead(self._observation(link, result, listing), listing.sub_columns)
+
+    def _failed(self, link: ColumnLink, result: FetchResult) -> ColumnObservation:
+        """A column page that could not be read: a fetch failure, never a blank column."""
+        category = classify_column(link.name, self._categories)
+        return ColumnObservation(
+            name=link.name, url=link.url, level=link.level, category=category, fetched=False,
+            status=result.status, error=describe_failure(result), pages_read=0,
+        )  # fmt: skip
+
+    def _read_first_page(self, html: str, page_url: str, level: int) -> _Listing:
+        """Everything the crawl needs from the first listing page, read in one go."""
+        self._inspector.inspect(html, page_url)
+        meta_name, meta_type = column_meta(html)
+        subs = discover_columns(html, page_url, level=level + 1) if level < self._max_depth else []
+        return _Listing(
+            items=extract_listing(html, page_url, reference=self._today),
+            next_pages=next_page_urls(html, page_url),
+            sub_columns=[replace(sub, level=level + 1, found_on=page_url) for sub in subs],
+            marker=blank_marker(html, self._markers),
+            meta_name=meta_name,
+            meta_type=meta_type,
+        )
+
+    async def _follow_next_pages(self, listing: _Listing, page_url: str) -> None:
+        """Read further pages only while no dated item has been seen (the first page usually settles it)."""
+        for url in listing.next_pages[: self._max_next_pages]:
+            if has_dated(listing.items):
+                return
+            result = await self._session.fetch(url, page_url)
+            if result is None or not result.ok:
+                continue
+            self._inspector.inspect(result.text, url)
+            listing.items += extract_listing(result.text, result.final_url or url, reference=self._today)
+            listing.pages_read += 1
+
+    async def _date_from_article(self, listing: _Listing, page_url: str) -> None:
+        """A list of undated items: the first item's article page may carry a PubDate meta."""
+        if not listing.items or has_dated(listing.items) or not self._scope.contains(listing.items[0].url):
+            return
+        first = listing.items[0]
+        result = await self._session.fetch(first.url, page_url)
+        if result is None or not result.ok:
+            return
+        self._inspector.inspect(result.text, first.url)
+        found = pubdate(result.text)
+        if found is not None:
+            listing.items[0] = replace(first, date=found, date_source="pubdate", raw_date=found.isoformat())
+
+    def _observation(self, link: ColumnLink, result: FetchResult, listing: _Listing) -> ColumnObservation:
+        name = link.name or listing.meta_name or link.url
+        category = classify_column(name, self._categories, listing.meta_type)
+        items, ignored = sanitise_dates(listing.items, self._today)
+        reason = self._blank_reason(listing, category)
+        return ColumnObservation(
+            name=name, url=link.url, level=link.level, category=category, fetched=True,
+            status=result.status, items=newest_first(items)[:MAX_ITEMS_KEPT], item_count=len(items),
+            undated_count=sum(1 for i in items if i.date is None), blank=bool(reason), blank_reason=reason,
+            pages_read=listing.pages_read, ignored_dates=ignored,
+        )  # fmt: skip
+
+    def _links_new_columns(self, listing: _Listing) -> bool:
+        """A hub: links columns the crawl did not know (menus repeat the known ones on every page)."""
+        return any(
+            self._scope.contains(sub.url) and normalise_url(sub.url) not in self._known_columns
+            for sub in listing.sub_columns
+        )
+
+    def _blank_reason(self, listing: _Listing, category: str) -> str:
+        """Blank = answered, no items, and a placeholder shown or an empty list where a list belongs.
+
+        A hub page (it links sub-columns) or a page with further pages is not blank; a static page
+        (机构职能) carries text, not a list, so "empty list" applies only to list-type categories.
+        """
+        if listing.items:
+            return ""
+        if listing.marker:
+            return listing.marker
+        if listing.next_pages or self._links_new_columns(listing):
+            return ""
+        return EMPTY_LIST if category in self._list_categories else ""

@@ -1,0 +1,158 @@
+"""HTML pieces shared by every demo page: head, navigation, footer, listing items in three CMS styles.
+
+The markup copies what real government CMSs emit (see /work/shared/realworld): Hanweb (大汉) keeps
+listings inside `<script type="text/xml"><datastore>` CDATA records, TRS tables paginate through
+`createPageHTML(...)`, and plain sites use `<ul>` lists. Extractors must read all three.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from monitor.demo.spec import ColumnSpec, DateStyle, SiteSpec
+
+JIUCUO_SRC = "https://zfwzgl.www.gov.cn/exposure/jiucuo.js"
+GENERATED_AT = "2022-12-28 09:30:00"  # 页面生成时间 of every page: lets a reader place bare MM-DD dates
+
+TOPICS = (
+    "召开第四季度工作推进会",
+    "开展安全生产大检查",
+    "部署冬季森林草原防灭火工作",
+    "举办政务公开业务培训班",
+    "推进优化营商环境重点任务",
+    "开展“我为群众办实事”走访",
+    "召开党组理论学习中心组学习会",
+    "推进乡村振兴重点项目建设",
+    "开展法治宣传进社区",
+    "部署元旦春节期间重点工作",
+    "调研基层政务服务中心建设",
+    "召开数据质量分析会",
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """One listed article: what the listing shows and where its page lives."""
+
+    title: str
+    url: str
+    date: date
+    hour: int
+
+
+def show_date(day: date, style: DateStyle) -> str:
+    """A date the way a listing of this style prints it."""
+    if style == "cn":
+        return f"{day.year}年{day.month:02d}月{day.day:02d}日"
+    if style == "bracket":
+        return f"[{day.month:02d}-{day.day:02d}]"
+    return day.isoformat()
+
+
+def item_title(column: ColumnSpec, index: int) -> str:
+    """A plausible title: notices and policies read like documents, the rest like news."""
+    topic = TOPICS[index % len(TOPICS)]
+    if "通知" in column.name or "公告" in column.name:
+        return f"关于{topic}的通知"
+    if "政策" in column.name or "文件" in column.name:
+        return f"关于印发{topic}实施方案的通知"
+    if "人事" in column.name:
+        return f"干部任前公示（第{index + 1}批）"
+    if "互动" in column.name:
+        return f"网民留言：咨询{topic}有关事项"
+    return f"{column.name}：{topic}"
+
+
+def head(site: SiteSpec, title: str, meta: dict[str, str], charset: str | None) -> str:
+    """`<head>` with the site meta tags every Chinese government page template carries."""
+    tags = [f'<meta charset="{charset}">'] if charset else []
+    tags.append(f"<title>{escape(title)}</title>")
+    all_meta = {"SiteName": site.name, "SiteIDCode": site.site_code, "others": f"页面生成时间 {GENERATED_AT}"}
+    all_meta.update(meta)
+    tags += [f'<meta name="{k}" content="{escape(v)}">' for k, v in all_meta.items()]
+    return "<head>" + "".join(tags) + "</head>"
+
+
+def navigation(site: SiteSpec, urls: dict[str, str]) -> str:
+    """The top menu: 首页 plus every first-level column."""
+    links = "".join(f'<li><a href="{escape(urls[c.name])}">{escape(c.name)}</a></li>' for c in site.columns)
+    return f'<div class="header"><h1>{escape(site.name)}</h1></div><div class="nav"><ul><li><a href="/">首页</a></li>{links}</ul></div>'
+
+
+def footer(site: SiteSpec) -> str:
+    """底部功能区: sponsor, 网站标识码, ICP, 公安备案, 党政机关标识 and (unless missing) the 找错 entry."""
+    code = site.site_code
+    icp = f"川ICP备{int(code[-6:]) + 5000000:08d}号"
+    gongan = f"5101{code[-6:]}{code[2:6]}"
+    jiucuo = (
+        f'<script id="_jiucuo_" sitecode="{site.jiucuo_code}" src="{JIUCUO_SRC}"></script>'
+        if site.jiucuo_code is not None
+        else ""
+    )
+    return (
+        '<div class="footer">'
+        f"<p>主办单位：{escape(site.sponsor)}　联系电话：028-86{code[-4:]}00</p>"
+        f'<p>网站标识码：{code}　<a href="http://beian.miit.gov.cn/" target="_blank">{icp}</a>　'
+        f'<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode={gongan}" target="_blank">'
+        f"川公网安备 {gongan}号</a></p>"
+        f'<p><a href="http://bszs.conac.cn/sitename?method=show&amp;id={code}" target="_blank">党政机关</a>'
+        f"{jiucuo}</p></div>"
+    )
+
+
+def document(site: SiteSpec, title: str, meta: dict[str, str], charset: str | None, main: str,
+             urls: dict[str, str]) -> str:
+    """A whole page: every page of a site shares header, menu and footer, as real templates do."""
+    return (
+        f"<!DOCTYPE html><html>{head(site, title, meta, charset)}<body>"
+        f"{navigation(site, urls)}<div class=\"main\">{main}</div>{footer(site)}</body></html>"
+    )
+
+
+def item_link(item: Item) -> str:
+    return f'<a href="{escape(item.url)}" target="_blank" title="{escape(item.title)}">{escape(item.title)}</a>'
+
+
+def hanweb_listing(column_id: int, items: list[Item], style: DateStyle) -> str:
+    """Hanweb jpage markup: the records travel as CDATA inside an XML data island."""
+    records = "".join(
+        f'<record><![CDATA[<li>{item_link(i)}<span class="bt-data-time">{show_date(i.date, style)}</span></li>]]></record>'
+        for i in items
+    )
+    return (
+        f'<div id="{column_id}"><script type="text/xml"><datastore><nextgroup><![CDATA[]]></nextgroup>'
+        f"<recordset>{records}</recordset></datastore></script></div>"
+        f"<script>$(document).ready(function(){{$('#{column_id}').jpage({{perPage: 15}});}});</script>"
+    )
+
+
+def trs_listing(items: list[Item], style: DateStyle, page_count: int, current: int) -> str:
+    """TRS WCM table rows, with the pager script that writes index_N.shtml links."""
+    rows = "".join(
+        f'<tr><td class="ico">&middot;</td><td>{item_link(i)}</td><td class="date">{show_date(i.date, style)}</td></tr>'
+        for i in items
+    )
+    pager = (
+        "<script>function createPageHTML(n,c,name,ext){for(var i=0;i<n;i++){var f=i==0?name+'.'+ext:"
+        "name+'_'+i+'.'+ext;document.write(i==c?'<span>'+(i+1)+'</span>':'<a href=\"'+f+'\">'+(i+1)+'</a>');}}"
+        f'createPageHTML({page_count}, {current}, "index", "shtml");</script>'
+    )
+    return f'<table class="list" width="100%"><tbody>{rows}</tbody></table><div class="page">{pager}</div>'
+
+
+def ul_listing(items: list[Item], style: DateStyle, next_url: str = "") -> str:
+    """A plain `<ul>` list and a 下一页 link."""
+    rows = "".join(f'<li>{item_link(i)}<span class="date">{show_date(i.date, style)}</span></li>' for i in items)
+    pager = f'<div class="pager"><a href="{escape(next_url)}">下一页</a></div>' if next_url else ""
+    return f'<ul class="list">{rows}</ul>{pager}'
+
+
+def home_block(column: ColumnSpec, url: str, items: list[Item]) -> str:
+    """A home-page block: heading, 更多 link, the newest five items with MM-DD dates."""
+    rows = "".join(f'<li>{item_link(i)}<span class="time">{i.date:%m-%d}</span></li>' for i in items[:5])
+    return (
+        f'<div class="block"><div class="block-hd"><h2>{escape(column.name)}</h2>'
+        f'<a class="more" href="{escape(url)}">更多&gt;&gt;</a></div><ul>{rows}</ul></div>'
+    )

@@ -1,0 +1,196 @@
+"""Serve the fixture province on 127.0.0.1: one HTTP server per site, one for feeds, one virtual host.
+
+Each site gets its own ephemeral port (port 0), so sites are told apart by origin as real ones are.
+Outside hosts (a gambling site, www.gov.cn) are answered by one virtual-host server that dispatches
+on the Host header; `crawl.host_overrides` sends those hostnames to it. Pages come from memory.
+Stopping is clean: every server's loop is shut down, its handler threads and its thread joined.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from urllib.parse import urlsplit
+
+from monitor.demo.province import build_province
+from monitor.demo.registry_files import write_registry
+from monitor.demo.spec import NOT_FOUND, DemoSite, Page, Province
+
+log = logging.getLogger(__name__)
+
+Resolver = Callable[[str, str], Page]  # (host, request target) -> answer
+
+
+class _Handler(BaseHTTPRequestHandler):
+    """Answers GET and HEAD from the server's resolver; one response per connection (HTTP/1.0)."""
+
+    server: _PageServer
+    timeout = 10  # a client that connects and says nothing must not hold shutdown up
+    server_version = "govmon-demo/1.0"
+
+    def do_GET(self) -> None:
+        self._answer(with_body=True)
+
+    def do_HEAD(self) -> None:
+        self._answer(with_body=False)
+
+    def _answer(self, *, with_body: bool) -> None:
+        host = (self.headers.get("Host") or "").strip().lower()
+        host = host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+        target = self.path
+        if target.startswith(("http://", "https://")):  # absolute form, as sent to a proxy
+            parts = urlsplit(target)
+            host, target = parts.hostname or host, parts.path + (f"?{parts.query}" if parts.query else "")
+        page = self.server.resolve(host, target or "/")
+        try:
+            self.send_response(page.status)
+            self.send_header("Content-Type", page.content_type)
+            self.send_header("Content-Length", str(len(page.body)))
+            self.end_headers()
+            if with_body:
+                self.wfile.write(page.body)
+        except (BrokenPipeError, ConnectionResetError):
+            log.debug("client went away during %s", target)
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("%s %s", self.address_string(), format % args)
+
+
+class _PageServer(ThreadingHTTPServer):
+    """A threading server whose handler threads are joined on close (no daemon threads left)."""
+
+    daemon_threads = False
+    block_on_close = True
+
+    def __init__(self, resolve: Resolver):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.resolve = resolve
+
+    @property
+    def port(self) -> int:
+        return int(self.server_address[1])
+
+
+@dataclass
+class _Running:
+    server: _PageServer
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=10)
+
+
+def _start(resolve: Resolver, name: str) -> _Running:
+    server = _PageServer(resolve)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
+                              name=f"demo-{name}", daemon=True)
+    thread.start()
+    return _Running(server, thread)
+
+
+def _site_resolver(site: DemoSite) -> Resolver:
+    return lambda host, target: site.resolve(target)
+
+
+def _vhost_resolver(province: Province) -> Resolver:
+    def resolve(host: str, target: str) -> Page:
+        external = province.external.get(host)
+        return external.page if external else NOT_FOUND
+
+    return resolve
+
+
+def _media_resolver(province: Province) -> Resolver:
+    return lambda host, target: province.media.get(target, NOT_FOUND)
+
+
+@dataclass(frozen=True)
+class RunningSite:
+    name: str
+    key: str
+    url: str  # http://127.0.0.1:PORT/
+    port: int
+
+
+@dataclass
+class RunningProvince:
+    """A served province: where each site answers, and how to reach the outside stand-ins."""
+
+    province: Province
+    sites: dict[str, RunningSite]  # by site name
+    media_url: str
+    vhost_port: int
+    workdir: Path
+    websites_csv: Path
+    accounts_csv: Path
+    _servers: list[_Running] = field(default_factory=list, repr=False)
+
+    @property
+    def urls(self) -> dict[str, str]:
+        return {name: site.url for name, site in self.sites.items()}
+
+    @property
+    def ports(self) -> dict[str, int]:
+        return {name: site.port for name, site in self.sites.items()}
+
+    @property
+    def host_overrides(self) -> dict[str, str]:
+        """hostname -> "127.0.0.1:PORT" for `crawl.host_overrides`: every outside host a page links."""
+        return {host: f"127.0.0.1:{self.vhost_port}" for host in self.province.external}
+
+    @property
+    def registry_paths(self) -> list[Path]:
+        return [self.websites_csv, self.accounts_csv]
+
+    def site(self, key_or_name: str) -> RunningSite:
+        return next(s for s in self.sites.values() if key_or_name in (s.key, s.name))
+
+    def stop(self) -> None:
+        """Stop every server (idempotent)."""
+        while self._servers:
+            self._servers.pop().stop()
+
+
+def start_province(province: Province, workdir: Path) -> RunningProvince:
+    """Start all servers and write the registry; on a failure, stop what was started."""
+    started: list[_Running] = []
+    try:
+        sites = {}
+        for site in province.sites:
+            running = _start(_site_resolver(site), site.spec.key)
+            started.append(running)
+            url = f"http://127.0.0.1:{running.server.port}/"
+            sites[site.name] = RunningSite(site.name, site.spec.key, url, running.server.port)
+        media = _start(_media_resolver(province), "media")
+        started.append(media)
+        vhost = _start(_vhost_resolver(province), "vhost")
+        started.append(vhost)
+        media_url = f"http://127.0.0.1:{media.server.port}"
+        paths = write_registry(province, {n: s.url for n, s in sites.items()}, media_url, workdir)
+    except BaseException:
+        for running in reversed(started):
+            running.stop()
+        raise
+    return RunningProvince(province, sites, media_url, vhost.server.port, workdir, *paths, _servers=started)
+
+
+@contextmanager
+def serve_province(province: Province | None = None, workdir: Path | None = None) -> Iterator[RunningProvince]:
+    """Serve the province for the duration of a `with` block; servers stop even on Ctrl-C.
+
+    The registry CSVs go to `workdir` (a temporary folder, removed afterwards, when not given).
+    """
+    with ExitStack() as stack:
+        if workdir is None:
+            workdir = Path(stack.enter_context(TemporaryDirectory(prefix="govmon-demo-")))
+        running = start_province(province or build_province(), workdir)
+        stack.callback(running.stop)
+        yield running

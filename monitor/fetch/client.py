@@ -1,0 +1,358 @@
+"""The HTTP client every check uses: polite to the sites, bounded in time and size, safe for the server.
+
+A fetch never raises for an ordinary failure: timeouts, refusals, 404s and broken certificates come
+back as a `FetchResult` with an `Outcome`, because a broken site is a finding, not a crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+import ssl
+import time
+from collections import defaultdict
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import TypeVar
+
+import httpx
+
+from monitor.config import CrawlSettings
+from monitor.fetch.decode import decode_body
+from monitor.fetch.result import FetchResult, Outcome
+from monitor.fetch.robots import RobotsCache
+from monitor.fetch.safety import GuardedTransport, Resolver, TargetPolicy, TargetRefused, system_resolver
+
+log = logging.getLogger(__name__)
+
+Sleep = Callable[[float], Awaitable[None]]
+T = TypeVar("T")
+
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+TRANSIENT_STATUSES = frozenset({502, 503, 504})
+TRANSIENT_OUTCOMES = frozenset({Outcome.TIMEOUT, Outcome.CONNECT})
+_TEXT_MARKERS = ("html", "xml", "json", "javascript")
+_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+}
+
+
+class DeadlineExceeded(httpx.TimeoutException):
+    """The fetch as a whole (all hops and retries) outlasted its timeout_s."""
+
+
+def outcome_for(exc: BaseException) -> tuple[Outcome, str]:
+    """The one mapping from an exception to (Outcome, readable detail); order matters (TLS is an OSError)."""
+    detail = _describe(exc)
+    chain = list(_chain(exc))
+    if isinstance(exc, TargetRefused):
+        return Outcome.REFUSED, str(exc)
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return Outcome.REFUSED, detail
+    if isinstance(exc, httpx.TooManyRedirects):
+        return Outcome.REDIRECTS, detail
+    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+        return Outcome.TIMEOUT, detail
+    if any(isinstance(link, socket.gaierror) for link in chain):
+        return Outcome.DNS, detail
+    if any(isinstance(link, ssl.SSLError) for link in chain):
+        return Outcome.TLS, detail
+    if isinstance(exc, httpx.NetworkError | ConnectionError):
+        return Outcome.CONNECT, detail
+    if isinstance(exc, httpx.RemoteProtocolError) and "disconnected" in str(exc).lower():
+        return Outcome.CONNECT, detail  # the server hung up without answering: a reset, not garbage
+    return Outcome.ERROR, detail
+
+
+def _chain(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and its causes (httpx wraps httpcore, which wraps the OSError that says why)."""
+    seen: set[int] = set()
+    link: BaseException | None = exc
+    while link is not None and id(link) not in seen:
+        seen.add(id(link))
+        yield link
+        link = link.__cause__ or link.__context__
+
+
+def _describe(exc: BaseException) -> str:
+    message = str(exc).strip()
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+@dataclass
+class _Budget:
+    """Network time a fetch may spend. Waiting for our own politeness slots is not counted."""
+
+    timeout_s: float | None
+    clock: Callable[[], float]
+    spent: float = 0.0
+
+    def remaining(self) -> float | None:
+        return None if self.timeout_s is None else self.timeout_s - self.spent
+
+    async def run(self, work: Callable[[], Awaitable[T]]) -> T:
+        remaining = self.remaining()
+        if remaining is not None and remaining <= 0:
+            raise DeadlineExceeded(f"no complete response within {self.timeout_s:g} s")
+        started = self.clock()
+        deadline = asyncio.timeout(remaining)
+        try:
+            async with deadline:
+                return await work()
+        except TimeoutError as exc:
+            if deadline.expired():
+                raise DeadlineExceeded(f"no complete response within {self.timeout_s:g} s") from exc
+            raise
+        finally:
+            self.spent += self.clock() - started
+
+
+@dataclass
+class _Hop:
+    """One request/response of a fetch (a redirect makes several)."""
+
+    url: str
+    status: int
+    headers: dict[str, str]
+    body: bytes = b""
+    truncated: bool = False
+    tls_unverified: str = ""
+
+    @property
+    def location(self) -> str | None:
+        return self.headers.get("location") if self.status in REDIRECT_STATUSES else None
+
+
+@dataclass
+class _Trail:
+    """Where a fetch is, so a failure on any hop still reports the URL it failed on."""
+
+    current: str
+    tls_unverified: str = ""
+    hops: int = 0
+    history: list[str] = field(default_factory=list)
+
+
+class HttpFetcher:
+    """Implements `Fetcher`. Use as `async with HttpFetcher(settings.crawl) as fetcher: ...`.
+
+    `transport` replaces the network (tests pass httpx.MockTransport; the connect-time SSRF check and
+    host overrides then do not apply, the URL-level checks still do). `sleep` and `clock` are the
+    pauses and the monotonic clock, injectable so tests never wait; `resolver` replaces DNS.
+    """
+
+    def __init__(self, crawl: CrawlSettings, *, transport: httpx.AsyncBaseTransport | None = None,
+                 sleep: Sleep = asyncio.sleep, clock: Callable[[], float] = time.monotonic,
+                 resolver: Resolver | None = None):
+        self._crawl = crawl
+        self._sleep = sleep
+        self._clock = clock
+        self._policy = TargetPolicy(crawl.allow_private_targets, dict(crawl.host_overrides),
+                                    resolver or system_resolver)
+        self._client = self._make_client(transport or self._transport(verify=True))
+        self._insecure = self._make_client(transport or self._transport(verify=False))
+        self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(crawl.per_host_concurrency))
+        self._global_slots = asyncio.Semaphore(crawl.global_concurrency)
+        self._next_start: dict[str, float] = {}
+        self._unverified: dict[str, str] = {}  # host -> certificate error tolerated for it
+        self._robots = RobotsCache(self._load_robots, crawl.user_agent)
+
+    async def __aenter__(self) -> HttpFetcher:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+        await self._insecure.aclose()
+
+    async def fetch(self, url: str, *, respect_robots: bool = True, timeout_s: float | None = None,
+                    method: str = "GET") -> FetchResult:
+        """Fetch `url`, following redirects; `timeout_s` bounds the network time of the whole fetch."""
+        budget = _Budget(timeout_s, self._clock)
+        trail = _Trail(current=url)
+        try:
+            result = await self._follow(url, method.upper(), respect_robots and self._crawl.respect_robots,
+                                        budget, trail)
+        except Exception as exc:  # a broken site is an outcome, never a crash
+            outcome, error = outcome_for(exc)
+            if outcome is Outcome.ERROR:
+                log.warning("fetch %s failed unexpectedly: %s", trail.current, error)
+            result = FetchResult(url=url, outcome=outcome, final_url=trail.current, error=error,
+                                 tls_unverified=trail.tls_unverified)
+        result.elapsed_s = round(budget.spent, 3)
+        log.debug("fetch %s -> %s %s (%.2fs)", url, result.outcome, result.status, result.elapsed_s)
+        return result
+
+    # -- redirects, retries, TLS fallback -----------------------------------------------------------
+    async def _follow(self, url: str, method: str, respect_robots: bool, budget: _Budget,
+                      trail: _Trail) -> FetchResult:
+        """Follow redirects by hand so that every hop passes the SSRF guard and robots.txt."""
+        target = self._policy.check_url(url)
+        while True:
+            trail.current = str(target)
+            if respect_robots and not await self._robots.allowed(trail.current):
+                return FetchResult(url=url, outcome=Outcome.REFUSED, final_url=trail.current,
+                                   error=f"robots.txt disallows {trail.current}")
+            hop = await self._attempts(method, target, budget)
+            trail.tls_unverified = trail.tls_unverified or hop.tls_unverified
+            if hop.location is None:
+                return _result(url, method, hop, trail.tls_unverified)
+            if trail.hops >= self._crawl.max_redirects:
+                return FetchResult(url=url, outcome=Outcome.REDIRECTS, final_url=trail.current, status=hop.status,
+                                   headers=hop.headers, error=f"more than {self._crawl.max_redirects} redirects",
+                                   tls_unverified=trail.tls_unverified)
+            trail.hops += 1
+            trail.history.append(trail.current)
+            target = self._policy.check_url(target.join(hop.location))
+            if hop.status == 303 or (hop.status in (301, 302) and method == "POST"):
+                method = "GET"
+
+    async def _attempts(self, method: str, url: httpx.URL, budget: _Budget) -> _Hop:
+        """One hop with retries for transient failures only (timeouts, resets, 502/503/504)."""
+        retries = max(0, self._crawl.retries)
+        for attempt in range(retries + 1):
+            last = attempt == retries
+            try:
+                hop = await self._hop(method, url, budget)
+            except Exception as exc:
+                if last or not _transient(exc) or not await self._backoff(attempt, budget):
+                    raise
+                continue
+            if hop.status in TRANSIENT_STATUSES and not last and await self._backoff(attempt, budget):
+                continue
+            return hop
+        raise AssertionError("unreachable")
+
+    async def _backoff(self, attempt: int, budget: _Budget) -> bool:
+        """Pause before a retry (doubling); False when the budget cannot afford another try."""
+        delay = self._crawl.retry_backoff_s * (2 ** attempt)
+        remaining = budget.remaining()
+        if remaining is not None and remaining <= 0:
+            return False
+        await self._sleep(delay)
+        return True
+
+    async def _hop(self, method: str, url: httpx.URL, budget: _Budget) -> _Hop:
+        """Send once; a broken certificate is retried once without verification and remembered."""
+        host = url.host.lower()
+        async with self._slot(host):
+            tolerated = self._unverified.get(host, "")
+            client = self._insecure if tolerated else self._client
+            try:
+                hop = await budget.run(lambda: self._send(client, method, url, budget))
+            except Exception as exc:
+                if tolerated or url.scheme != "https" or outcome_for(exc)[0] is not Outcome.TLS:
+                    raise
+                tolerated = outcome_for(exc)[1]
+                hop = await budget.run(lambda: self._send(self._insecure, method, url, budget))
+                self._unverified[host] = tolerated
+            hop.tls_unverified = tolerated
+            return hop
+
+    # -- one request --------------------------------------------------------------------------------
+    async def _send(self, client: httpx.AsyncClient, method: str, url: httpx.URL, budget: _Budget) -> _Hop:
+        request = client.build_request(method, url, timeout=self._timeout(budget))
+        response = await client.send(request, stream=True)
+        try:
+            headers = {name.lower(): value for name, value in response.headers.items()}
+            hop = _Hop(url=str(url), status=response.status_code, headers=headers)
+            if hop.location is None and method != "HEAD":
+                hop.body, hop.truncated = await _read_capped(response, self._crawl.max_response_bytes)
+        finally:
+            await response.aclose()
+        return hop
+
+    def _timeout(self, budget: _Budget) -> httpx.Timeout:
+        limit = budget.timeout_s
+        connect, read = self._crawl.connect_timeout_s, self._crawl.read_timeout_s
+        if limit is not None:
+            connect, read = min(connect, limit), min(read, limit)
+        return httpx.Timeout(connect=connect, read=read, write=read, pool=limit)
+
+    # -- politeness ---------------------------------------------------------------------------------
+    @asynccontextmanager
+    async def _slot(self, host: str) -> AsyncIterator[None]:
+        """Per-host concurrency and spacing (Crawl-delay included), then the global cap."""
+        async with self._host_slots[host]:
+            await self._wait_turn(host)
+            async with self._global_slots:
+                yield
+
+    async def _wait_turn(self, host: str) -> None:
+        """Reserve the next start time of `host` without holding a lock while sleeping."""
+        delay = max(self._crawl.per_host_delay_s, self._robots.crawl_delay(host))
+        now = self._clock()
+        start = max(now, self._next_start.get(host, now))
+        self._next_start[host] = start + delay
+        if start > now:
+            await self._sleep(start - now)
+
+    async def _load_robots(self, robots_url: str) -> tuple[int | None, str]:
+        result = await self.fetch(robots_url, respect_robots=False)
+        if result.outcome not in (Outcome.OK, Outcome.TOO_LARGE):
+            return None, ""
+        return result.status, result.body.decode("utf-8", errors="replace")
+
+    # -- construction -------------------------------------------------------------------------------
+    def _transport(self, *, verify: bool) -> httpx.AsyncBaseTransport:
+        size = self._crawl.global_concurrency
+        return GuardedTransport(self._policy, verify=verify,
+                                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size))
+
+    def _make_client(self, transport: httpx.AsyncBaseTransport) -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            transport=transport, follow_redirects=False, trust_env=False,
+            headers={"User-Agent": self._crawl.user_agent, **_HEADERS},
+            timeout=httpx.Timeout(connect=self._crawl.connect_timeout_s, read=self._crawl.read_timeout_s,
+                                  write=self._crawl.read_timeout_s, pool=None),
+        )
+
+
+def _transient(exc: Exception) -> bool:
+    return not isinstance(exc, DeadlineExceeded) and outcome_for(exc)[0] in TRANSIENT_OUTCOMES
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
+    """The body up to `limit` bytes (after content decoding, so a zip bomb is cut too)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            return b"".join(chunks)[:limit], True
+    return b"".join(chunks), False
+
+
+def _result(url: str, method: str, hop: _Hop, tls_unverified: str) -> FetchResult:
+    content_type = hop.headers.get("content-type", "")
+    text, encoding = decode_body(hop.body, content_type) if _is_textual(content_type, hop.body) else ("", "")
+    outcome, error = _judge(hop, method)
+    return FetchResult(url=url, outcome=outcome, final_url=hop.url, status=hop.status, headers=hop.headers,
+                       body=hop.body, text=text, encoding=encoding, error=error,
+                       tls_unverified=tls_unverified, truncated=hop.truncated)
+
+
+def _judge(hop: _Hop, method: str) -> tuple[Outcome, str]:
+    if hop.status >= 400:
+        return Outcome.HTTP_STATUS, f"HTTP {hop.status}"
+    if hop.truncated:
+        return Outcome.TOO_LARGE, f"response cut at {len(hop.body)} bytes"
+    if method != "HEAD" and not hop.body.strip():
+        return Outcome.EMPTY, f"HTTP {hop.status} with an empty body"
+    return Outcome.OK, ""
+
+
+def _is_textual(content_type: str, body: bytes) -> bool:
+    mime = content_type.split(";")[0].strip().lower()
+    if not mime:
+        return bool(body)
+    return mime.startswith("text/") or any(marker in mime for marker in _TEXT_MARKERS)

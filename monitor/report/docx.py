@@ -1,0 +1,189 @@
+"""DOCX writer (python-docx) in the layout of an official document (GB/T 9704 as practised).
+
+A4, margins 3.7/3.5/2.8/2.6 cm; body 仿宋_GB2312 三号 (16 pt) on a 28 pt line; title 方正小标宋简体 二号
+(22 pt); annex headings 黑体; bordered tables (Table Grid). Chinese fonts only take effect through
+w:eastAsia of rFonts, so every run sets it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.table import Table
+from docx.text.run import Run
+
+from monitor.report import tables
+from monitor.report.model import QuarterReport
+from monitor.report.tables import Cell
+
+BODY_FONT, TITLE_FONT, HEADING_FONT = "仿宋_GB2312", "方正小标宋简体", "黑体"
+BODY_SIZE, TITLE_SIZE, TABLE_SIZE, EVIDENCE_SIZE = Pt(16), Pt(22), Pt(12), Pt(9)
+MARGINS_CM = {"top_margin": 3.7, "bottom_margin": 3.5, "left_margin": 2.8, "right_margin": 2.6}
+
+
+def write_docx(report: QuarterReport, path: Path) -> Path:
+    """Write the report document to `path` and return it."""
+    doc = Document()
+    _page_setup(doc)
+    _overview(doc, report)
+    _annex1(doc, report)
+    _annex2(doc, report)
+    _annex4(doc, report)
+    _evidence(doc, report)
+    doc.core_properties.title = tables.report_title(report)
+    doc.core_properties.author = "govmon"
+    if report.generated_at is not None:
+        doc.core_properties.created = report.generated_at
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(path))
+    return path
+
+
+# -- layout ------------------------------------------------------------------------------------------
+def _page_setup(doc: DocxDocument) -> None:
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    for name, value in MARGINS_CM.items():
+        setattr(section, name, Cm(value))
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = BODY_FONT, BODY_SIZE
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    normal.paragraph_format.line_spacing = Pt(28)
+    normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
+
+
+def set_font(run: Run, name: str, size: Pt, *, bold: bool = False) -> None:
+    """Font for Latin and East Asian text alike (Word ignores font.name for Chinese characters)."""
+    run.font.name, run.font.size, run.font.bold = name, size, bold
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _text(doc: DocxDocument, text: str, font: str = BODY_FONT, size: Pt = BODY_SIZE, *,
+          center: bool = False, indent: bool = False) -> None:
+    paragraph = doc.add_paragraph()
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Pt(size.pt * 2)
+    set_font(paragraph.add_run(text), font, size)
+
+
+def _annex_heading(doc: DocxDocument, label: str, title: str) -> None:
+    """附件N in 黑体 at the top left of a new page, then the annex title centred."""
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    _text(doc, label, HEADING_FONT)
+    _text(doc, title, TITLE_FONT, TITLE_SIZE, center=True)
+
+
+def _grid(doc: DocxDocument, rows: int, columns: int) -> Table:
+    table = doc.add_table(rows=rows, cols=columns)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    return table
+
+
+def _repeat_header(table: Table, rows: int = 1) -> None:
+    """Header rows repeat on every page a long table (the evidence list) runs over."""
+    for row in table.rows[:rows]:
+        flag = OxmlElement("w:tblHeader")
+        flag.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().append(flag)
+
+
+def _fill(table: Table, row: int, values: Sequence[Cell], size: Pt, *, header: bool = False) -> None:
+    for column, value in enumerate(values):
+        paragraph = table.cell(row, column).paragraphs[0]
+        paragraph.paragraph_format.line_spacing = 1.0
+        set_font(paragraph.add_run(str(value)), HEADING_FONT if header else BODY_FONT, size)
+
+
+def _simple_table(doc: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[Cell]],
+                  size: Pt = TABLE_SIZE) -> Table:
+    body = rows or [["无"] + [""] * (len(header) - 1)]
+    table = _grid(doc, 1 + len(body), len(header))
+    _fill(table, 0, header, size, header=True)
+    _repeat_header(table)
+    for index, values in enumerate(body, start=1):
+        _fill(table, index, values, size)
+    return table
+
+
+# -- sections ----------------------------------------------------------------------------------------
+def _overview(doc: DocxDocument, report: QuarterReport) -> None:
+    _text(doc, tables.report_title(report), TITLE_FONT, TITLE_SIZE, center=True)
+    _text(doc, "一、总体情况", HEADING_FONT)
+    _text(doc, report.summary.paragraph, indent=True)
+
+
+def _annex1(doc: DocxDocument, report: QuarterReport) -> None:
+    """附件1 with its two-level header; the 市(州) cell spans all region rows as in the notice."""
+    _annex_heading(doc, "附件1", tables.annex1_title(report))
+    rows = report.annex1
+    table = _grid(doc, 2 + len(rows), 2 + len(tables.ANNEX1_COLUMNS))
+    top: list[Cell] = [tables.ANNEX1_UNIT, ""]
+    for group, span in tables.ANNEX1_GROUPS:
+        top += [group] + [""] * (span - 1)
+    _fill(table, 0, top, TABLE_SIZE, header=True)
+    _fill(table, 1, ["", "", *tables.ANNEX1_COLUMNS], TABLE_SIZE, header=True)
+    for index, row in enumerate(rows, start=2):
+        first = [tables.ANNEX1_REGION_GROUP, row.unit] if row.is_region else [row.unit, ""]
+        _fill(table, index, [*first, *row.cells()], TABLE_SIZE)
+    _repeat_header(table, 2)
+    _merge_annex1(table, report)
+
+
+def _merge_annex1(table: Table, report: QuarterReport) -> None:
+    _merge(table, 0, 0, 1, 1)
+    column = 2
+    for _group, span in tables.ANNEX1_GROUPS:
+        _merge(table, 0, column, 0, column + span - 1)
+        column += span
+    regions = sum(1 for r in report.annex1 if r.is_region)
+    if regions > 1:
+        _merge(table, 2, 0, 1 + regions, 0)
+    for index in range(2 + regions, 2 + len(report.annex1)):
+        _merge(table, index, 0, index, 1)
+
+
+def _merge(table: Table, top: int, left: int, bottom: int, right: int) -> None:
+    """Merge and keep only the first cell's text (python-docx would concatenate the blanks' paragraphs)."""
+    anchor = table.cell(top, left)
+    text = anchor.text
+    merged = anchor.merge(table.cell(bottom, right))
+    for paragraph in merged.paragraphs[1:]:
+        paragraph._element.getparent().remove(paragraph._element)
+    if merged.text != text:
+        merged.paragraphs[0].text = text
+
+
+def _annex2(doc: DocxDocument, report: QuarterReport) -> None:
+    _annex_heading(doc, "附件2", tables.annex2_title(report))
+    _text(doc, tables.TABLE1_TITLE)
+    _simple_table(doc, tables.TABLE1_HEADER, tables.table1_rows(report))
+    _text(doc, tables.TABLE2_TITLE)
+    _simple_table(doc, tables.TABLE2_HEADER, tables.table2_rows(report))
+
+
+def _annex4(doc: DocxDocument, report: QuarterReport) -> None:
+    _annex_heading(doc, "附件4（本季度数据）", tables.ANNEX4_TITLE)
+    _simple_table(doc, tables.ANNEX4_HEADER, [[tables.ANNEX4_LABEL, tables.annex4_value(report)]])
+
+
+def _evidence(doc: DocxDocument, report: QuarterReport) -> None:
+    """The operators' appendix: fewer, wider columns so it stays readable on A4."""
+    _annex_heading(doc, "附", tables.EVIDENCE_TITLE)
+    header = ("序号", "所属地方或部门及名称", "存在的突出问题", "发现时间", "证据")
+    rows = [
+        [e.number, f"{e.unit}\n{e.name}\n{e.address}", f"{e.wording}\n（{e.rule}，{e.source}，{e.status}）",
+         f"{e.first_seen}\n至 {e.last_seen}", "\n".join(e.details)]
+        for e in report.evidence
+    ]
+    _simple_table(doc, header, rows, EVIDENCE_SIZE)
