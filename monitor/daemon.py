@@ -189,10 +189,10 @@ class Daemon:
         key = f"report:{quarter}"
         if self.store.get_meta(key) or now.hour < self.settings.schedule.report_hour:
             return f"report {quarter}: nothing to do"
-        from monitor.report import write_report
+        from monitor.report import generate_report
 
-        paths = write_report(self.store, self.settings, quarter, self.settings.report_dir / str(quarter),
-                             self.settings.report_formats)
+        _report, paths = generate_report(self.store, self.settings, quarter, rulebook=self.rulebook,
+                                         directory=self.settings.report_dir / quarter, generated_at=now)
         self.store.set_meta(key, iso(now))
         return f"report {quarter}: wrote {len(paths)} files to {self.settings.report_dir / str(quarter)}"
 

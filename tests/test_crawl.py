@@ -351,3 +351,22 @@ async def test_list_column_with_an_empty_list_is_blank_but_a_static_page_is_not(
     assert not column(obs, "/jgzn/").blank and column(obs, "/jgzn/").category == "static"
     gzdt = column(obs, "/gzdt/")  # 200 with an empty body: it answered, with nothing
     assert gzdt.fetched and gzdt.blank and gzdt.blank_reason == "empty page"
+
+
+async def test_an_extractor_failing_on_one_page_costs_only_that_column(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import monitor.crawl.column_reader as column_reader
+
+    real = column_reader.extract_listing
+
+    def fragile(html: str, base_url: str, **kwargs: object) -> list:
+        if "/bmdt/" in base_url:
+            raise ValueError("odd markup")
+        return real(html, base_url, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(column_reader, "extract_listing", fragile)
+    obs, _ = await crawl_demo()
+    assert not any(c.url.endswith("/bmdt/") for c in obs.columns)
+    assert column(obs, "/gzdt/").newest is not None
+    assert any("/bmdt/" in note and "odd markup" in note for note in obs.notes)

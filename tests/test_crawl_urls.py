@@ -122,3 +122,20 @@ async def test_certificate_problem_is_recorded_as_tls_error() -> None:
     fetcher = Unverified({f"{SITE}/": (200, page("演示", "<p>首页</p>"))})
     obs = await SiteCrawler(fetcher, rulebook(), settings()).crawl(website(), AS_OF)
     assert obs.tls_error == "certificate has expired"
+
+
+async def test_redirect_to_another_owners_site_does_not_widen_the_scope() -> None:
+    class Hijacked(FakeFetcher):
+        async def fetch(self, url: str, *, respect_robots: bool = True) -> FetchResult:
+            result = await super().fetch(url.replace(f"{SITE}/", "http://casino.example.com/"))
+            result.url = url
+            return result
+
+    home = page("娱乐城", listing([("/a/t20240601_1.html", "澳门百家乐真人荷官在线", "2024-06-01")]))
+    fetcher = Hijacked(
+        {"http://casino.example.com/": (200, home), "http://casino.example.com/gzdt/": (200, home)}
+    )
+    obs = await SiteCrawler(fetcher, rulebook(), settings()).crawl(website(), AS_OF)
+    assert any("redirected to another site" in note for note in obs.notes)
+    assert obs.columns == []  # the casino's pages are not the site's columns
+    assert "casino.example.com" in obs.external  # its links are external to the registered site

@@ -90,3 +90,17 @@ def test_registry_changes_are_seen_without_restart(settings, rulebook, store, ch
     clock.advance(days=1)
     asyncio.run(d.check_due_websites())
     assert sorted(site for site, _ in checked[2:]) == [2, 3]
+
+
+def test_quarterly_report_is_written_once_after_the_quarter_ends(settings, rulebook, store, tmp_path):
+    register(store, 3)
+    clock = FakeClock(shanghai(2023, 1, 1, 5, 0))
+    d = daemon(settings, rulebook, store, clock)
+    assert "nothing to do" in asyncio.run(d.report_if_due())  # before report_hour
+    clock.advance(hours=2)
+    outcome = asyncio.run(d.report_if_due())
+    assert "2022Q4" in outcome and "wrote" in outcome
+    written = sorted(p.name for p in (settings.report_dir / "2022Q4").iterdir())
+    assert "govmon_2022Q4.xlsx" in written and "govmon_2022Q4.md" in written
+    assert "nothing to do" in asyncio.run(d.report_if_due())  # once per quarter, also after a restart
+    assert "nothing to do" in asyncio.run(daemon(settings, rulebook, store, clock).report_if_due())

@@ -74,6 +74,22 @@ async def test_stalling_server_times_out_within_timeout_s_without_retry(crawl: C
     assert site.hits["/"] == 1  # the fetch's own deadline is spent: retrying cannot help
 
 
+async def test_read_timeout_that_spends_the_budget_is_not_retried(crawl: CrawlSettings) -> None:
+    fake = FakeTime()
+    with Site({"/": Reply(stall_s=10)}) as site:
+        async with fetcher_for(replace(crawl, read_timeout_s=0.3), fake) as fetcher:
+            result = await fetcher.fetch(site.url("/"), timeout_s=0.3)
+    assert (result.outcome, site.hits["/"], fake.sleeps) == (Outcome.TIMEOUT, 1, [])
+
+
+async def test_read_timeout_inside_a_larger_budget_is_retried(crawl: CrawlSettings) -> None:
+    with Site({"/": lambda n: Reply(stall_s=10) if n == 1 else Reply()}) as site:
+        async with HttpFetcher(replace(crawl, read_timeout_s=0.15), sleep=FakeTime().sleep) as fetcher:
+            result = await fetcher.fetch(site.url("/"), timeout_s=5)
+    assert (result.outcome, site.hits["/"]) == (Outcome.OK, 2)
+    assert 0.1 < result.elapsed_s < 1  # network time of both tries, not the (skipped) backoff
+
+
 async def test_read_timeout_is_retried_with_doubling_backoff(crawl: CrawlSettings) -> None:
     fake = FakeTime()
     with Site({"/": Reply(stall_s=10)}) as site:

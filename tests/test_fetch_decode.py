@@ -99,3 +99,14 @@ def test_empty_body() -> None:
 )
 def test_normalize_encoding(label: str, expected: str | None) -> None:
     assert normalize_encoding(label) == expected
+
+
+GB2312_TEXT = "政府信息公开 政策文件 通知公告 办事服务 互动交流"
+
+
+@pytest.mark.parametrize("codec", ["gb2312", "gbk", "gb18030"])
+@pytest.mark.parametrize("meta", ["", "gb2312"])
+def test_every_gb_codec_with_and_without_meta(codec: str, meta: str) -> None:
+    text, encoding = decode_body(page(meta, GB2312_TEXT).encode(codec))
+    assert encoding == "gb18030"
+    assert GB2312_TEXT in text

@@ -6,13 +6,14 @@ sub-columns the page links to. The page HTML is dropped as soon as it has been r
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from monitor.config import CrawlSettings
-from monitor.crawl.pages import PageInspector
+from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector
 from monitor.crawl.session import CrawlSession, describe_failure
-from monitor.crawl.urls import SiteScope, normalise_url
+from monitor.crawl.urls import normalise_url
 from monitor.extract.columns import classify_column, discover_columns
 from monitor.extract.dates import pubdate
 from monitor.extract.listing import blank_marker, column_meta, extract_listing, next_page_urls
@@ -70,28 +71,32 @@ def has_dated(items: list[ListingItem]) -> bool:
 
 
 class ColumnReader:
-    """Reads columns for one crawl; shares the crawl's session (budget, seen URLs) and inspector."""
+    """Reads columns for one crawl; shares the crawl's session (budget, seen URLs) and inspector.
+
+    HTML is parsed in worker threads by pure functions; their results are recorded on the event loop.
+    """
 
     def __init__(
         self,
         session: CrawlSession,
         inspector: PageInspector,
+        examiner: PageExaminer,
         rulebook: Rulebook,
         crawl: CrawlSettings,
         today: date,
-        scope: SiteScope,
         known_columns: set[str],
     ):
         self._session = session
-        self._scope = scope
-        self._known_columns = known_columns  # normalised URLs, shared with the crawl, growing
         self._inspector = inspector
+        self._examiner = examiner
+        self._scope = examiner.scope
         self._categories = rulebook.column_categories
         self._markers = rulebook.blank_markers
         self._list_categories = {c.name for c in self._categories if c.stale_days > 0}
         self._max_depth = crawl.max_depth
         self._max_next_pages = crawl.max_next_pages
         self._today = today
+        self._known_columns = known_columns  # normalised URLs, shared with the crawl, growing
 
     async def read(self, link: ColumnLink) -> ColumnRead | None:
         """Observe one column; None when the page was not fetched at all (seen, trap, budget)."""
@@ -100,10 +105,11 @@ class ColumnReader:
             return None
         if not result.ok and result.outcome != Outcome.EMPTY:
             return ColumnRead(self._failed(link, result))
-        page_url = result.final_url or link.url
         if not result.text.strip():
             return ColumnRead(self._observation(link, result, _Listing([], [], [], EMPTY_PAGE)))
-        listing = self._read_first_page(result.text, page_url, link.level)
+        page_url = result.final_url or link.url
+        listing, facts = await asyncio.to_thread(self._read_first_page, result.text, page_url, link.level)
+        self._inspector.record(facts)
         await self._follow_next_pages(listing, page_url)
         await self._date_from_article(listing, page_url)
         return ColumnRead(self._observation(link, result, listing), listing.sub_columns)
@@ -116,19 +122,28 @@ class ColumnReader:
             status=result.status, error=describe_failure(result), pages_read=0,
         )  # fmt: skip
 
-    def _read_first_page(self, html: str, page_url: str, level: int) -> _Listing:
-        """Everything the crawl needs from the first listing page, read in one go."""
-        self._inspector.inspect(html, page_url)
+    def _read_first_page(self, html: str, page_url: str, level: int) -> tuple[_Listing, PageFacts]:
+        """Everything the crawl needs from the first listing page, read in one go (pure: runs in a thread)."""
         meta_name, meta_type = column_meta(html)
         subs = discover_columns(html, page_url, level=level + 1) if level < self._max_depth else []
-        return _Listing(
-            items=extract_listing(html, page_url, reference=self._today),
+        items = extract_listing(html, page_url, reference=self._today)
+        listing = _Listing(
+            items=items,
             next_pages=next_page_urls(html, page_url),
             sub_columns=[replace(sub, level=level + 1, found_on=page_url) for sub in subs],
-            marker=blank_marker(html, self._markers),
+            marker=""
+            if items
+            else blank_marker(html, self._markers),  # slow; only a list without items needs it
             meta_name=meta_name,
             meta_type=meta_type,
         )
+        return listing, self._examiner.examine(html, page_url)
+
+    def _read_next_page(self, html: str, page_url: str) -> tuple[list[ListingItem], PageFacts]:
+        return extract_listing(html, page_url, reference=self._today), self._examiner.examine(html, page_url)
+
+    def _read_article(self, html: str, page_url: str) -> tuple[date | None, PageFacts]:
+        return pubdate(html), self._examiner.examine(html, page_url)
 
     async def _follow_next_pages(self, listing: _Listing, page_url: str) -> None:
         """Read further pages only while no dated item has been seen (the first page usually settles it)."""
@@ -138,8 +153,9 @@ class ColumnReader:
             result = await self._session.fetch(url, page_url)
             if result is None or not result.ok:
                 continue
-            self._inspector.inspect(result.text, url)
-            listing.items += extract_listing(result.text, result.final_url or url, reference=self._today)
+            items, facts = await asyncio.to_thread(self._read_next_page, result.text, result.final_url or url)
+            self._inspector.record(facts)
+            listing.items += items
             listing.pages_read += 1
 
     async def _date_from_article(self, listing: _Listing, page_url: str) -> None:
@@ -150,8 +166,8 @@ class ColumnReader:
         result = await self._session.fetch(first.url, page_url)
         if result is None or not result.ok:
             return
-        self._inspector.inspect(result.text, first.url)
-        found = pubdate(result.text)
+        found, facts = await asyncio.to_thread(self._read_article, result.text, result.final_url or first.url)
+        self._inspector.record(facts)
         if found is not None:
             listing.items[0] = replace(first, date=found, date_source="pubdate", raw_date=found.isoformat())
 

@@ -19,6 +19,7 @@ from monitor.rulebook import Rulebook
 
 LISTED_NAME = "illegal_domains"
 MAX_HIDDEN_TEXTS = 20
+MAX_HREFS = 3
 CHECK_CONCURRENCY = 4
 
 
@@ -26,7 +27,7 @@ CHECK_CONCURRENCY = 4
 class _HostLinks:
     """What the crawl saw linking to one external host."""
 
-    first_href: str
+    hrefs: list[str]  # the first few targets, to fetch one not fetched yet
     hidden: bool = False
     hidden_texts: list[str] = field(default_factory=list)
 
@@ -43,7 +44,9 @@ class ExternalLinks:
         host = host_of(link.href)
         if not host or not is_http_url(link.href):
             return
-        entry = self._hosts.setdefault(host, _HostLinks(first_href=link.href))
+        entry = self._hosts.setdefault(host, _HostLinks(hrefs=[]))
+        if link.href not in entry.hrefs and len(entry.hrefs) < MAX_HREFS:
+            entry.hrefs.append(link.href)
         if link.hidden:
             entry.hidden = True
             if (
@@ -86,11 +89,14 @@ class ExternalLinks:
     async def _fetched_verdict(
         self, host: str, verdict: ExternalVerdict, session: CrawlSession, semaphore: asyncio.Semaphore
     ) -> ExternalVerdict:
-        """Fetch the first linked page of `host` once and add its keyword score to the verdict."""
+        """Fetch one linked page of `host` once and add its keyword score to the verdict."""
+        href = next((h for h in self._hosts[host].hrefs if not session.seen(h)), "")
+        if not href:
+            return _replace(verdict, error="not fetched: its linked pages were already fetched as site pages")
         async with semaphore:
-            result = await session.fetch(self._hosts[host].first_href, tail=True, robots=False, traps=False)
+            result = await session.fetch(href, tail=True, robots=False, traps=False)
         if result is None:
-            return _replace(verdict, error="not fetched: page budget reached or already fetched")
+            return _replace(verdict, error="not fetched: page budget reached")
         if not result.ok:
             return _replace(verdict, error=describe_failure(result))
         title, text = title_and_text(result.text)

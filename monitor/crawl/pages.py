@@ -57,7 +57,8 @@ class PageExaminer:
     phrases: tuple[tuple[str, str], ...]
 
     def examine(self, html: str, page_url: str) -> PageFacts:
-        site_host = urlsplit(page_url).hostname or self.scope.main_host
+        own_page = self.scope.contains(page_url)  # a home page redirected off-site is not the site's page
+        site_host = (urlsplit(page_url).hostname or "") if own_page else self.scope.main_host
         title, text = title_and_text(html)
         return PageFacts(
             url=page_url,

@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from monitor.config import CrawlSettings
 from monitor.crawl.column_reader import ColumnRead, ColumnReader, newest_first, sanitise_dates
 from monitor.crawl.deadlinks import MAX_DEAD_LINK_CHECKS, check_dead_links
 from monitor.crawl.external import ExternalLinks
-from monitor.crawl.pages import PageInspector, same_site_anchors
+from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector
 from monitor.crawl.session import CrawlSession, describe_failure
-from monitor.crawl.urls import SiteScope, normalise_url
+from monitor.crawl.urls import SiteScope, host_of, normalise_url, same_owner
 from monitor.extract.columns import discover_columns
 from monitor.extract.footer import extract_footer_identity
 from monitor.extract.listing import extract_listing
 from monitor.fetch.result import Fetcher, FetchResult
 from monitor.models import Website
-from monitor.observations import ColumnLink, SiteObservation
+from monitor.observations import ColumnLink, FooterIdentity, ListingItem, SiteObservation
 from monitor.rulebook import Rulebook
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,8 @@ class SiteCrawler:
             obs.homepage_error = describe_failure(home) if home else "not fetched: not an http(s) URL"
             return obs
         scope = SiteScope.for_site(website.url, home.final_url or home.url)
+        if home.final_url and not same_owner(host_of(website.url), host_of(home.final_url)):
+            obs.notes.append(f"home page redirected to another site: {home.final_url}")
         run = _SiteRun(self._rulebook, self._crawl, session, obs, scope, as_of.date())
         await run.run(home)
         return obs
@@ -59,6 +62,35 @@ class SiteCrawler:
         """Pages kept for external checks and dead links: at most a quarter of the budget."""
         wanted = self._crawl.max_external_checks + MAX_DEAD_LINK_CHECKS
         return min(wanted, self._crawl.max_pages_per_site // 4)
+
+
+@dataclass(frozen=True)
+class _HomePage:
+    """What the home page shows, read by a pure function (in a worker thread); no HTML kept."""
+
+    items: list[ListingItem]
+    ignored: list[str]
+    footer: FooterIdentity
+    facts: PageFacts
+    columns: list[ColumnLink]
+
+
+def read_home_page(html: str, page_url: str, today: date, examiner: PageExaminer) -> _HomePage:
+    """Items, footer, integrity facts and first-level columns of the home page."""
+    items, ignored = sanitise_dates(extract_listing(html, page_url, reference=today), today)
+    return _HomePage(
+        items=newest_first(items),
+        ignored=ignored,
+        footer=extract_footer_identity(html),
+        facts=examiner.examine(html, page_url),
+        columns=discover_columns(html, page_url, level=1),
+    )
+
+
+def read_entrance_target(
+    html: str, page_url: str, examiner: PageExaminer
+) -> tuple[list[ColumnLink], PageFacts]:
+    return discover_columns(html, page_url, level=1), examiner.examine(html, page_url)
 
 
 class _SiteRun:
@@ -79,16 +111,17 @@ class _SiteRun:
         self._scope = scope
         self._today = today
         self._external = ExternalLinks(rulebook, crawl.max_external_checks)
-        self._inspector = PageInspector(rulebook, obs, self._scope, self._external)
+        self._inspector = PageInspector(obs, self._external)
+        self._examiner = PageExaminer(scope, tuple(rulebook.serious_wording))
         self._known_columns: set[str] = set()
         self._entrance_targets: list[str] = []
         self._reader = ColumnReader(
-            session, self._inspector, rulebook, crawl, today, scope, self._known_columns
+            session, self._inspector, self._examiner, rulebook, crawl, today, self._known_columns
         )
 
     async def run(self, home: FetchResult) -> None:
         """Home page, then columns level by level, then external targets and dead links."""
-        level_one = self._read_home(home)
+        level_one = await self._read_home(home)
         if not level_one and self._obs.homepage_is_entrance:
             level_one = await self._through_entrance()
         await self._read_columns(level_one)
@@ -97,27 +130,23 @@ class _SiteRun:
         self._obs.dead_links = await check_dead_links(self._inspector.candidates, self._session)
         self._session.finish()
 
-    def _read_home(self, home: FetchResult) -> list[ColumnLink]:
-        """Record what the home page shows; return its first-level columns."""
-        obs, html = self._obs, home.text
-        obs.homepage_ok = True
-        obs.final_url = home.final_url or home.url
-        obs.tls_error = home.tls_unverified
-        self._read_home_items(html)
-        obs.footer = extract_footer_identity(html)
-        self._inspector.inspect(html, obs.final_url)
-        self._known_columns.add(normalise_url(obs.final_url))
-        self._entrance_targets = [url for _, url in same_site_anchors(html, obs.final_url, self._scope)]
-        return self._new_columns(discover_columns(html, obs.final_url, level=1), obs.final_url, 1)
+    async def _read_home(self, home: FetchResult) -> list[ColumnLink]:
+        """Record what the home page shows; return its first-level columns.
 
-    def _read_home_items(self, html: str) -> None:
-        """Dated items of the home page; none at all makes it a navigation entrance (rules then judge
-        the second-level pages)."""
-        found = extract_listing(html, self._obs.final_url, reference=self._today)
-        items, ignored = sanitise_dates(found, self._today)
-        self._obs.homepage_items = newest_first(items)[:MAX_HOMEPAGE_ITEMS]
-        self._obs.homepage_is_entrance = not any(item.date for item in items)
-        self._obs.notes += [f"home page date ignored: {text}" for text in ignored]
+        No dated item at all makes the home page a navigation entrance: the rules then judge the
+        second-level pages.
+        """
+        obs = self._obs
+        obs.homepage_ok, obs.final_url, obs.tls_error = True, home.final_url or home.url, home.tls_unverified
+        page = await asyncio.to_thread(read_home_page, home.text, obs.final_url, self._today, self._examiner)
+        obs.homepage_items = page.items[:MAX_HOMEPAGE_ITEMS]
+        obs.homepage_is_entrance = not any(item.date for item in page.items)
+        obs.notes += [f"home page date ignored: {text}" for text in page.ignored]
+        obs.footer = page.footer
+        self._inspector.record(page.facts)
+        self._known_columns.add(normalise_url(obs.final_url))
+        self._entrance_targets = [url for _, url in page.facts.anchors]
+        return self._new_columns(page.columns, obs.final_url, 1)
 
     async def _through_entrance(self) -> list[ColumnLink]:
         """A home page that is only an entrance (进入主站) and lists no columns: find them on the page it
@@ -127,9 +156,12 @@ class _SiteRun:
             if result is None or not result.ok:
                 continue
             page_url = result.final_url or url
-            self._inspector.inspect(result.text, page_url)
+            columns, facts = await asyncio.to_thread(
+                read_entrance_target, result.text, page_url, self._examiner
+            )
+            self._inspector.record(facts)
             self._known_columns.add(normalise_url(page_url))
-            links = self._new_columns(discover_columns(result.text, page_url, level=1), page_url, 1)
+            links = self._new_columns(columns, page_url, 1)
             if links:
                 self._obs.notes.append(f"home page is an entrance: columns found on {page_url}")
                 return links
@@ -152,7 +184,7 @@ class _SiteRun:
 
         async def read(link: ColumnLink) -> ColumnRead | None:
             async with semaphore:
-                return await self._reader.read(link)
+                return await self._read_column(link)
 
         level = 1
         while links:
@@ -160,6 +192,15 @@ class _SiteRun:
             self._obs.columns += [r.observation for r in reads]
             level += 1
             links = [] if level > self._crawl.max_depth else self._sub_columns(reads, level)
+
+    async def _read_column(self, link: ColumnLink) -> ColumnRead | None:
+        """One column; an extractor failing on one odd page costs that column, not the site's observation."""
+        try:
+            return await self._reader.read(link)
+        except Exception as exc:
+            log.exception("reading column %s failed", link.url)
+            self._obs.notes.append(f"column {link.name} ({link.url}) not read: {type(exc).__name__}: {exc}")
+            return None
 
     def _sub_columns(self, reads: list[ColumnRead], level: int) -> list[ColumnLink]:
         found: list[ColumnLink] = []

@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from monitor.extract.links import registrable_domain
+
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+GOV_SUFFIXES = (".gov.cn", ".政务", ".xn--zfr164b")  # .政务 as written and as punycode
 
 
 def normalise_url(url: str) -> str:
@@ -37,6 +40,14 @@ def is_http_url(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+def same_owner(host: str, other: str) -> bool:
+    """Two hosts of one owner: one registrable domain, or both government hosts (a site that moved
+    from x.gov.cn to a new gov.cn name). A redirect to anything else is not the site's own page."""
+    if registrable_domain(host) == registrable_domain(other):
+        return True
+    return all(h.endswith(GOV_SUFFIXES) for h in (host.lower(), other.lower()))
+
+
 def _bare_host(host: str) -> str:
     """`www.x.gov.cn` and `x.gov.cn` are one site: registries write either."""
     return host[4:] if host.startswith("www.") else host
@@ -62,9 +73,10 @@ class SiteScope:
 
     @classmethod
     def for_site(cls, registered_url: str, final_url: str = "") -> SiteScope:
-        """Scope from the registered URL; the host the home page redirected to belongs to it too."""
+        """Scope from the registered URL; the host the home page redirected to belongs to it too,
+        unless it is somebody else's site (see `same_owner`)."""
         hosts = {_bare_host(host_of(registered_url))}
-        if final_url and host_of(final_url):
+        if final_url and host_of(final_url) and same_owner(host_of(registered_url), host_of(final_url)):
             hosts.add(_bare_host(host_of(final_url)))
         return cls(frozenset(hosts), _directory(urlsplit(registered_url).path))
 

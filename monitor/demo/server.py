@@ -155,8 +155,17 @@ class RunningProvince:
 
     def stop(self) -> None:
         """Stop every server (idempotent)."""
-        while self._servers:
-            self._servers.pop().stop()
+        _stop_all(self._servers)
+        self._servers.clear()
+
+
+def _stop_all(servers: list[_Running]) -> None:
+    """Stop servers side by side: each waits up to a poll interval for its loop to notice."""
+    stoppers = [threading.Thread(target=running.stop, name="demo-stop") for running in servers]
+    for thread in stoppers:
+        thread.start()
+    for thread in stoppers:
+        thread.join()
 
 
 def start_province(province: Province, workdir: Path) -> RunningProvince:
@@ -176,8 +185,7 @@ def start_province(province: Province, workdir: Path) -> RunningProvince:
         media_url = f"http://127.0.0.1:{media.server.port}"
         paths = write_registry(province, {n: s.url for n, s in sites.items()}, media_url, workdir)
     except BaseException:
-        for running in reversed(started):
-            running.stop()
+        _stop_all(started)
         raise
     return RunningProvince(province, sites, media_url, vhost.server.port, workdir, *paths, _servers=started)
 

@@ -14,7 +14,7 @@ import time
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
 from typing import TypeVar
 
@@ -134,7 +134,6 @@ class _Trail:
     current: str
     tls_unverified: str = ""
     hops: int = 0
-    history: list[str] = field(default_factory=list)
 
 
 class HttpFetcher:
@@ -210,7 +209,6 @@ class HttpFetcher:
                                    headers=hop.headers, error=f"more than {self._crawl.max_redirects} redirects",
                                    tls_unverified=trail.tls_unverified)
             trail.hops += 1
-            trail.history.append(trail.current)
             target = self._policy.check_url(target.join(hop.location))
             if hop.status == 303 or (hop.status in (301, 302) and method == "POST"):
                 method = "GET"
@@ -235,8 +233,8 @@ class HttpFetcher:
         """Pause before a retry (doubling); False when the budget cannot afford another try."""
         delay = self._crawl.retry_backoff_s * (2 ** attempt)
         remaining = budget.remaining()
-        if remaining is not None and remaining <= 0:
-            return False
+        if remaining is not None and budget.timeout_s is not None and remaining <= budget.timeout_s * 0.1:
+            return False  # too little time left for a try that could succeed
         await self._sleep(delay)
         return True
 

@@ -33,8 +33,9 @@ _CUT_TAIL = 4
 def decode_body(body: bytes, content_type: str = "") -> tuple[str, str]:
     """Decode a response body; return (text, encoding name used).
 
-    Order: HTTP charset, <meta> charset, BOM, then detection. A declared charset that does not fit
-    the bytes is skipped; bytes that are valid UTF-8 are read as UTF-8 whatever a legacy label says.
+    A BOM wins (it cannot be there by accident, as browsers agree); then the HTTP charset, the
+    <meta> charset, and detection. A declared charset that does not fit the bytes is skipped, and
+    bytes that are valid UTF-8 are read as UTF-8 whatever a legacy label says.
     """
     if not body:
         return "", _declared(content_type, body) or "utf-8"
@@ -42,8 +43,9 @@ def decode_body(body: bytes, content_type: str = "") -> tuple[str, str]:
     if bom:
         return _decode(body[len(bom[0]):], bom[1]), bom[1]
     declared = [name for name in (_http_charset(content_type), _meta_charset(body)) if name]
+    utf8 = _is_utf8_text(body)
     for name in declared:
-        if name != "utf-8" and _is_utf8_text(body):
+        if utf8:
             return _decode(body, "utf-8"), "utf-8"
         if name in _WEAK and not body.isascii():
             continue

@@ -108,8 +108,8 @@ async def run_sampled_account_checks(store: Store, rulebook: Rulebook, settings:
                                      options: SourceOptions = DEFAULT_OPTIONS) -> list[AccountCheck]:
     """`govmon check --accounts`: the quarter's sample (drawn and stored on first use), each checked."""
     ensure_sample(store, settings, quarter, now=as_of)
-    return await check_accounts(store, rulebook, settings, sampled_accounts(store, quarter), as_of,
-                                fetcher=fetcher, options=options)
+    accounts = [a for a in sampled_accounts(store, quarter) if not a.retired_at]  # closed since the draw
+    return await check_accounts(store, rulebook, settings, accounts, as_of, fetcher=fetcher, options=options)
 
 
 def manual_check_list(checks: list[AccountCheck]) -> list[AccountCheck]:

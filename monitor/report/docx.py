@@ -71,8 +71,9 @@ def _text(doc: DocxDocument, text: str, font: str = BODY_FONT, size: Pt = BODY_S
     paragraph = doc.add_paragraph()
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if indent:
+    if indent:  # body text: two-character first-line indent, justified
         paragraph.paragraph_format.first_line_indent = Pt(size.pt * 2)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     set_font(paragraph.add_run(text), font, size)
 
 

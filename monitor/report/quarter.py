@@ -58,7 +58,8 @@ def parse_quarter(text: str, tz: tzinfo) -> Quarter:
 
 def last_complete_quarter(moment: datetime) -> Quarter:
     """The latest quarter that has ended by `moment` (the default of `govmon report`)."""
+    if moment.tzinfo is None:
+        raise ValueError("last_complete_quarter needs an aware datetime (the supervisor's time zone)")
     current = (moment.month - 1) // 3 + 1
     year, number = (moment.year - 1, 4) if current == 1 else (moment.year, current - 1)
-    assert moment.tzinfo is not None, "moment must be aware"
     return quarter_of(year, number, moment.tzinfo)

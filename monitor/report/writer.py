@@ -12,7 +12,7 @@ from monitor.report.data import build_report
 from monitor.report.docx import write_docx
 from monitor.report.markdown import write_markdown
 from monitor.report.model import QuarterReport
-from monitor.report.quarter import Quarter
+from monitor.report.quarter import Quarter, parse_quarter
 from monitor.report.xlsx import write_xlsx
 from monitor.rulebook import Rulebook
 from monitor.store import Store
@@ -64,14 +64,19 @@ def write_report(report: QuarterReport, directory: Path, formats: Sequence[str] 
 def generate_report(
     store: Store,
     settings: Settings,
-    quarter: Quarter,
+    quarter: Quarter | str,
     *,
     formats: Sequence[str] | None = None,
     directory: Path | None = None,
     rulebook: Rulebook | None = None,
     generated_at: datetime | None = None,
 ) -> tuple[QuarterReport, list[Path]]:
-    """Build and write in one call (the daemon's quarterly job); defaults come from `settings.report`."""
+    """Build and write in one call (the daemon's quarterly job); defaults come from `settings.report`.
+
+    `quarter` may be a label such as "2022Q4", read in the configured time zone.
+    """
+    if isinstance(quarter, str):
+        quarter = parse_quarter(quarter, settings.timezone)
     report = build_report(store, settings, quarter, rulebook=rulebook, generated_at=generated_at)
     paths = write_report(report, directory or settings.report_dir, formats or settings.report_formats)
     return report, paths
