@@ -34,10 +34,12 @@ class Daemon:
     """The scheduled work of the monitor; each job is also callable on its own (tests, status)."""
 
     def __init__(self, settings: Settings, rulebook: Rulebook, store: Store, *, clock: Clock, fetcher: Fetcher,
-                 tick_s: float = 60.0, grace_s: float = 10.0, rng: random.Random | None = None,
+                 probe_fetcher: Fetcher | None = None, tick_s: float = 60.0, grace_s: float = 10.0, rng: random.Random | None = None,
                  sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
         self.settings, self.rulebook, self.store = settings, rulebook, store
         self.clock, self.fetcher = clock, fetcher
+        # Probes need their own fetcher: no retries (a retry would hide the failure a probe counts).
+        self.probe_fetcher = probe_fetcher or fetcher
         self.tick_s, self.grace_s = tick_s, grace_s
         self.rng = rng or random.Random()
         self.sleep = sleep
@@ -115,8 +117,7 @@ class Daemon:
     # -- jobs ---------------------------------------------------------------------------------------
     async def probe_round(self) -> str:
         """Probe every active site once, each at a random offset inside the round, then judge availability."""
-        from monitor.availability import judge_availability
-        from monitor.probe import probe_url, record_probe_round
+        from monitor.probe import judge_availability, probe_url, record_probe_round
 
         websites = self.store.websites()
         if not websites:
@@ -128,7 +129,7 @@ class Daemon:
         async def one(website: Website) -> tuple[Website, object]:
             await self.sleep(self.rng.uniform(0, spread_s))
             async with semaphore:
-                result = await probe_url(self.fetcher, website.url, timeout_s=self.settings.probe.timeout_s,
+                result = await probe_url(self.probe_fetcher, website.url, timeout_s=self.settings.probe.timeout_s,
                                          clock=self.clock)
             return website, result
 

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from monitor.cli import app
 from monitor.config import Settings
 from monitor.models import Account, Status, SubjectKind
-from monitor.newmedia.scheduling import due_accounts
+from monitor.newmedia.scheduling import due_accounts, run_account_checks
 from monitor.newmedia.service import (
     AccountCheck,
     check_account,
@@ -165,8 +165,12 @@ async def test_sampled_checks_and_due_accounts(store, rulebook, settings, server
     assert {c.account.name: c.state for c in checks} == {"省政府发布": "updated", "县局": "unknown"}
     interval = timedelta(hours=24)
     assert due_accounts(store, settings_all, AS_OF + timedelta(hours=1), interval) == []
-    due = due_accounts(store, settings_all, AS_OF + timedelta(hours=25), interval)
+    later = AS_OF + timedelta(hours=25)
+    due = due_accounts(store, settings_all, later, interval)
     assert {a.id for a in due} == {full.id, full.id + 1}
+    async with LocalFetcher() as fetcher:  # what the daemon runs (production base URLs: the 418 account fails)
+        rechecked = await run_account_checks(store, rulebook, settings_all, due[:1], later, fetcher=fetcher)
+    assert len(rechecked) == 1 and due_accounts(store, settings_all, later, interval) == due[1:]
 
 
 # -- CLI --------------------------------------------------------------------------------------------
@@ -206,6 +210,17 @@ def test_cli_check_account_unknown_and_adhoc(cli, server: PayloadServer) -> None
     assert adhoc.exit_code == 1 and json.loads(adhoc.stdout)["account"]["id"] is None
     missing = cli("check-account", "无此账号")
     assert missing.exit_code == 2
+
+
+def test_cli_accounts_list(cli) -> None:
+    cli("check-account", "交通运输厅", "--as-of", "2022-12-20")
+    result = cli("accounts", "list")
+    assert result.exit_code == 0
+    assert "交通运输厅" in result.stdout and "共 2 个账号" in result.stdout
+    rows = {r["name"]: r for r in json.loads(cli("accounts", "list", "--json").stdout)}
+    assert rows["交通运输厅"]["latest_post_at"] == "2022-12-06T09:30:00+08:00"
+    assert rows["某县发布"]["observation"] is None
+    assert cli("accounts", "list", "--quarter", "2022Q4").exit_code == 2  # no sample drawn yet
 
 
 def test_cli_check_sampled_accounts(cli) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import date
 
 import pytest
@@ -370,3 +371,55 @@ async def test_an_extractor_failing_on_one_page_costs_only_that_column(
     assert not any(c.url.endswith("/bmdt/") for c in obs.columns)
     assert column(obs, "/gzdt/").newest is not None
     assert any("/bmdt/" in note and "odd markup" in note for note in obs.notes)
+
+
+def _wide_site(columns: int, items: int) -> dict[str, tuple[int, str] | Failure]:
+    """A home page whose menu links `columns` columns of `items` dated items each."""
+    menu = "".join(f'<li><a href="/c{i}/">栏目动态{i}</a></li>' for i in range(columns))
+    rows = [
+        (f"./t202406{1 + d % 9:02d}_{d}.html", f"第{d}条工作动态信息标题", f"2024-06-{1 + d % 9:02d}")
+        for d in range(items)
+    ]
+    pages: dict[str, tuple[int, str] | Failure] = {
+        f"{SITE}/c{i}/": (200, f"<html><body>{listing(rows)}</body></html>") for i in range(columns)
+    }
+    pages[f"{SITE}/"] = (200, f'<html><body><div class="menu"><ul>{menu}</ul></div></body></html>')
+    return pages
+
+
+async def test_stored_items_are_capped_but_counted() -> None:
+    fetcher = FakeFetcher(_wide_site(3, 50))
+    obs = await SiteCrawler(fetcher, rulebook(), settings()).crawl(website(), AS_OF)
+    assert len(obs.columns) == 3
+    assert all(len(c.items) == 20 and c.item_count == 50 for c in obs.columns)
+    assert all(c.newest is not None and c.newest.date == date(2024, 6, 9) for c in obs.columns)
+
+
+async def test_column_pages_are_fetched_concurrently_within_a_bound() -> None:
+    class Slow(FakeFetcher):
+        in_flight = peak = 0
+
+        async def fetch(self, url: str, *, respect_robots: bool = True):  # type: ignore[override]
+            Slow.in_flight += 1
+            Slow.peak = max(Slow.peak, Slow.in_flight)
+            await asyncio.sleep(0.01)
+            Slow.in_flight -= 1
+            return await super().fetch(url, respect_robots=respect_robots)
+
+    obs = await SiteCrawler(Slow(_wide_site(12, 3)), rulebook(), settings(per_host_concurrency=2)).crawl(
+        website(), AS_OF
+    )
+    assert len(obs.columns) == 12
+    assert 1 < Slow.peak <= 4
+
+
+async def test_a_list_loaded_by_script_is_not_a_blank_column() -> None:
+    scripted = page(
+        "通知公告",
+        '<div id="app"><ul class="list"><li v-for="x in rows">{{x.title}}</li></ul>'
+        '<p v-if="!rows.length">暂无数据</p></div><script>axios.get("/api/list")</script>',
+    )
+    fetcher = FakeFetcher({f"{SITE}/": (200, page("演示", "<p>首页</p>")), f"{SITE}/tzgg/": (200, scripted)})
+    obs = await SiteCrawler(fetcher, rulebook(), settings()).crawl(website(), AS_OF)
+    tzgg = column(obs, "/tzgg/")
+    assert tzgg.fetched and not tzgg.blank and tzgg.item_count == 0

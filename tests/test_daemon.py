@@ -104,3 +104,41 @@ def test_quarterly_report_is_written_once_after_the_quarter_ends(settings, ruleb
     assert "govmon_2022Q4.xlsx" in written and "govmon_2022Q4.md" in written
     assert "nothing to do" in asyncio.run(d.report_if_due())  # once per quarter, also after a restart
     assert "nothing to do" in asyncio.run(daemon(settings, rulebook, store, clock).report_if_due())
+
+
+async def _no_sleep(_seconds: float) -> None:
+    return None
+
+
+def test_probe_rounds_against_local_servers_give_the_unreachable_veto(settings, rulebook, store):
+    from dataclasses import replace
+
+    from monitor.fetch.client import HttpFetcher
+    from monitor.models import Severity
+    from monitor.probe import probe_crawl_settings
+    from tests.fetch_servers import Reply, Site
+
+    crawl = replace(settings.crawl, allow_private_targets=True, per_host_delay_s=0.0)
+    settings = replace(settings, crawl=crawl)
+    flaky = Site({"/": lambda n: Reply(503) if n % 10 == 0 else Reply()})  # 10% of probes fail
+    healthy = Site({"/": Reply()})
+    with flaky, healthy:
+        store.db["websites"].insert_all([
+            {"url": flaky.url(), "name": "时好时坏", "region": "成都", "kind": "市级部门", "site_code": "5101000001"},
+            {"url": healthy.url(), "name": "一直正常", "region": "成都", "kind": "市级部门", "site_code": "5101000002"},
+        ])
+        clock = FakeClock(T0)
+
+        async def rounds() -> None:
+            async with HttpFetcher(probe_crawl_settings(crawl)) as prober:
+                d = Daemon(settings, rulebook, store, clock=clock, fetcher=prober, probe_fetcher=prober,
+                           sleep=_no_sleep)
+                for _ in range(30):
+                    await d.probe_round()
+                    clock.advance(hours=1)
+
+        asyncio.run(rounds())
+    findings = {f.subject_id: f for f in store.findings() if f.rule == "unreachable"}
+    assert set(findings) == {1}
+    assert findings[1].severity == Severity.VETO
+    assert findings[1].evidence["failed"] == 3 and findings[1].evidence["total"] == 30

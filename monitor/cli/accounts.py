@@ -116,8 +116,11 @@ def _print_check(check: AccountCheck) -> None:
     if check.state == "unknown":
         stdout.print(f"  [yellow]需人工核查:[/] {verdict.reason}", highlight=False)
     for finding in check.findings or verdict.findings:
-        evidence = ", ".join(f"{k}={v}" for k, v in finding.evidence.items() if v not in (None, ""))
-        stdout.print(f"  [red]{finding.severity}[/] {finding.wording}: {evidence}", highlight=False)
+        evidence = finding.evidence
+        silent = "从未发布" if evidence.get("days_silent") is None else f"{evidence['days_silent']} 天未更新"
+        note = f"，{evidence['note']}" if evidence.get("note") else ""
+        stdout.print(f"  [red]{finding.severity}[/] {finding.wording}（{silent}{note}；依据 {evidence.get('source_kind')}，"
+                     f"检查于 {evidence.get('checked_at')}）", highlight=False)
 
 
 # -- govmon check --accounts ------------------------------------------------------------------------
@@ -144,18 +147,24 @@ async def _check_sample(app: AppState, store: Any, quarter: str, moment: datetim
 def _print_checks(checks: list[AccountCheck]) -> None:
     table = Table(show_header=True, header_style="bold")
     for column in ("账号", "类型", "地方", "结论", "最近发布", "距今(天)", "说明"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column == "账号")
     for check in checks:
         label, colour = _VERDICT[check.state]
         obs = check.verdict.observation
         latest = f"{obs.latest_post_at:%Y-%m-%d}" if obs and obs.latest_post_at else "—"
-        note = check.verdict.reason or str(next((f.evidence.get("note", "") for f in check.verdict.findings), ""))
+        note = check.result.outcome if check.state == "unknown" else \
+            str(next((f.evidence.get("note", "") for f in check.verdict.findings), ""))
         table.add_row(check.account.name, check.account.platform, check.account.region, f"[{colour}]{label}[/]",
                       latest, "" if check.verdict.days_silent is None else str(check.verdict.days_silent), note)
     stdout.print(table)
     manual = manual_check_list(checks)
     stale = sum(c.state == "stale" for c in checks)
-    stdout.print(f"检查账号 {len(checks)} 个，不合格 {stale} 个，待人工核查 {len(manual)} 个。")
+    stdout.print(f"检查账号 {len(checks)} 个，不合格 {stale} 个，待人工核查 {len(manual)} 个。", highlight=False)
+    if manual:
+        stdout.print("\n[bold yellow]待人工核查[/]（自动读取失败、被平台拦截或无适配器；请人工检查后导入观察记录）:")
+        for check in manual:
+            stdout.print(f"  - {check.account.name} {check.account.platform} {check.account.region}: "
+                         f"{check.verdict.reason}", highlight=False)
 
 
 # -- accounts sample --------------------------------------------------------------------------------
@@ -243,7 +252,7 @@ def list_command(
         return
     table = Table(show_header=True, header_style="bold")
     for column in ("id", "账号", "类型", "地方", "主体", "来源", "抽样", "最近观察", "最近发布"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column in ("id", "账号"))
     for row in rows:
         table.add_row(str(row["id"]), row["name"], row["platform"], row["region"], row["subject"], row["source"],
                       row["sample"] or "", row["observation"] or "", row["latest_post_at"] or "")

@@ -50,8 +50,12 @@ async def _serve(app: AppState, store: Store, tick: float, grace: float) -> None
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    async with http_fetcher(app.settings) as fetcher:
-        daemon = Daemon(app.settings, app.rulebook, store, clock=app.now, fetcher=fetcher, tick_s=tick, grace_s=grace)
+    from monitor.fetch.client import HttpFetcher
+    from monitor.probe import probe_crawl_settings
+
+    async with http_fetcher(app.settings) as fetcher, HttpFetcher(probe_crawl_settings(app.settings.crawl)) as prober:
+        daemon = Daemon(app.settings, app.rulebook, store, clock=app.now, fetcher=fetcher, probe_fetcher=prober,
+                        tick_s=tick, grace_s=grace)
         await daemon.serve(stop)
 
 

@@ -7,6 +7,7 @@ sub-columns the page links to. The page HTML is dropped as soon as it has been r
 from __future__ import annotations
 
 import asyncio
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -25,6 +26,10 @@ MAX_ITEMS_KEPT = 20  # per column; counts cover every item read
 OLDEST_PLAUSIBLE = date(1990, 1, 1)
 EMPTY_LIST = "empty list"
 EMPTY_PAGE = "empty page"
+# Lists filled in the browser: Hanweb jpage/dataproxy, XHR calls, Vue/Angular templates.
+_SCRIPTED_LIST = re.compile(
+    r"dataproxy|jpage|\.ajax\s*\(|XMLHttpRequest|axios|\bfetch\s*\(|v-for=|ng-repeat|\{\{", re.I
+)
 
 
 @dataclass
@@ -46,6 +51,7 @@ class _Listing:
     meta_name: str = ""
     meta_type: str = ""
     pages_read: int = 1
+    scripted: bool = False  # the page loads its list by script: an empty list in the HTML proves nothing
 
 
 def sanitise_dates(items: list[ListingItem], today: date) -> tuple[list[ListingItem], list[str]]:
@@ -128,6 +134,7 @@ class ColumnReader:
         subs = discover_columns(html, page_url, level=level + 1) if level < self._max_depth else []
         items = extract_listing(html, page_url, reference=self._today)
         listing = _Listing(
+            scripted=not items and bool(_SCRIPTED_LIST.search(html)),
             items=items,
             next_pages=next_page_urls(html, page_url),
             sub_columns=[replace(sub, level=level + 1, found_on=page_url) for sub in subs],
@@ -193,11 +200,12 @@ class ColumnReader:
     def _blank_reason(self, listing: _Listing, category: str) -> str:
         """Blank = answered, no items, and a placeholder shown or an empty list where a list belongs.
 
-        A hub page (it links sub-columns) or a page with further pages is not blank; a static page
-        (机构职能) carries text, not a list, so "empty list" applies only to list-type categories.
+        A hub page (it links sub-columns), a page with further pages or one that loads its list by
+        script is not blank; a static page (机构职能) carries text, not a list, so "empty list" applies
+        only to list-type categories.
         """
-        if listing.items:
-            return ""
+        if listing.items or listing.scripted:
+            return ""  # a scripted list's placeholder ("暂无数据" in a Vue template) shows before it loads
         if listing.marker:
             return listing.marker
         if listing.next_pages or self._links_new_columns(listing):

@@ -98,9 +98,9 @@ def _check_websites(running: RunningProvince, settings: Settings, as_of: datetim
 
     expected = running.province.expected.websites
     for website, outcome in zip(websites, asyncio.run(check_all()), strict=True):
-        if isinstance(outcome, ImportError):
+        if isinstance(outcome, ImportError | KeyboardInterrupt | SystemExit):
             raise outcome
-        if isinstance(outcome, BaseException):
+        if isinstance(outcome, BaseException):  # a crawler bug on one site must not hide the others
             say(f"check of {website.name} failed: {type(outcome).__name__}: {outcome}")
             result.websites.append(SubjectOutcome(website.name, "检查出错", (), ("check failed",)))
             continue

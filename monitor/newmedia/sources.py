@@ -86,7 +86,7 @@ async def _dispatch(ref: SourceRef, fetcher: Fetcher, as_of: datetime, options: 
         return await page_posts(ref.value, fetcher, as_of=as_of)
     if ref.kind == "feed":
         return await feed_posts(ref.value, fetcher)
-    what = f"source {account.source!r}" if account.source else "no source"
+    what = f"no adapter reads source {account.source!r}" if account.source else "no source to read automatically"
     return SourceResult("unsupported", source_kind="none", error=(
-        f"{account.platform}: {what} has no adapter; check by hand and import the observation "
+        f"{account.platform or 'account'}: {what}; check by hand and import the observation "
         "(govmon accounts import-observations)"))

@@ -1,0 +1,64 @@
+"""`govmon run` as a real process: SIGTERM stops it within the grace bound, with the store intact."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from monitor.store import Store
+from tests.fetch_servers import Reply, Site
+
+CONFIG = """
+[crawl]
+allow_private_targets = true
+per_host_delay_s = 0.0
+[probe]
+timeout_s = 30.0
+jitter_s = 0.0
+"""
+
+
+def wait_for(predicate, timeout_s: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not predicate():
+        assert time.monotonic() < deadline, "condition not reached in time"
+        time.sleep(0.05)
+
+
+def test_sigterm_abandons_in_flight_probes_within_the_grace_bound(tmp_path: Path):
+    stalling = Site({"/": Reply(stall_s=30.0)})
+    db = tmp_path / "govmon.db"
+    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
+    with stalling:
+        store = Store.open(db)
+        store.db["websites"].insert({"url": stalling.url(), "name": "很慢", "region": "成都", "kind": "市级部门",
+                                     "site_code": "5101000001"})
+        store.close()
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "monitor", "--config", str(tmp_path / "config.toml"), "--db", str(db),
+             "run", "--tick", "3600", "--grace", "1"],
+            cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            wait_for(lambda: stalling.hits["/"] >= 1)  # a probe is in flight
+            sent = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            _out, err = proc.communicate(timeout=15)
+            stopped_after = time.monotonic() - sent
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == 0, err
+    assert stopped_after < 8, f"took {stopped_after:.1f}s to stop"
+    assert "govmon daemon started" in err and "govmon daemon stopped" in err
+    assert "abandoned at shutdown" in err
+    store = Store.open(db)
+    try:
+        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        store.close()
