@@ -129,3 +129,22 @@ def test_the_most_recent_post_of_any_usable_observation_wins(rulebook: Rulebook)
     assert pick_observation(lagging_feed, [manual], rule, AS_OF) is manual
     fresh_feed = seen(AS_OF - timedelta(days=1), kind="feed")
     assert pick_observation(fresh_feed, [manual], rule, AS_OF) is fresh_feed
+
+
+def test_only_pinned_posts_is_stale_but_not_an_empty_shell(rulebook: Rulebook) -> None:
+    from dataclasses import replace
+
+    pinned_only = replace(seen(None), pinned_ignored=1, pinned_latest_at=AS_OF - timedelta(days=2))
+    verdict = evaluate_account(pinned_only, rulebook.rule("account_stale"), AS_OF)
+    assert verdict.state == "stale"
+    assert verdict.findings[0].evidence["note"] == "仅有置顶内容"
+    assert verdict.findings[0].evidence["pinned_post_at"] == "2022-12-18T10:00:00+08:00"
+
+
+def test_older_pinned_post_is_not_in_the_evidence(rulebook: Rulebook) -> None:
+    from dataclasses import replace
+
+    observation = replace(seen(AS_OF - timedelta(days=30)), pinned_ignored=1,
+                          pinned_latest_at=AS_OF - timedelta(days=400))
+    verdict = evaluate_account(observation, rulebook.rule("account_stale"), AS_OF)
+    assert "pinned_post_at" not in verdict.findings[0].evidence

@@ -72,6 +72,7 @@ async def test_old_pinned_post_does_not_hide_fresh_posts(store, rulebook, settin
     assert row["latest_post_at"] == "2022-12-15T18:30:05+08:00"
     detail = json.loads(row["detail"])
     assert detail["pinned_ignored"] == 1 and len(detail["posts"]) == 3
+    assert detail["pinned_latest_at"] == "2021-03-01T09:00:00+08:00"
     run = store.last_run(SubjectKind.ACCOUNT, account.id, "account")
     assert run["outcome"] == "ok" and json.loads(run["summary"])["state"] == "updated"
 
@@ -86,6 +87,7 @@ async def test_new_pinned_post_does_not_make_a_stale_account_fresh(store, rulebo
     assert finding.evidence["latest_post_title"] == "11月政务公开日活动回顾"
     assert finding.evidence["latest_post_url"] == "https://m.weibo.cn/status/Mk0004"
     assert finding.evidence["pinned_ignored"] == 1 and finding.evidence["source"] == "weibo:2222222222"
+    assert finding.evidence["pinned_post_at"] == "2022-12-17T08:00:00+08:00"  # shown, not counted
     assert check.summary()["verdict"] == "不合格"
 
 

@@ -122,3 +122,14 @@ def test_govmon_demo_keeps_serving_until_ctrl_c(tmp_path: Path) -> None:
             proc.kill()
     assert _refused(url)
     assert not (tmp_path / "govmon-demo.db").exists()  # --no-check: nothing imported
+
+
+def test_calendar_trap_does_not_eat_the_page_budget(checked) -> None:
+    _, database = checked
+    store = Store.open(database)
+    try:
+        portal = store.find_website("四川省人民政府（示例）")
+        run = store.last_run(SubjectKind.WEBSITE, portal.id, "site")
+    finally:
+        store.close()
+    assert run["outcome"] == "ok" and 0 < run["pages"] < 60  # 8 columns, a few articles, no endless months

@@ -223,6 +223,8 @@ def test_parse_source_forms() -> None:
     assert parse_source("page:https://a.gov.cn/x/").kind == "page"
     assert parse_source("https://rsshub.app/weibo/user/1").kind == "feed"
     assert parse_source("weibo:abc").kind == "none"
+    api = parse_source("https://m.weibo.cn/api/container/getIndex?type=uid&value=1&containerid=1076031935396210")
+    assert (api.kind, api.value) == ("weibo", "1935396210")
 
 
 # -- pacing and cache ---------------------------------------------------------------------------------

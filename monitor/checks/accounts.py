@@ -6,6 +6,10 @@ of days between the day of the latest non-pinned post and the day of `as_of`. Th
 as inspectors count "2 weeks" by dates) and "stale" when it is larger. Counting in days makes a
 date-only source (a listing page, an inspector's sheet) and an exact timestamp agree.
 
+Pinned posts (置顶) never count, whatever their date: they stay on top for months and are not
+the regular updates the indicator asks for; a pinned post newer than the latest regular one is
+still shown in the evidence, for the reviewer.
+
 A source that failed, was blocked, or has no adapter proves nothing: the verdict is "unknown", no
 finding is made, and the account is listed for a manual check instead.
 """
@@ -22,6 +26,7 @@ from monitor.rulebook import RuleSpec
 AccountState = Literal["updated", "stale", "unknown"]
 NOTE_EMPTY = "空壳"  # never posted
 NOTE_ZOMBIE = "僵尸账号"  # silent longer than zombie_days
+NOTE_PINNED_ONLY = "仅有置顶内容"  # posts seen, all of them pinned
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,7 @@ class AccountObservation:
     latest_url: str = ""
     post_count: int | None = None
     pinned_ignored: int = 0
+    pinned_latest_at: datetime | None = None  # the newest pinned post, shown to reviewers, never counted
     date_only: bool = False
     error: str = ""
     source: str = ""
@@ -84,7 +90,8 @@ def evaluate_account(observation: AccountObservation | None, rule: RuleSpec, as_
         reason = f"{observation.outcome}: {observation.error}" if observation.error else observation.outcome
         return AccountVerdict("unknown", reason=reason, observation=observation)
     if observation.latest_post_at is None:
-        return AccountVerdict("stale", [_finding(observation, rule, None, NOTE_EMPTY)], None, observation=observation)
+        note = NOTE_PINNED_ONLY if observation.pinned_ignored else NOTE_EMPTY
+        return AccountVerdict("stale", [_finding(observation, rule, None, note)], None, observation=observation)
     silent = days_silent(observation.latest_post_at, as_of)
     if silent <= int(rule["stale_days"]):
         return AccountVerdict("updated", [], silent, observation=observation)
@@ -113,6 +120,10 @@ def _evidence(observation: AccountObservation, rule: RuleSpec, silent: int | Non
     }
     if observation.pinned_ignored:
         evidence["pinned_ignored"] = observation.pinned_ignored
+    pinned = observation.pinned_latest_at
+    if pinned is not None and (latest is None or pinned > latest):
+        # Pinned posts do not count, but a reviewer should see that a newer one exists.
+        evidence["pinned_post_at"] = iso(pinned)
     if note:
         evidence["note"] = note
     return evidence

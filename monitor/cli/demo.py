@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 
 import typer
@@ -12,6 +13,7 @@ from monitor.cli.common import EXIT_OK, console, stdout
 from monitor.demo import DEMO_AS_OF, RunningProvince, build_province, serve_province
 from monitor.demo.pipeline import PipelineResult, SubjectOutcome, run_demo_pipeline
 from monitor.demo.settings import DATABASE_NAME, demo_settings
+from monitor.rulebook import Rulebook
 
 EXIT_INTERRUPTED = 130  # Ctrl-C before the demo finished (servers are still stopped cleanly)
 
@@ -33,11 +35,13 @@ def demo(
     try:
         with serve_province(build_province(), workdir=out) as running:
             settings = demo_settings(running, out)
-            stdout.print(registry_table(running))
+            rulebook = Rulebook(settings.rules_dir)
+            stdout.print(registry_table(running, rulebook))
+            stdout.print(accounts_table(running, rulebook))
             console.print(f"demo config: {out / 'config.toml'}  (as of {DEMO_AS_OF.isoformat()})", highlight=False)
             if check:
                 result = run_demo_pipeline(running, settings, DEMO_AS_OF, say=_say)
-                _print_result(result)
+                _print_result(result, rulebook)
             if keep_serving:
                 _serve_until_interrupted(running)
     except KeyboardInterrupt:
@@ -56,35 +60,52 @@ def _say(message: str) -> None:
     console.print(message, highlight=False, markup=False)
 
 
-def registry_table(running: RunningProvince) -> Table:
-    """The served registry, with the problems each site was built to show."""
-    table = Table(title=f"示例省份（{len(running.sites)} 个网站）", show_lines=False)
+def _wordings(rules: Iterable[str], rulebook: Rulebook) -> str:
+    return "、".join(rulebook.rule(r).wording for r in sorted(rules))
+
+
+def registry_table(running: RunningProvince, rulebook: Rulebook) -> Table:
+    """The served websites, with the problems each was built to show."""
+    table = Table(title=f"示例省份：{len(running.sites)} 个政府网站")
     for header in ("网站名称", "网址", "网站类型", "所属地方或部门", "网站标识码", "预置问题"):
         table.add_column(header, overflow="fold")
     expected = running.province.expected.websites
     for site in running.province.sites:
-        exp = expected[site.name]
-        problems = "、".join(sorted(exp.found)) or "无（应合格）"
         spec = site.spec
+        problems = _wordings(expected[spec.name].found, rulebook) or "无（应合格）"
         table.add_row(spec.name, running.sites[spec.name].url, spec.kind, spec.region, spec.site_code, problems)
     return table
 
 
-def outcome_table(title: str, outcomes: list[SubjectOutcome]) -> Table:
+def accounts_table(running: RunningProvince, rulebook: Rulebook) -> Table:
+    """The example accounts and where the demo serves their posts."""
+    table = Table(title=f"示例省份：{len(running.province.accounts)} 个政务新媒体账号")
+    for header in ("账号名称", "类型", "所属地方或部门", "主体类型", "数据源", "预置问题"):
+        table.add_column(header, overflow="fold")
+    for account in running.province.accounts:
+        exp = account.expect
+        problems = _wordings(exp.found, rulebook) or ("无（应合格）" if exp.passes else "无数据源（待人工核查）")
+        table.add_row(account.name, account.platform, account.region, account.subject,
+                      account.registry_source(running.media_url) or "—", problems)
+    return table
+
+
+def outcome_table(title: str, outcomes: list[SubjectOutcome], rulebook: Rulebook) -> Table:
+    """Each checked subject: verdict, problems found, and whether that is what the province expects."""
     table = Table(title=title)
     for header in ("名称", "结论", "发现的问题", "与预期"):
         table.add_column(header, overflow="fold")
     for o in outcomes:
         match = "[green]相符[/]" if not o.mismatches else "[red]" + "; ".join(o.mismatches) + "[/]"
-        table.add_row(o.name, o.verdict, "、".join(o.rules) or "—", match)
+        table.add_row(o.name, o.verdict, _wordings(o.rules, rulebook) or "—", match)
     return table
 
 
-def _print_result(result: PipelineResult) -> None:
+def _print_result(result: PipelineResult, rulebook: Rulebook) -> None:
     if result.websites:
-        stdout.print(outcome_table("网站检查结果", result.websites))
+        stdout.print(outcome_table("网站检查结果", result.websites, rulebook))
     if result.accounts:
-        stdout.print(outcome_table("政务新媒体检查结果", result.accounts))
+        stdout.print(outcome_table("政务新媒体检查结果", result.accounts, rulebook))
     for path in result.report_files:
         console.print(f"report: {path}", highlight=False)
     if result.websites and not result.as_expected:

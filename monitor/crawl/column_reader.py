@@ -26,6 +26,7 @@ MAX_ITEMS_KEPT = 20  # per column; counts cover every item read
 OLDEST_PLAUSIBLE = date(1990, 1, 1)
 EMPTY_LIST = "empty list"
 EMPTY_PAGE = "empty page"
+SCRIPTED_LIST = "list loaded by script: not readable without a browser"
 # Lists filled in the browser: Hanweb jpage/dataproxy, XHR calls, Vue/Angular templates.
 _SCRIPTED_LIST = re.compile(
     r"dataproxy|jpage|\.ajax\s*\(|XMLHttpRequest|axios|\bfetch\s*\(|v-for=|ng-repeat|\{\{", re.I
@@ -51,7 +52,8 @@ class _Listing:
     meta_name: str = ""
     meta_type: str = ""
     pages_read: int = 1
-    scripted: bool = False  # the page loads its list by script: an empty list in the HTML proves nothing
+    # The page loads its list by script: its HTML shows neither items nor their absence.
+    scripted: bool = False
 
 
 def sanitise_dates(items: list[ListingItem], today: date) -> tuple[list[ListingItem], list[str]]:
@@ -118,14 +120,17 @@ class ColumnReader:
         self._inspector.record(facts)
         await self._follow_next_pages(listing, page_url)
         await self._date_from_article(listing, page_url)
+        if listing.scripted and not listing.items:
+            return ColumnRead(self._failed(link, result, SCRIPTED_LIST), listing.sub_columns)
         return ColumnRead(self._observation(link, result, listing), listing.sub_columns)
 
-    def _failed(self, link: ColumnLink, result: FetchResult) -> ColumnObservation:
-        """A column page that could not be read: a fetch failure, never a blank column."""
+    def _failed(self, link: ColumnLink, result: FetchResult, error: str = "") -> ColumnObservation:
+        """A column page that could not be read: a fetch failure (or a list only a browser can fill),
+        never a blank or a stale column."""
         category = classify_column(link.name, self._categories)
         return ColumnObservation(
             name=link.name, url=link.url, level=link.level, category=category, fetched=False,
-            status=result.status, error=describe_failure(result), pages_read=0,
+            status=result.status, error=error or describe_failure(result), pages_read=0 if not error else 1,
         )  # fmt: skip
 
     def _read_first_page(self, html: str, page_url: str, level: int) -> tuple[_Listing, PageFacts]:
@@ -200,12 +205,12 @@ class ColumnReader:
     def _blank_reason(self, listing: _Listing, category: str) -> str:
         """Blank = answered, no items, and a placeholder shown or an empty list where a list belongs.
 
-        A hub page (it links sub-columns), a page with further pages or one that loads its list by
-        script is not blank; a static page (机构职能) carries text, not a list, so "empty list" applies
-        only to list-type categories.
+        A hub page (it links sub-columns) or a page with further pages is not blank (a list loaded by
+        script never gets here); a static page (机构职能) carries text, not a list, so "empty list"
+        applies only to list-type categories.
         """
-        if listing.items or listing.scripted:
-            return ""  # a scripted list's placeholder ("暂无数据" in a Vue template) shows before it loads
+        if listing.items:
+            return ""
         if listing.marker:
             return listing.marker
         if listing.next_pages or self._links_new_columns(listing):

@@ -10,6 +10,7 @@ import calendar
 from collections.abc import Mapping
 from datetime import date
 from html import escape
+from types import MappingProxyType
 
 from monitor.demo import markup
 from monitor.demo.markup import Item
@@ -64,9 +65,10 @@ def _article_path(site: SiteSpec, column: ColumnSpec, index: int, day: date) -> 
     return f"/{column.slug}/{day:%Y%m}/content_{1000 + index}.html"
 
 
-def _headline_path(site: SiteSpec) -> str:
+def headline_item(site: SiteSpec) -> Item:
+    """The home page's headline as a listed item with its own article page."""
     day = site.headline_date or date(2022, 12, 28)
-    return f"/xwzx/{day:%Y%m}/headline_{day:%Y%m%d}.html"
+    return Item(site.headline, f"/xwzx/{day:%Y%m}/headline_{day:%Y%m%d}.html", day, 9)
 
 
 class SiteRenderer:
@@ -84,13 +86,14 @@ class SiteRenderer:
         for column in self.site.columns:
             pages.update(self._column(column))
         if self.site.headline:
-            pages[_headline_path(self.site)] = self._headline_article()
+            headline = headline_item(self.site)
+            pages[headline.url] = self._article(headline, "要闻")
         dynamic = {
             column_path(self.site, c): self._calendar_page(c)
             for c in self.site.columns
             if c.content == "calendar"
         }
-        return DemoSite(self.site, pages, dynamic)
+        return DemoSite(self.site, MappingProxyType(pages), MappingProxyType(dynamic))
 
     # -- encoding -----------------------------------------------------------------------------------
     def _page(self, title: str, meta: dict[str, str], main: str, *, home: bool = False) -> Page:
@@ -122,16 +125,8 @@ class SiteRenderer:
     def _headline_block(self) -> str:
         if not self.site.headline:
             return ""
-        day = self.site.headline_date or date(2022, 12, 28)
-        return (
-            f'<div class="headline"><a href="{_headline_path(self.site)}">{escape(self.site.headline)}</a>'
-            f'<span class="time">{day:%m-%d}</span></div>'
-        )
-
-    def _headline_article(self) -> Page:
-        day = self.site.headline_date or date(2022, 12, 28)
-        item = Item(self.site.headline, _headline_path(self.site), day, 9)
-        return self._article(item, "要闻")
+        item = headline_item(self.site)
+        return f'<div class="headline">{markup.item_link(item)}<span class="time">{item.date:%m-%d}</span></div>'
 
     # -- columns ------------------------------------------------------------------------------------
     def _column(self, column: ColumnSpec) -> dict[str, Page]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from functools import lru_cache
 from html import escape
+from types import MappingProxyType
 
 from monitor.demo.media import ACCOUNTS, SHANGHAI, media_pages
 from monitor.demo.pages import render_site
@@ -40,20 +41,20 @@ def external_hosts() -> dict[str, ExternalHost]:
 
 def expected_defects() -> ExpectedDefects:
     return ExpectedDefects(
-        websites={site.name: site.expect for site in SITES},
-        accounts={account.name: account.expect for account in ACCOUNTS},
+        websites=MappingProxyType({site.name: site.expect for site in SITES}),
+        accounts=MappingProxyType({account.name: account.expect for account in ACCOUNTS}),
         unchecked_accounts=frozenset(a.name for a in ACCOUNTS if not a.source),
     )
 
 
 @lru_cache(maxsize=1)
 def build_province() -> Province:
-    """The whole province, rendered once per process (it is immutable)."""
+    """The whole province, rendered once per process (shared, hence read-only mappings)."""
     return Province(
         as_of=DEMO_AS_OF,
         sites=tuple(render_site(site) for site in SITES),
-        external=external_hosts(),
-        media=media_pages(),
+        external=MappingProxyType(external_hosts()),
+        media=MappingProxyType(media_pages()),
         accounts=ACCOUNTS,
         expected=expected_defects(),
     )

@@ -23,11 +23,13 @@ def observation_from_result(result: SourceResult, account: Account, as_of: datet
     """Summarise what an adapter answered: the latest non-pinned post, counts, and any error."""
     regular = [p for p in result.posts if not p.pinned]
     latest = max(regular, key=lambda p: p.published_at, default=None)
+    pinned = max((p.published_at for p in result.posts if p.pinned), default=None)
     return AccountObservation(
         account_id=account.id, checked_at=as_of, outcome=result.outcome, source_kind=result.source_kind,
         latest_post_at=latest.published_at.astimezone(as_of.tzinfo) if latest else None,
         latest_title=latest.title if latest else "", latest_url=latest.url if latest else "",
         post_count=len(regular) if result.ok else None, pinned_ignored=len(result.posts) - len(regular),
+        pinned_latest_at=pinned.astimezone(as_of.tzinfo) if pinned else None,
         date_only=latest.date_only if latest else False, error=result.error, source=account.source,
     )
 
@@ -39,6 +41,7 @@ def save_observation(store: Store, observation: AccountObservation, result: Sour
     detail = {
         "title": observation.latest_title, "url": observation.latest_url, "source": observation.source,
         "pinned_ignored": observation.pinned_ignored, "date_only": observation.date_only,
+        "pinned_latest_at": iso(observation.pinned_latest_at) if observation.pinned_latest_at else None,
         "fetched_url": result.url if result else "", "posts": [p.as_dict() for p in posts], **(extra or {}),
     }
     with store.transaction():
@@ -74,5 +77,6 @@ def observation_from_row(row: dict[str, Any]) -> AccountObservation:
         latest_post_at=datetime.fromisoformat(row["latest_post_at"]) if row["latest_post_at"] else None,
         latest_title=detail.get("title", ""), latest_url=detail.get("url", ""), post_count=row["post_count"],
         pinned_ignored=detail.get("pinned_ignored", 0), date_only=bool(detail.get("date_only")),
+        pinned_latest_at=datetime.fromisoformat(detail["pinned_latest_at"]) if detail.get("pinned_latest_at") else None,
         error=row["error"] or "", source=detail.get("source", ""),
     )

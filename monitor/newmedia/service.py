@@ -29,6 +29,9 @@ RUN_KIND = "account"
 
 @dataclass
 class AccountCheck:
+    """One account checked: what the adapter answered (`result`, `observation`), and the verdict, which
+    may rest on a manual observation instead (`verdict.observation`)."""
+
     account: Account
     result: SourceResult
     observation: AccountObservation | None

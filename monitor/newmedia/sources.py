@@ -1,7 +1,7 @@
 """One question for every account: "what are your latest posts, and when were they published?"
 
 The registry's `source` column says where to ask:
-  weibo:<uid> (or a weibo.com / m.weibo.cn profile URL)   m.weibo.cn container API
+  weibo:<uid> (or a weibo.com / m.weibo.cn profile or getIndex URL)   m.weibo.cn container API
   bilibili:<mid> (or a space.bilibili.com URL)             Bilibili space dynamics API
   page:<url>                                               a web page listing posts with dates
   http(s)://... or feed:<url>                              RSS/Atom/JSON Feed (RSSHub, wewe-rss...)
@@ -28,6 +28,7 @@ from monitor.newmedia.weibo import WEIBO_API_BASE, weibo_posts
 log = logging.getLogger(__name__)
 
 _WEIBO_PROFILE = re.compile(r"^https?://(?:www\.|m\.)?weibo\.(?:com|cn)/(?:u/|profile/)?(\d{5,})/?(?:[?#].*)?$")
+_WEIBO_API = re.compile(r"^https?://m\.weibo\.cn/api/container/getIndex\?(?:.*&)?containerid=107603(\d{5,})(?:&.*)?$")
 _BILIBILI_SPACE = re.compile(r"^https?://space\.bilibili\.com/(\d+)/?(?:[?#].*)?$")
 
 
@@ -56,7 +57,7 @@ def parse_source(source: str) -> SourceRef:
         return SourceRef(scheme, rest.strip())
     if scheme in ("page", "feed") and rest.strip().startswith(("http://", "https://")):
         return SourceRef(scheme, rest.strip())
-    if match := _WEIBO_PROFILE.match(source):
+    if match := _WEIBO_PROFILE.match(source) or _WEIBO_API.match(source):
         return SourceRef("weibo", match.group(1))
     if match := _BILIBILI_SPACE.match(source):
         return SourceRef("bilibili", match.group(1))
