@@ -60,6 +60,8 @@ class AccountSettings:
     sample_rate: float
     sample_seed: str
     platform_delay_s: float
+    weibo_api_base: str
+    bilibili_api_base: str
 
 
 @dataclass(frozen=True)

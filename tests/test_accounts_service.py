@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -159,8 +160,8 @@ async def test_check_accounts_paces_each_platform(store, rulebook, settings, ser
 async def test_sampled_checks_and_due_accounts(store, rulebook, settings, server) -> None:
     full = add(store, "省政府发布", "weibo:" + UIDS["fresh"], subject="政府")
     add(store, "县局", "", subject="县级部门", platform="微信订阅号")
-    settings_all = settings.__class__(**{**settings.__dict__, "accounts": settings.accounts.__class__(
-        sample_rate=1.0, sample_seed="t", platform_delay_s=0.0)})
+    settings_all = replace(settings, accounts=replace(settings.accounts, sample_rate=1.0, sample_seed="t",
+                                                      platform_delay_s=0.0))
     async with LocalFetcher() as fetcher:
         checks = await run_sampled_account_checks(store, rulebook, settings_all, "2022Q4", AS_OF, fetcher,
                                                   options=SourceOptions(weibo_base=server.base))

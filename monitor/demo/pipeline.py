@@ -43,7 +43,6 @@ class PipelineResult:
     websites: list[SubjectOutcome] = field(default_factory=list)
     accounts: list[SubjectOutcome] = field(default_factory=list)
     report_files: list[Path] = field(default_factory=list)
-    unavailable: list[str] = field(default_factory=list)  # steps skipped: their module is not in yet
 
     @property
     def as_expected(self) -> bool:
@@ -57,16 +56,8 @@ def run_demo_pipeline(running: RunningProvince, settings: Settings, as_of: datet
     rulebook = Rulebook(settings.rules_dir)
     store = Store.open(settings.database)
     try:
-        steps = (("registry import", _import), ("website checks", _check_websites),
-                 ("account checks", _check_accounts), ("report", _write_report))
-        for label, step in steps:
-            try:
-                step(running, settings, as_of, store, rulebook, result, say)
-            except ImportError as exc:
-                if not (exc.name or "monitor").startswith("monitor"):
-                    raise
-                result.unavailable.append(label)
-                say(f"{label}: not available yet ({exc})")
+        for step in (_import, _check_websites, _check_accounts, _write_report):
+            step(running, settings, as_of, store, rulebook, result, say)
     finally:
         store.close()
     return result
@@ -98,7 +89,7 @@ def _check_websites(running: RunningProvince, settings: Settings, as_of: datetim
 
     expected = running.province.expected.websites
     for website, outcome in zip(websites, asyncio.run(check_all()), strict=True):
-        if isinstance(outcome, ImportError | KeyboardInterrupt | SystemExit):
+        if isinstance(outcome, KeyboardInterrupt | SystemExit):
             raise outcome
         if isinstance(outcome, BaseException):  # a crawler bug on one site must not hide the others
             say(f"check of {website.name} failed: {type(outcome).__name__}: {outcome}")
@@ -113,14 +104,12 @@ def _check_accounts(running: RunningProvince, settings: Settings, as_of: datetim
                     rulebook: Rulebook, result: PipelineResult, say: Say) -> None:
     from monitor.fetch.client import HttpFetcher
     from monitor.newmedia.service import check_accounts
-    from monitor.newmedia.sources import SourceOptions
 
     accounts = store.accounts()
-    options = SourceOptions(weibo_base=running.media_url)  # the media server imitates m.weibo.cn
 
     async def check_all() -> list[Any]:
         async with HttpFetcher(settings.crawl) as fetcher:
-            return await check_accounts(store, rulebook, settings, accounts, as_of, fetcher=fetcher, options=options)
+            return await check_accounts(store, rulebook, settings, accounts, as_of, fetcher=fetcher)
 
     expected = running.province.expected.accounts
     for check in asyncio.run(check_all()):

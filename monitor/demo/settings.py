@@ -34,7 +34,7 @@ def demo_config(running: RunningProvince, out_dir: Path) -> dict[str, Any]:
             "retry_backoff_s": 0.1,
             "host_overrides": running.host_overrides,
         },
-        "accounts": {"platform_delay_s": 0.0},
+        "accounts": {"platform_delay_s": 0.0, "weibo_api_base": running.media_url},  # imitates m.weibo.cn
         "report": {"output_dir": str(out_dir / "reports")},
     }
 

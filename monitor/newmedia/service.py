@@ -19,7 +19,7 @@ from monitor.newmedia.observations import manual_observations, observation_from_
 from monitor.newmedia.pacing import Sleep, polite
 from monitor.newmedia.posts import SourceResult
 from monitor.newmedia.sampling import ensure_sample, sampled_accounts
-from monitor.newmedia.sources import DEFAULT_OPTIONS, SourceOptions, latest_posts
+from monitor.newmedia.sources import SourceOptions, latest_posts, source_options
 from monitor.rulebook import Rulebook
 from monitor.store import Store
 
@@ -62,9 +62,10 @@ class AccountCheck:
 
 
 async def check_account(store: Store, rulebook: Rulebook, settings: Settings, account: Account, as_of: datetime,
-                        *, fetcher: Fetcher, options: SourceOptions = DEFAULT_OPTIONS) -> AccountCheck:
+                        *, fetcher: Fetcher, options: SourceOptions | None = None) -> AccountCheck:
     """Check one account as of `as_of`. An account without an id (ad hoc) is judged but not stored."""
     rule = rulebook.rule(RULE_ID)
+    options = options or source_options(settings)
     result = await latest_posts(account, fetcher, as_of=as_of, options=options)
     current = observation_from_result(result, account, as_of)
     if account.id is None:
@@ -91,7 +92,7 @@ def _record_run(store: Store, account_id: int, as_of: datetime, result: SourceRe
 
 async def check_accounts(store: Store, rulebook: Rulebook, settings: Settings, accounts: list[Account],
                          as_of: datetime, *, fetcher: Fetcher, progress: Callable[[AccountCheck], None] | None = None,
-                         options: SourceOptions = DEFAULT_OPTIONS, sleep: Sleep = asyncio.sleep) -> list[AccountCheck]:
+                         options: SourceOptions | None = None, sleep: Sleep = asyncio.sleep) -> list[AccountCheck]:
     """Check many accounts, politely: one request at a time per platform, platform_delay_s apart,
     each URL fetched once per run. Results come back in the order of `accounts`."""
     paced = polite(fetcher, settings.accounts.platform_delay_s, sleep=sleep)
@@ -108,7 +109,7 @@ async def check_accounts(store: Store, rulebook: Rulebook, settings: Settings, a
 
 async def run_sampled_account_checks(store: Store, rulebook: Rulebook, settings: Settings, quarter: str,
                                      as_of: datetime, fetcher: Fetcher, *,
-                                     options: SourceOptions = DEFAULT_OPTIONS) -> list[AccountCheck]:
+                                     options: SourceOptions | None = None) -> list[AccountCheck]:
     """`govmon check --accounts`: the quarter's sample (drawn and stored on first use), each checked."""
     ensure_sample(store, settings, quarter, now=as_of)
     accounts = [a for a in sampled_accounts(store, quarter) if not a.retired_at]  # closed since the draw

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from monitor.config import Settings
 from monitor.fetch.result import Fetcher
 from monitor.models import Account
 from monitor.newmedia.bilibili import BILIBILI_API_BASE, bilibili_posts
@@ -41,6 +42,12 @@ class SourceOptions:
 
 
 DEFAULT_OPTIONS = SourceOptions()
+
+
+def source_options(settings: Settings) -> SourceOptions:
+    """The platform API bases configured in `[accounts]`."""
+    return SourceOptions(weibo_base=settings.accounts.weibo_api_base,
+                         bilibili_base=settings.accounts.bilibili_api_base)
 
 
 @dataclass(frozen=True)

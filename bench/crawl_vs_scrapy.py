@@ -1,0 +1,214 @@
+"""Crawl throughput and memory: govmon (crawl + all website rules) against Scrapy on one large local site.
+
+    /work/venv/bin/python -m bench.crawl_vs_scrapy                 # 5k and 21k pages, concurrency 8
+    /work/venv/bin/python -m bench.crawl_vs_scrapy --pages 21000 --small-pages 0 --only govmon
+
+Each crawl runs in its own fresh interpreter, so its peak RSS (`ru_maxrss` of that child) is its own.
+The site (bench/largesite.py) is served by a separate process, identical for both crawlers; the
+server's request counter checks that both crawled the same pages.
+
+govmon: HttpFetcher (no delay, per-host = global concurrency = C, robots.txt obeyed, private targets
+allowed) and `crawl_and_judge` (SiteCrawler + every website rule) with the page budget raised.
+Scrapy: a spider following the same links (home -> hubs -> columns) and parsing the same listing
+items (title, url, date) with Scrapy selectors; CONCURRENT_REQUESTS = per domain = C, no delay,
+no AutoThrottle, ROBOTSTXT_OBEY, no HTTP cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.largesite import SITE_CODE, LargeSiteServer, Shape  # noqa: E402
+
+AS_OF = (2026, 11, 27, 10, 0)  # the bench judges as of 2026-11-27 10:00 Asia/Shanghai
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+# -- children: one crawl each, result as one JSON line on stdout --------------------------------------
+def child_govmon(url: str, concurrency: int, max_pages: int) -> dict[str, Any]:
+    import asyncio
+    from dataclasses import replace
+    from datetime import datetime
+
+    from monitor.config import load_settings
+    from monitor.fetch.client import HttpFetcher
+    from monitor.models import Website
+    from monitor.rulebook import Rulebook
+    from monitor.service import crawl_and_judge
+
+    settings = load_settings(cwd_default=False)
+    crawl = replace(settings.crawl, allow_private_targets=True, per_host_delay_s=0.0,
+                    per_host_concurrency=concurrency, global_concurrency=concurrency,
+                    respect_robots=True, max_pages_per_site=max_pages)
+    settings = replace(settings, crawl=crawl)
+    rulebook = Rulebook(settings.rules_dir)
+    website = Website(name="大型测试市人民政府", url=url, region="成都", kind="市级门户", site_code=SITE_CODE)
+    as_of = datetime(*AS_OF, tzinfo=settings.timezone)
+
+    async def run() -> tuple[Any, list[Any]]:
+        async with HttpFetcher(crawl) as fetcher:
+            obs, findings, _ = await crawl_and_judge(website, rulebook, settings, as_of, fetcher)
+        return obs, findings
+
+    before = current_rss_mb()
+    started = time.perf_counter()
+    obs, findings = asyncio.run(run())
+    seconds = time.perf_counter() - started
+    return {
+        "crawler": "govmon", "pages": obs.pages_fetched, "seconds": seconds, "rss_before_mb": before,
+        "peak_rss_mb": peak_rss_mb(), "rss_after_mb": current_rss_mb(), "columns": len(obs.columns),
+        "items_kept": sum(len(c.items) for c in obs.columns), "findings": sorted({f.rule for f in findings}),
+        "notes": obs.notes[:5],
+    }
+
+
+def child_scrapy(url: str, concurrency: int) -> dict[str, Any]:
+    from datetime import date
+
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    class BenchSpider(scrapy.Spider):
+        """Home -> hubs (nav) -> sub-columns (side list); listing items parsed on every page."""
+
+        name = "bench"
+
+        async def start(self):  # type: ignore[override]
+            yield scrapy.Request(url, callback=self.parse_home)
+
+        def parse_home(self, response):  # type: ignore[no-untyped-def]
+            yield from self.items(response)
+            for href in response.css("div.nav a::attr(href)").getall():
+                yield response.follow(href, callback=self.parse_hub)
+
+        def parse_hub(self, response):  # type: ignore[no-untyped-def]
+            yield from self.items(response)
+            for href in response.css("div.side-column a::attr(href)").getall():
+                yield response.follow(href, callback=self.parse_column)
+
+        def parse_column(self, response):  # type: ignore[no-untyped-def]
+            yield from self.items(response)
+
+        def items(self, response):  # type: ignore[no-untyped-def]
+            for entry in response.css("ul.list li"):
+                raw = entry.css("span.date::text").get()
+                yield {
+                    "title": entry.css("a::attr(title)").get() or entry.css("a::text").get(),
+                    "url": response.urljoin(entry.css("a::attr(href)").get()),
+                    "date": date.fromisoformat(raw.strip()) if raw else None,
+                }
+
+    settings = {
+        "CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+        "DOWNLOAD_DELAY": 0, "RANDOMIZE_DOWNLOAD_DELAY": False, "AUTOTHROTTLE_ENABLED": False,
+        "ROBOTSTXT_OBEY": True, "LOG_LEVEL": "WARNING", "HTTPCACHE_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False, "USER_AGENT": "govmon-bench-scrapy/0.1",
+    }
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(BenchSpider)
+    process.crawl(crawler)
+    before = current_rss_mb()
+    started = time.perf_counter()
+    process.start()
+    seconds = time.perf_counter() - started
+    stats = crawler.stats.get_stats()
+    return {
+        "crawler": "scrapy", "pages": stats.get("response_received_count", 0), "seconds": seconds,
+        "rss_before_mb": before, "peak_rss_mb": peak_rss_mb(), "rss_after_mb": current_rss_mb(),
+        "items": stats.get("item_scraped_count", 0),
+    }
+
+
+# -- parent: servers, children, table --------------------------------------------------------------
+def run_child(kind: str, site: LargeSiteServer, concurrency: int, extra: list[str]) -> dict[str, Any]:
+    site.reset_hits()
+    max_pages = site.shape.pages * 2 + 1000
+    cmd = [sys.executable, "-m", "bench.crawl_vs_scrapy", "--child", kind, "--url", site.url,
+           "--concurrency", str(concurrency), "--max-pages", str(max_pages), *extra]
+    done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.stderr.write(done.stderr)
+        raise SystemExit(f"{kind} child failed with exit code {done.returncode}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    result["site_pages"] = site.shape.pages
+    result["server_requests"] = site.hits
+    return result
+
+
+def print_table(results: list[dict[str, Any]], concurrency: int) -> None:
+    header = (f"{'crawler':<8} {'site pages':>10} {'pages':>7} {'requests':>8} {'seconds':>8} {'pages/s':>8} "
+              f"{'RSS before MB':>13} {'peak RSS MB':>11} {'growth MB':>9}")
+    print(f"\nconcurrency {concurrency}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    print(header)
+    print("-" * len(header))
+    for r in results:
+        print(f"{r['crawler']:<8} {r['site_pages']:>10,} {r['pages']:>7,} {r['server_requests']:>8,} "
+              f"{r['seconds']:>8.1f} {r['pages'] / r['seconds']:>8.1f} {r['rss_before_mb']:>13.1f} "
+              f"{r['peak_rss_mb']:>11.1f} {r['peak_rss_mb'] - r['rss_before_mb']:>9.1f}")
+    print()
+    for r in results:
+        detail = {k: v for k, v in r.items() if k in ("columns", "items_kept", "items", "findings", "notes")}
+        print(f"{r['crawler']} @ {r['site_pages']:,}: {json.dumps(detail, ensure_ascii=False)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=21_000, help="pages of the large site (default 21000)")
+    parser.add_argument("--small-pages", type=int, default=5_000,
+                        help="pages of the small site, to see memory growth (0: skip; default 5000)")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--only", choices=("govmon", "scrapy"))
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument("--child", choices=("govmon", "scrapy"), help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--max-pages", type=int, default=100_000, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.child:
+        if args.child == "govmon":
+            result = child_govmon(args.url, args.concurrency, args.max_pages)
+        else:
+            result = child_scrapy(args.url, args.concurrency)
+        print(json.dumps(result, ensure_ascii=False))
+        return
+
+    kinds = [args.only] if args.only else ["govmon", "scrapy"]
+    sizes = [n for n in (args.small_pages, args.pages) if n > 0]
+    results = []
+    for pages in sizes:
+        shape = Shape.for_pages(pages)
+        with LargeSiteServer(shape) as site:
+            for kind in kinds:
+                print(f"{kind}: crawling {shape.pages:,} pages ({shape.hubs} hubs x {shape.subs}) "
+                      f"at {site.url} ...", flush=True)
+                results.append(run_child(kind, site, args.concurrency, []))
+                r = results[-1]
+                print(f"  {r['pages']:,} pages in {r['seconds']:.1f}s = {r['pages'] / r['seconds']:.1f} pages/s, "
+                      f"peak RSS {r['peak_rss_mb']:.1f} MB", flush=True)
+    print_table(results, args.concurrency)
+    if args.json:
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()
