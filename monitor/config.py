@@ -46,6 +46,7 @@ class ProbeSettings:
     timeout_s: float
     per_day: int
     jitter_s: float
+    canary_url: str
 
 
 @dataclass(frozen=True)

@@ -134,12 +134,23 @@ class Daemon:
             return website, result
 
         results = await asyncio.gather(*(one(w) for w in websites))
+        canary_ok = await self._canary_ok()
         rule = self.rulebook.rule("unreachable")
-        verdict = record_probe_round(self.store, list(results), round_id=round_id, rule=rule, canary_ok=None)
+        verdict = record_probe_round(self.store, list(results), round_id=round_id, rule=rule, canary_ok=canary_ok)
         as_of = self.clock()
         vetoes = sum(len(judge_availability(self.store, self.rulebook, w, as_of)) for w in websites)
         failed = sum(1 for _w, r in results if getattr(r, "outcome", "ok") != "ok")
         return f"{len(results)} sites probed, {failed} failed, {verdict}, {vetoes} availability findings"
+
+    async def _canary_ok(self) -> bool | None:
+        """Probe the configured canary after the round: None when there is none."""
+        from monitor.probe import probe_url
+
+        if not self.settings.probe.canary_url:
+            return None
+        result = await probe_url(self.probe_fetcher, self.settings.probe.canary_url,
+                                 timeout_s=self.settings.probe.timeout_s, clock=self.clock)
+        return result.ok
 
     async def check_due_websites(self) -> str:
         """Check the sites whose next check is due; at most a global-cap's worth at once."""

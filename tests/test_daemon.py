@@ -142,3 +142,29 @@ def test_probe_rounds_against_local_servers_give_the_unreachable_veto(settings, 
     assert set(findings) == {1}
     assert findings[1].severity == Severity.VETO
     assert findings[1].evidence["failed"] == 3 and findings[1].evidence["total"] == 30
+
+
+def test_a_failing_canary_discards_the_round(settings, rulebook, store):
+    from dataclasses import replace
+
+    from monitor.fetch.client import HttpFetcher
+    from monitor.probe import probe_crawl_settings
+    from tests.fetch_servers import Reply, Site
+
+    crawl = replace(settings.crawl, allow_private_targets=True, per_host_delay_s=0.0)
+    down = Site({"/": Reply(503)})
+    with down:
+        settings = replace(settings, crawl=crawl, probe=replace(settings.probe, canary_url=down.url("/canary")))
+        store.db["websites"].insert({"url": down.url(), "name": "断网时", "region": "成都", "kind": "市级部门",
+                                     "site_code": "5101000001"})
+
+        async def one_round() -> str:
+            async with HttpFetcher(probe_crawl_settings(crawl)) as prober:
+                d = Daemon(settings, rulebook, store, clock=FakeClock(T0), fetcher=prober, probe_fetcher=prober,
+                           sleep=_no_sleep)
+                return await d.probe_round()
+
+        asyncio.run(one_round())
+    rows = list(store.db.query("SELECT outcome, discarded, discard_reason FROM probes"))
+    assert len(rows) == 1 and rows[0]["discarded"] == 1 and rows[0]["discard_reason"]
+    assert [f for f in store.findings() if f.rule == "unreachable"] == []

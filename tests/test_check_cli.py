@@ -1,0 +1,65 @@
+"""`govmon check` and `govmon status` as a user runs them, against the served fixture province."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from fixture_province import running_province, settings_for  # noqa: F401 (fixture)
+from typer.testing import CliRunner
+
+from monitor.cli import app
+from monitor.demo import RunningProvince
+
+AS_OF = "2022-12-28T10:00"
+
+
+def run(config: Path, *args: str):
+    return CliRunner().invoke(app, ["--config", str(config), *args])
+
+
+def imported(running: RunningProvince, folder: Path) -> Path:
+    settings_for(running, folder)  # writes folder/config.toml
+    config = folder / "config.toml"
+    result = run(config, "registry", "import", *map(str, running.registry_paths))
+    assert result.exit_code == 0, result.output
+    return config
+
+
+def test_check_all_json_gives_the_expected_verdict_per_site(running_province: RunningProvince,  # noqa: F811
+                                                           tmp_path: Path):
+    config = imported(running_province, tmp_path)
+    result = run(config, "check", "--all", "--as-of", AS_OF, "--json")
+    assert result.exit_code == 1  # some sites are 不合格
+    sites = json.loads(result.stdout)
+    expected = running_province.province.expected.websites
+    assert {s["name"] for s in sites} == set(expected)
+    for site in sites:
+        assert set(site) >= {"name", "url", "site_code", "verdict", "findings"}
+        assert site["verdict"] == ("合格" if expected[site["name"]].passes else "不合格"), site
+        for finding in site["findings"]:
+            assert set(finding) == {"rule", "severity", "wording", "evidence"}
+        rules = {f["rule"] for f in site["findings"]}
+        assert set(expected[site["name"]].found) <= rules, site["name"]
+        assert not set(expected[site["name"]].not_found) & rules, site["name"]
+
+
+def test_check_one_healthy_site_by_name_exits_zero_and_status_shows_it(running_province: RunningProvince,  # noqa: F811
+                                                                       tmp_path: Path):
+    config = imported(running_province, tmp_path)
+    result = run(config, "check", "四川省人民政府（示例）", "--as-of", AS_OF)
+    assert result.exit_code == 0, result.output
+    assert "合格" in result.stdout
+    status = run(config, "status", "--json")
+    assert status.exit_code == 0, status.output
+    sites = {s["name"]: s for s in json.loads(status.stdout)["websites"]}
+    assert sites["四川省人民政府（示例）"]["last_check"].startswith("2022-12-28T10:00")
+    assert sites["四川省人民政府（示例）"]["verdict"] == "合格"
+    assert sites["理县人民政府（示例）"]["last_check"] is None
+
+
+def test_check_unknown_target_is_a_usage_error(running_province: RunningProvince, tmp_path: Path):  # noqa: F811
+    config = imported(running_province, tmp_path)
+    result = run(config, "check", "不存在的网站")
+    assert result.exit_code == 2
+    assert "no registered website" in result.output
