@@ -9,8 +9,6 @@ findings and probes of a closed site stay in the history.
 
 from __future__ import annotations
 
-import csv
-import io
 import ipaddress
 import re
 from collections.abc import Callable, Iterable
@@ -22,7 +20,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from monitor.models import ACCOUNT_SUBJECTS, PROVINCE_LEVEL_KINDS, WEBSITE_KINDS, iso
 from monitor.rulebook import Rulebook
+from monitor.sheets import BLANKS, RowError, SheetError, read_rows
 from monitor.store import Store
+
+RegistryFileError = SheetError  # what the registry import raises for a file it cannot read
 
 WEBSITES = "websites"
 ACCOUNTS = "accounts"
@@ -55,21 +56,6 @@ HEADER_SEARCH_ROWS = 5  # a title row or two above the header is common in Excel
 
 _SITE_CODE = re.compile(r"^(?:[1-9]\d{9}|bm\d{8})$")
 _HOST = re.compile(r"^[\w\-.]+$")
-_BLANKS = " \t\r\n\u3000\xa0\ufeff"
-
-
-class RegistryFileError(Exception):
-    """A registry file cannot be read at all (missing, not CSV/XLSX, undecodable)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
 
 
 @dataclass
@@ -155,76 +141,9 @@ def import_registry(store: Store, rulebook: Rulebook, paths: list[Path], *, now:
     return report
 
 
-# -- reading files -------------------------------------------------------------------------------------
-def read_rows(path: Path) -> list[tuple[int, list[str]]]:
-    """(line number as Excel shows it, cell texts) of every row, blank rows included."""
-    if not path.is_file():
-        raise RegistryFileError(f"{path}: file not found")
-    data = path.read_bytes()
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise RegistryFileError(f"{path}: old .xls workbooks are not supported; save it as .xlsx or .csv")
-    if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
-        return _xlsx_rows(path)
-    return _csv_rows(decode_csv(data, path))
-
-
-def decode_csv(data: bytes, path: Path) -> str:
-    """BOM → its encoding; else strict UTF-8; else GB18030 (a superset of the GBK Excel writes)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return _decode(data, "utf-8-sig", path)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return _decode(data, "utf-16", path)
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return _decode(data, "gb18030", path)
-
-
-def _decode(data: bytes, encoding: str, path: Path) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise RegistryFileError(f"{path}: not readable as {encoding} text (byte {exc.start})") from exc
-
-
-def _csv_rows(text: str) -> list[tuple[int, list[str]]]:
-    """Rows numbered as a spreadsheet numbers them (a quoted line break stays in its row)."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(number, [_cell(c) for c in row]) for number, row in enumerate(reader, start=1)]
-
-
-def _xlsx_rows(path: Path) -> list[tuple[int, list[str]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken or foreign file
-        raise RegistryFileError(f"{path}: not a readable XLSX workbook ({exc})") from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [(number, [_cell(c) for c in row])
-                for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)]
-    finally:
-        workbook.close()
-
-
-def _cell(value: Any) -> str:
-    """Cell text; Excel turns a site code into a number, so integral floats lose their '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime):
-        value = value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
-    return str(value).strip(_BLANKS)
-
-
 # -- header --------------------------------------------------------------------------------------------
 def _header_cell(text: str) -> str:
-    return text.strip(_BLANKS).strip("*＊").strip(_BLANKS).lower()
+    return text.strip(BLANKS).strip("*＊").strip(BLANKS).lower()
 
 
 def match_header(cells: list[str]) -> dict[str, dict[str, int]]:
@@ -376,7 +295,7 @@ def _account_row(values: dict[str, str], rulebook: Rulebook) -> tuple[_Row | Non
 # -- field normalisation -------------------------------------------------------------------------------
 def normalise_url(text: str) -> str:
     """http(s) URL with a lower-case host and '/' as the path of a bare host; ValueError says why not."""
-    text = text.strip(_BLANKS)
+    text = text.strip(BLANKS)
     try:
         parts = urlsplit(text)
         port = parts.port
@@ -420,7 +339,7 @@ def _lenient_urls(text: str) -> set[str]:
 def normalise_platform(rulebook: Rulebook, text: str) -> str:
     """The platform name as the notices write it; '其他+X' for a platform outside the list."""
     names, aliases = rulebook.platforms
-    text = text.strip(_BLANKS)
+    text = text.strip(BLANKS)
     if text in names:
         return text
     folded = {alias.lower(): name for alias, name in aliases.items()}
@@ -428,7 +347,7 @@ def normalise_platform(rulebook: Rulebook, text: str) -> str:
         return folded[text.lower()]
     other = re.match(r"^其[他它]\s*[+＋]\s*(.+)$", text)
     if other:
-        return OTHER_PLATFORM + other.group(1).strip(_BLANKS)
+        return OTHER_PLATFORM + other.group(1).strip(BLANKS)
     raise ValueError(f"类型 {text!r} 不是已知平台（rules/platforms.toml），其他平台请写作 \"其他+平台名\"")
 
 
@@ -442,7 +361,7 @@ def _city_region(rulebook: Rulebook, text: str) -> tuple[str, str]:
 
 def normalise_region(rulebook: Rulebook, text: str) -> str:
     """A region as typed by a user (阿坝州) in its canonical form (阿坝); unknown names unchanged."""
-    text = text.strip(_BLANKS)
+    text = text.strip(BLANKS)
     return rulebook.region_aliases.get(text, text)
 
 

@@ -107,13 +107,13 @@ def test_file_level_errors(tmp_path: Path, store: Store, rulebook: Rulebook) -> 
     no_header.write_text("名称x,y\n1,2\n", encoding="utf-8")
     missing = tmp_path / "b.csv"
     missing.write_text("账号名称,类型\n成都发布,微信\n", encoding="utf-8")
-    wrong = tmp_path / "c.txt"
-    wrong.write_text("x", encoding="utf-8")
+    wrong = tmp_path / "c.xls"
+    wrong.write_bytes(b"\xd0\xcf\x11\xe0")
     report = import_observations(store, rulebook, [no_header, missing, wrong], zone=SHANGHAI)
     reasons = [str(e) for e in report.errors]
     assert reasons[0].startswith(f"{no_header}:1: no header row")
     assert "最近发布时间" in reasons[1] and "检查时间" in reasons[1]
-    assert "unknown file type" in reasons[2]
+    assert "old .xls workbooks are not supported" in reasons[2]
 
 
 @pytest.fixture

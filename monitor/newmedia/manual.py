@@ -8,8 +8,6 @@ is reported with its file and line and stored nowhere. Importing the same sheet 
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, tzinfo
@@ -21,6 +19,7 @@ from monitor.models import Account, iso
 from monitor.newmedia.observations import MANUAL, save_observation
 from monitor.newmedia.timeparse import parse_full_date
 from monitor.rulebook import Rulebook
+from monitor.sheets import RowError, SheetError, read_rows
 from monitor.store import Store
 
 COLUMNS = ("账号名称", "类型", "所属地方或部门", "最近发布时间", "检查时间")
@@ -33,20 +32,6 @@ _HEADER_ALIASES = {
 # 最近发布时间 values that say the account never posted (空壳).
 NEVER_POSTED = frozenset({"无", "未发布", "从未发布", "从未更新", "空壳", "无内容", "none"})
 _REQUIRED = ("账号名称", "最近发布时间", "检查时间")
-
-
-class SheetError(Exception):
-    """A whole file cannot be read (unknown format, no header row)."""
-
-
-@dataclass(frozen=True)
-class RowError:
-    file: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.reason}"
 
 
 @dataclass
@@ -76,7 +61,7 @@ def import_observations(store: Store, rulebook: Rulebook, paths: list[Path], *, 
         try:
             rows = list(read_sheet(path))
         except SheetError as exc:
-            report.errors.append(RowError(str(path), 1, str(exc)))
+            report.errors.append(RowError(str(path), 1, str(exc).removeprefix(f"{path}: ")))
             continue
         for line, values in rows:
             row = _row(store, rulebook, values, zone, str(path), line)
@@ -98,23 +83,16 @@ def import_observations(store: Store, rulebook: Rulebook, paths: list[Path], *, 
 
 # -- reading sheets -----------------------------------------------------------------------------------
 def read_sheet(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, {column: value}) for each non-empty row under the header row."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        raw_rows = _csv_rows(path)
-    elif suffix in (".xlsx", ".xlsm"):
-        raw_rows = _xlsx_rows(path)
-    else:
-        raise SheetError(f"unknown file type {suffix!r} (use .csv or .xlsx)")
+    """(line number, {column: cell text}) for each non-empty row under the header row."""
     header: list[str] | None = None
-    for line, cells in raw_rows:
+    for line, cells in read_rows(path):
         if header is None:
             header = _header(cells)
             continue
-        if any(_text(c) for c in cells):
+        if any(cells):
             yield line, dict(zip(header, cells, strict=False))
     if header is None:
-        raise SheetError(f"no header row with {', '.join(COLUMNS)}")
+        raise SheetError(f"{path}: no header row with {', '.join(COLUMNS)}")
 
 
 def _header(cells: list[Any]) -> list[str] | None:
@@ -126,35 +104,6 @@ def _header(cells: list[Any]) -> list[str] | None:
     if missing:
         raise SheetError(f"header lacks column(s) {', '.join(missing)}")
     return names
-
-
-def _csv_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    """CSV in UTF-8 (with or without BOM) or, as Excel in China saves it, GB18030."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise SheetError(f"cannot read: {exc.strerror}") from exc
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030", errors="replace")
-    reader = csv.reader(io.StringIO(text))
-    for cells in reader:
-        yield reader.line_num, cells
-
-
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a broken or non-XLSX file
-        raise SheetError(f"not a readable XLSX file: {exc}") from exc
-    try:
-        for number, cells in enumerate(workbook.active.iter_rows(values_only=True), start=1):
-            yield number, list(cells)
-    finally:
-        workbook.close()
 
 
 # -- one row ------------------------------------------------------------------------------------------
