@@ -177,17 +177,7 @@ class Store:
     # -- registry -----------------------------------------------------------------------------------
     def websites(self, *, include_retired: bool = False, kind: str | None = None,
                  region: str | None = None) -> list[Website]:
-        where, params = ["1=1"], []
-        if not include_retired:
-            where.append("retired_at IS NULL")
-        if kind:
-            where.append("kind = ?")
-            params.append(kind)
-        if region:
-            where.append("region = ?")
-            params.append(region)
-        rows = self.db.query(f"SELECT * FROM websites WHERE {' AND '.join(where)} ORDER BY id", params)
-        return [_website(row) for row in rows]
+        return [_website(row) for row in self._registry_rows("websites", include_retired, kind=kind, region=region)]
 
     def website(self, website_id: int) -> Website | None:
         rows = list(self.db.query("SELECT * FROM websites WHERE id = ?", [website_id]))
@@ -210,17 +200,15 @@ class Store:
 
     def accounts(self, *, include_retired: bool = False, region: str | None = None,
                  platform: str | None = None) -> list[Account]:
-        where, params = ["1=1"], []
-        if not include_retired:
-            where.append("retired_at IS NULL")
-        if region:
-            where.append("region = ?")
-            params.append(region)
-        if platform:
-            where.append("platform = ?")
-            params.append(platform)
-        rows = self.db.query(f"SELECT * FROM accounts WHERE {' AND '.join(where)} ORDER BY id", params)
+        rows = self._registry_rows("accounts", include_retired, region=region, platform=platform)
         return [_account(row) for row in rows]
+
+    def _registry_rows(self, table: str, include_retired: bool, **equal: str | None) -> Iterator[dict[str, Any]]:
+        """Rows of a registry table, in registry order, with the given columns equal to the given values."""
+        where = ["1=1"] if include_retired else ["retired_at IS NULL"]
+        where += [f"{column} = ?" for column, value in equal.items() if value]
+        params = [value for value in equal.values() if value]
+        return self.db.query(f"SELECT * FROM {table} WHERE {' AND '.join(where)} ORDER BY id", params)
 
     def account(self, account_id: int) -> Account | None:
         rows = list(self.db.query("SELECT * FROM accounts WHERE id = ?", [account_id]))
