@@ -168,3 +168,44 @@ def test_a_failing_canary_discards_the_round(settings, rulebook, store):
     rows = list(store.db.query("SELECT outcome, discarded, discard_reason FROM probes"))
     assert len(rows) == 1 and rows[0]["discarded"] == 1 and rows[0]["discard_reason"]
     assert [f for f in store.findings() if f.rule == "unreachable"] == []
+
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>
+<item><title>最新动态</title><link>http://example.gov.cn/1</link><pubDate>{date}</pubDate></item>
+</channel></rss>"""
+
+
+def test_account_checks_run_when_due_and_not_again_until_the_interval(settings, rulebook, store):
+    from dataclasses import replace
+
+    from monitor.fetch.client import HttpFetcher
+    from tests.fetch_servers import Reply, Site
+
+    crawl = replace(settings.crawl, allow_private_targets=True, per_host_delay_s=0.0)
+    settings = replace(settings, crawl=crawl, accounts=replace(settings.accounts, platform_delay_s=0.0))
+    feeds = Site({
+        "/fresh.xml": Reply(body=RSS.format(date="Mon, 26 Dec 2022 09:00:00 +0800").encode(),
+                            headers={"Content-Type": "application/rss+xml"}),
+        "/stale.xml": Reply(body=RSS.format(date="Tue, 01 Nov 2022 09:00:00 +0800").encode(),
+                            headers={"Content-Type": "application/rss+xml"}),
+    })
+    with feeds:
+        store.db["accounts"].insert_all([
+            {"platform": "微信订阅号", "name": "新鲜", "region": "成都", "subject": "政府", "source": feeds.url("/fresh.xml"),
+             "imported_at": iso(T0)},
+            {"platform": "微信订阅号", "name": "陈旧", "region": "成都", "subject": "政府", "source": feeds.url("/stale.xml"),
+             "imported_at": iso(T0)},
+        ])
+        clock = FakeClock(shanghai(2022, 12, 28, 10, 0))
+
+        async def tick() -> str:
+            async with HttpFetcher(crawl) as fetcher:
+                return await Daemon(settings, rulebook, store, clock=clock, fetcher=fetcher).check_due_accounts()
+
+        first = asyncio.run(tick())
+        clock.advance(hours=1)
+        second = asyncio.run(tick())
+    assert "1 updated, 1 stale" in first
+    assert second == "nothing due"
+    stale = [f for f in store.findings() if f.rule == "account_stale"]
+    assert [f.subject_id for f in stale] == [2]
