@@ -22,6 +22,7 @@ from monitor.rulebook import Rulebook
 from monitor.store import Store
 
 log = logging.getLogger(__name__)
+UNCHECKED = "未能检查"
 
 
 @dataclass
@@ -37,6 +38,10 @@ class SiteCheck:
 
     @property
     def verdict(self) -> str:
+        """合格 / 不合格 — or 未能检查 when the home page could not be fetched: no rule could be judged,
+        and a site is not 合格 just because it did not answer (站点无法访问 is judged from a week of probes)."""
+        if self.observation is not None and not self.observation.homepage_ok:
+            return UNCHECKED
         return verdict(self.findings)
 
     def to_json(self) -> dict[str, Any]:

@@ -63,3 +63,22 @@ def test_check_unknown_target_is_a_usage_error(running_province: RunningProvince
     result = run(config, "check", "不存在的网站")
     assert result.exit_code == 2
     assert "no registered website" in result.output
+
+
+def test_a_site_that_does_not_answer_is_not_passed(tmp_path: Path):
+    import socket
+
+    with socket.socket() as probe:  # a port with nothing listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    (tmp_path / "config.toml").write_text("[crawl]\nallow_private_targets = true\nretries = 0\n", encoding="utf-8")
+    (tmp_path / "sites.csv").write_text(
+        f"网站名称,网址,所属地方或部门,网站类型,网站标识码\n停机站点,http://127.0.0.1:{port}/,成都,市级部门,5101000009\n",
+        encoding="utf-8")
+    config = tmp_path / "config.toml"
+    assert run(config, "--db", str(tmp_path / "g.db"), "registry", "import", str(tmp_path / "sites.csv")).exit_code == 0
+    result = run(config, "--db", str(tmp_path / "g.db"), "check", "停机站点", "--json")
+    assert result.exit_code == 3, result.output
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "未能检查"
+    assert [f["rule"] for f in data["findings"]] == ["fetch_failed"]

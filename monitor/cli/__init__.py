@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sys
 from pathlib import Path
 
 import typer
@@ -36,8 +38,11 @@ def _root(
         None, "--config", "-c", envvar="GOVMON_CONFIG", help="Configuration file (over the packaged defaults)."
     ),
     database: Path | None = typer.Option(None, "--db", help="SQLite database (overrides store.database)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log what happens (to stderr)."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Print the version."),
 ) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     ctx.obj = AppState(config_path=config, database=database)
 
 

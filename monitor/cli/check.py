@@ -11,9 +11,19 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from monitor.cli.common import EXIT_OK, EXIT_PROBLEMS, AppState, console, fail, print_json, state, stdout
+from monitor.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_UNAVAILABLE,
+    AppState,
+    console,
+    fail,
+    print_json,
+    state,
+    stdout,
+)
 from monitor.models import Website
-from monitor.service import SiteCheck, check_website, crawl_and_judge, http_fetcher
+from monitor.service import UNCHECKED, SiteCheck, check_website, crawl_and_judge, http_fetcher
 from monitor.store import Store
 
 
@@ -50,7 +60,14 @@ def check(
     finally:
         store.close()
     _print(checks, json_output)
-    raise typer.Exit(EXIT_PROBLEMS if any(c.verdict != "合格" for c in checks) else EXIT_OK)
+    raise typer.Exit(_exit_code([c.verdict for c in checks]))
+
+
+def _exit_code(verdicts: list[str]) -> int:
+    """1 when any site is 不合格; else 3 when any could not be checked; else 0."""
+    if "不合格" in verdicts:
+        return EXIT_PROBLEMS
+    return EXIT_UNAVAILABLE if UNCHECKED in verdicts else EXIT_OK
 
 
 async def _check_one(app: AppState, store: Store, target: str, moment: datetime) -> SiteCheck:
@@ -106,12 +123,13 @@ def _print(checks: list[SiteCheck], json_output: bool) -> None:
     for c in checks:
         _print_one(c)
     if len(checks) > 1:
-        failed = sum(1 for c in checks if c.verdict != "合格")
-        stdout.print(f"\n检查网站 {len(checks)} 个，不合格 {failed} 个。")
+        failed = sum(1 for c in checks if c.verdict == "不合格")
+        unchecked = sum(1 for c in checks if c.verdict == UNCHECKED)
+        stdout.print(f"\n检查网站 {len(checks)} 个，不合格 {failed} 个，未能检查 {unchecked} 个。")
 
 
 def _print_one(check: SiteCheck) -> None:
-    colour = "green" if check.verdict == "合格" else "red"
+    colour = {"合格": "green", "不合格": "red"}.get(check.verdict, "yellow")
     site = check.website
     stdout.print(f"\n[bold]{site.name}[/] {site.url} {site.site_code}  [bold {colour}]{check.verdict}[/]"
                  f"  ({check.observation.pages_fetched} 页)")

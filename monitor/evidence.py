@@ -1,0 +1,479 @@
+"""A finding's evidence in Chinese lines a site operator can act on: the one renderer of the CLI and reports.
+
+Evidence stays raw JSON in the store and in `--json` output (scripts read it); people read these lines.
+Each rule has a short function in `RENDERERS`. Keys a rule function did not read (older or hand-made
+evidence) are still shown by the generic renderer, with Chinese labels for common keys, so nothing is
+hidden and a simple dict never shows as raw JSON. Output depends only on the finding: reports stay
+byte-identical across runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from monitor.models import Finding, Source
+
+TITLE_CHARS = 30  # titles and anchor texts are cut here; the URL next to them finds the rest
+DETAIL_CHARS = 80  # error details and snippets
+
+OUTCOME_LABELS = {
+    "dns": "域名解析失败", "connect": "连接失败", "tls": "证书/TLS错误", "timeout": "超时",
+    "http_status": "HTTP错误", "empty": "空页面", "too_large": "页面过大", "refused": "按规则未访问",
+    "redirects": "重定向过多", "error": "访问出错", "ok": "正常",
+}
+_PHRASES = {  # English reasons written by the crawler, and blank reasons stored before they were Chinese
+    "empty list": "空列表", "empty page": "空页面",
+    "list loaded by script: not readable without a browser": "列表由脚本加载，需用浏览器人工核查",
+    "not fetched: not an http(s) URL": "未访问：不是 http(s) 网址",
+    "not fetched: page budget reached": "未访问：已达本次抓取页数上限",
+}
+_HIDING = {
+    "offscreen": "移出可视区域", "zero-size": "零尺寸", "overflow-hidden": "溢出隐藏", "marquee": "marquee 滚动",
+    "document.write": "脚本写入（document.write）", "noscript": "noscript 标签内",
+}
+_JIUCUO_FORMS = {"script": "脚本引入", "link": "链接", "backend-link": "后台链接", "image": "图片链接"}
+_SOURCE_KINDS = {
+    "feed": "RSS/Atom 订阅", "weibo": "微博接口", "bilibili": "B站接口", "wechat": "微信公众号",
+    "page": "账号网页", "manual": "人工核查记录", "none": "无自动来源",
+}
+_DATE_SOURCES = {"list": "列表日期", "pubdate": "文章发布时间", "url": "网址中的日期"}
+_LEVELS = {1: "一级", 2: "二级"}
+# Labels of the generic renderer, in the order keys are shown; keys not here follow, sorted, as they are.
+LABELS = {
+    "url": "网址", "page_url": "所在页面", "column": "栏目", "columns": "栏目", "name": "名称", "title": "标题",
+    "snippet": "内容摘录", "latest": "最近发布", "latest_post": "最近发布", "latest_post_at": "最近发布时间",
+    "last": "最近更新", "date": "日期", "newest_date": "最新信息日期", "newest_title": "最新信息标题",
+    "newest_url": "最新信息网址", "days_since_update": "未更新天数", "days_silent": "未更新天数",
+    "stale_days": "更新期限（天）", "count": "数量", "veto_count": "否决线", "level": "级别", "category": "栏目类别",
+    "reason": "原因", "error": "错误", "outcome": "结果", "status": "HTTP状态码", "links": "链接", "href": "链接地址",
+    "text": "文字", "pages": "页面", "found_on": "所在页面", "missing": "缺少", "keywords": "关键词",
+    "site_code": "网站标识码", "registered_code": "注册网站标识码", "source": "来源", "checked_at": "检查时间",
+    "at": "时间", "note": "说明",
+}
+
+
+@dataclass
+class Lines:
+    """What a rule function says: summary lines, one line per listed item, and the true item count."""
+
+    head: list[str] = field(default_factory=list)
+    items: list[str] = field(default_factory=list)
+    total: int = 0  # evidence lists are capped while counts stay exact: the real number of items
+
+
+class Evidence:
+    """The evidence dict, remembering which keys a rule function read (the rest go to the generic renderer)."""
+
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+        self.read: set[str] = set()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self.read.add(key)
+        value = self.data.get(key)
+        return default if value is None else value
+
+    def skip(self, *keys: str) -> None:
+        """Keys deliberately not shown (repeated elsewhere in the lines)."""
+        self.read.update(keys)
+
+    def entries(self, key: str) -> list[Any]:
+        value = self.get(key, [])
+        return list(value) if isinstance(value, list | tuple) else [value]
+
+    def rest(self) -> dict[str, Any]:
+        return {k: v for k, v in self.data.items() if k not in self.read}
+
+
+Renderer = Callable[[Evidence], Lines]
+
+
+def _needs(*keys: str) -> Callable[[Renderer], Renderer]:
+    """A rule function speaks only when its evidence has one of `keys`; otherwise the generic renderer does."""
+
+    def wrap(render: Renderer) -> Renderer:
+        def guarded(ev: Evidence) -> Lines:
+            return render(ev) if any(k in ev.data for k in keys) else Lines()
+
+        guarded.__doc__ = render.__doc__
+        return guarded
+
+    return wrap
+
+
+def describe_evidence(finding: Finding, *, limit: int | None = None) -> list[str]:
+    """The evidence of `finding` as Chinese lines; with `limit`, at most that many lines before "……共 N 项".
+
+    Summary lines always stay; item lines are cut. The reviewer's note ends the lines as 复核意见.
+    """
+    data = finding.evidence if isinstance(finding.evidence, dict) else {"evidence": finding.evidence}
+    render = _manual if finding.source == Source.MANUAL else RENDERERS.get(finding.rule, _nothing)
+    evidence = Evidence(data)
+    try:
+        lines = render(evidence)
+    except (AttributeError, KeyError, TypeError, ValueError):  # odd hand-made evidence: show it as it is
+        evidence, lines = Evidence(data), Lines()
+    extra = generic(evidence.rest())
+    lines.total = max(lines.total, len(lines.items)) + extra.total
+    lines.head += extra.head
+    lines.items += extra.items
+    tail = [f"复核意见：{finding.note}"] if finding.note else []
+    return _cut(lines, tail, limit)
+
+
+def _cut(lines: Lines, tail: list[str], limit: int | None) -> list[str]:
+    total = max(lines.total, len(lines.items))
+    shown = lines.items if limit is None else lines.items[:max(limit - len(lines.head) - len(tail), 0)]
+    more = [f"……共 {total} 项"] if len(shown) < total else []
+    return [*lines.head, *shown, *more, *tail]
+
+
+# -- shared wording ---------------------------------------------------------------------------------
+def moment(value: Any) -> str:
+    """2022-12-10T10:00:00+08:00 -> 2022-12-10 10:00; a date stays a date."""
+    text = "" if value is None else str(value)
+    return text[:16].replace("T", " ") if re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text) else text
+
+
+def _short(text: Any, chars: int = TITLE_CHARS) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= chars else text[:chars] + "…"
+
+
+def phrase(text: Any) -> str:
+    """A crawler reason in Chinese (unknown text is kept as it is)."""
+    return _PHRASES.get(str(text), str(text))
+
+
+def failure(error: Any, status: Any = None) -> str:
+    """ "timeout: read timed out" -> 超时：read timed out; "http_status 404: Not Found" -> HTTP错误 404：Not Found."""
+    text = str(error or "")
+    if text in _PHRASES:
+        return _PHRASES[text]
+    found = re.fullmatch(r"([a-z_]+)(?: (\d{3}))?(?:: (.*))?", text, re.S)
+    if found is None or found[1] not in OUTCOME_LABELS:
+        dead = re.fullmatch(r"http_(\d{3})", text)
+        return f"HTTP错误 {dead[1]}" if dead else (text or (f"HTTP错误 {status}" if status else "无法打开"))
+    code = found[2] or (str(status) if status and found[1] == "http_status" else "")
+    label = OUTCOME_LABELS[found[1]] + (f" {code}" if code else "")
+    return f"{label}：{_short(found[3], DETAIL_CHARS)}" if found[3] else label
+
+
+def _days(days: Any, limit: Any) -> str:
+    return f"已 {days} 天未更新（要求 {limit} 天内更新）" if limit is not None else f"已 {days} 天未更新"
+
+
+def _newest(date: Any, title: Any, days: Any, limit: Any) -> str:
+    """最新信息 2022-12-01「标题」，已 27 天未更新（要求 14 天内更新）"""
+    if not date:
+        return "未识别到带日期的信息，视为未更新"
+    shown = f"「{_short(title)}」" if title else ""
+    return f"最新信息 {date}{shown}，{_days(days, limit)}"
+
+
+def _at(url: Any) -> str:
+    return f"：{url}" if url else ""
+
+
+def _count_head(ev: Evidence, what: str, key: str) -> Lines:
+    entries = ev.entries(key)
+    if key not in ev.data and "count" not in ev.data:
+        return Lines()
+    count = ev.get("count", len(entries))
+    veto = ev.get("veto_count")
+    return Lines([f"{what} {count} 个" + (f"（否决线 {veto} 个）" if veto is not None else "")], total=int(count))
+
+
+def _each(entries: list[Any], render: Callable[[dict[str, Any]], str]) -> list[str]:
+    return [render(e) if isinstance(e, dict) else value_text(e) for e in entries]
+
+
+# -- website rules ----------------------------------------------------------------------------------
+@_needs("newest_date", "days_since_update")
+def _homepage_stale(ev: Evidence) -> Lines:
+    prefix = "【预警】" if ev.get("level") == "预警" else ""
+    where = ev.get("judged_on", "首页")
+    line = f"{prefix}{where}{_newest(ev.get('newest_date'), ev.get('newest_title'), ev.get('days_since_update'), ev.get('stale_days'))}"
+    head = [line + _at(ev.get("newest_url") or ev.get("url"))]
+    basis = f"判断依据：识别到带日期的信息 {ev.get('dated_items_seen', 0)} 条"
+    if ev.get("date_source"):
+        basis += f"，日期取自{_DATE_SOURCES.get(ev.get('date_source'), ev.get('date_source'))}"
+    return Lines([*head, basis + (f"；网站首页 {ev.get('url')}" if ev.get("url") else "")])
+
+
+def _stale_column(entry: dict[str, Any]) -> str:
+    about = [x for x in (entry.get("category"), _LEVELS.get(entry.get("level"), "")) if x]
+    name = f"栏目「{entry.get('column', '')}」" + (f"（{'，'.join(about)}）" if about else "")
+    newest = _newest(entry.get("newest_date"), entry.get("newest_title"), entry.get("days_since_update"),
+                     entry.get("stale_days"))
+    if not entry.get("newest_date") and entry.get("items_seen"):
+        newest = f"{entry['items_seen']} 条信息均无日期，视为未更新"
+    return f"{name}{newest}{_at(entry.get('url'))}"
+
+
+def _stale_columns(ev: Evidence) -> Lines:
+    lines = _count_head(ev, "不更新栏目", "stale_columns")
+    lines.items = _each(ev.entries("stale_columns"), _stale_column)
+    return lines
+
+
+def _stale_columns_long(ev: Evidence) -> Lines:
+    lines = _count_head(ev, "应更新但长期未更新栏目", "stale_columns")
+    lines.items = _each(ev.entries("stale_columns"), _stale_column)
+    return lines
+
+
+def _blank_column(entry: dict[str, Any]) -> str:
+    reason = phrase(entry.get("reason") or "空列表")
+    return f"栏目「{entry.get('column', '')}」空白（{reason}）{_at(entry.get('url'))}"
+
+
+def _blank_columns(ev: Evidence) -> Lines:
+    lines = _count_head(ev, "空白栏目", "blank_columns")
+    lines.items = _each(ev.entries("blank_columns"), _blank_column)
+    return lines
+
+
+def _failed_column(entry: dict[str, Any]) -> str:
+    return f"栏目「{entry.get('column', '')}」无法打开（{failure(entry.get('error'), entry.get('status'))}）{_at(entry.get('url'))}"
+
+
+@_needs("error", "columns")
+def _fetch_failed(ev: Evidence) -> Lines:
+    if "columns" not in ev.data:
+        head = [f"网站首页无法打开（{failure(ev.get('error'))}）{_at(ev.get('url'))}"]
+        if ev.get("checked_at"):
+            head.append(f"检查时间：{moment(ev.get('checked_at'))}")
+        return Lines(head)
+    lines = _count_head(ev, "无法打开的栏目", "columns")
+    lines.items = _each(ev.entries("columns"), _failed_column)
+    return lines
+
+
+def _why_illegal(entry: dict[str, Any]) -> str:
+    if entry.get("listed_in"):
+        return "列入非法域名名单"
+    parts = [f"目标页面标题「{_short(entry['target_title'])}」"] if entry.get("target_title") else []
+    if entry.get("keywords"):
+        parts.append(f"命中关键词：{'、'.join(map(str, entry['keywords']))}")
+    parts.append(f"得分 {entry.get('score', 0)}")
+    return "，".join(parts)
+
+
+def _illegal_link(entry: dict[str, Any]) -> str:
+    hidden = entry.get("hidden")
+    kind = f"隐藏链接（{_HIDING.get(hidden, hidden)}）" if hidden else "链接"
+    parts = [f"{kind}指向 {entry.get('href', '')}（{_why_illegal(entry)}）", f"所在页面 {entry.get('page_url', '')}"]
+    if entry.get("text"):
+        parts.append(f"锚文本「{_short(entry['text'])}」")
+    return "；".join(parts)
+
+
+def _illegal_links(ev: Evidence) -> Lines:
+    techniques = [_HIDING.get(t, t) for t in ev.entries("techniques")]
+    what = "暗链" if techniques or any(isinstance(e, dict) and e.get("hidden") for e in ev.entries("links")) \
+        else "指向非法网站的链接"
+    lines = _count_head(ev, what, "links")
+    if techniques:
+        lines.head[0] += f"（隐藏方式：{'、'.join(techniques)}）"
+    lines.items = _each(ev.entries("links"), _illegal_link)
+    return lines
+
+
+@_needs("home_present", "pages_without")
+def _missing_jiucuo(ev: Evidence) -> Lines:
+    home = ev.get("home_page", "")
+    if not ev.get("home_present", True):
+        state = "未添加“我为政府网站找错”入口"
+    elif not ev.get("home_visible", True):
+        state = "“我为政府网站找错”入口存在但被隐藏"
+    else:
+        state = "“我为政府网站找错”入口正常"
+    head = [f"首页{state}{_at(home)}"]
+    checked, without = ev.get("inner_pages_checked", 0), ev.get("inner_pages_without", 0)
+    if checked:
+        head.append(f"抽查内页 {checked} 个，其中 {without} 个无入口（占 {float(ev.get('inner_share_without', 0)):.1%}）")
+    pages = ev.entries("pages_without")
+    return Lines(head, [f"无入口页面：{value_text(p)}" for p in pages], total=int(without or len(pages)))
+
+
+def _code_page(entry: dict[str, Any]) -> str:
+    form = _JIUCUO_FORMS.get(entry.get("form", ""), entry.get("form", ""))
+    return f"入口标识码 {entry.get('entry_code', '')}" + (f"（{form}）" if form else "") + _at(entry.get("page_url"))
+
+
+@_needs("pages", "registered_code")
+def _jiucuo_code_mismatch(ev: Evidence) -> Lines:
+    pages = ev.entries("pages")
+    count = ev.get("count", len(pages))
+    head = [f"注册网站标识码 {ev.get('registered_code', '')}，找错入口标识码不一致的页面 {count} 个"]
+    return Lines(head, _each(pages, _code_page), total=int(count))
+
+
+def _wording_match(entry: dict[str, Any]) -> str:
+    correct = f"应为「{entry['correction']}」" if entry.get("correction") else ""
+    snippet = f"：{_short(entry['snippet'], DETAIL_CHARS)}" if entry.get("snippet") else ""
+    where = f"（{entry['page_url']}）" if entry.get("page_url") else ""
+    return f"「{entry.get('phrase', '')}」{correct}{snippet}{where}"
+
+
+@_needs("matches")
+def _serious_wording(ev: Evidence) -> Lines:
+    matches = ev.entries("matches")
+    count = ev.get("count", len(matches))
+    return Lines([f"严重表述错误 {count} 处"], _each(matches, _wording_match), total=int(count))
+
+
+def _dead_link(entry: dict[str, Any]) -> str:
+    pages = entry.get("found_on") or []
+    where = f"；所在页面：{'、'.join(map(str, pages))}" if pages else ""
+    return f"{entry.get('url', '')} 无法打开（{failure(entry.get('outcome'), entry.get('status'))}）{where}"
+
+
+@_needs("links")
+def _dead_links(ev: Evidence) -> Lines:
+    links = ev.entries("links")
+    count = ev.get("count", len(links))
+    return Lines([f"错链、断链 {count} 个"], _each(links, _dead_link), total=int(count))
+
+
+@_needs("missing", "footer_code")
+def _footer_identity(ev: Evidence) -> Lines:
+    head = []
+    missing = ev.entries("missing")
+    if missing:
+        head.append(f"网站底部缺少：{'、'.join(map(str, missing))}{_at(ev.get('url'))}")
+    if ev.get("footer_code"):
+        head.append(f"底部网站标识码 {ev.get('footer_code')} 与注册的 {ev.get('registered_code', '')} 不一致"
+                    + ("" if missing else _at(ev.get("url"))))
+    return Lines(head or [f"网站底部要素不全{_at(ev.get('url'))}"])
+
+
+# -- availability and accounts ----------------------------------------------------------------------
+def _share(value: Any) -> str:
+    return f"{float(value) * 100:g}%" if isinstance(value, int | float) else str(value)
+
+
+def _probe_failure(entry: dict[str, Any]) -> str:
+    outcome = str(entry.get("outcome", ""))
+    label = OUTCOME_LABELS.get(outcome, outcome or "失败")
+    if entry.get("status") is not None and outcome == "http_status":
+        label += f" {entry['status']}"
+    detail = f"：{_short(entry['error'], DETAIL_CHARS)}" if entry.get("error") else ""
+    return f"{moment(entry.get('at'))} {label}{detail}"
+
+
+@_needs("total", "failures")
+def _unreachable(ev: Evidence) -> Lines:
+    window = ev.get("window", {})
+    ev.skip("share")
+    failures = ev.entries("failures")
+    failed, total = ev.get("failed", len(failures)), ev.get("total", 0)
+    limits = [f"否决线 {_share(ev.get('veto_share'))}"] if ev.get("veto_share") is not None else []
+    if ev.get("warning_share") is not None:
+        limits.append(f"预警线 {_share(ev.get('warning_share'))}")
+    share = ev.get("share_text") or _share(ev.data.get("share", 0))
+    line = f"近 {window.get('days', '')} 天监测 {total} 次，失败 {failed} 次，失败率 {share}"
+    line += (f"（{'，'.join(limits)}）" if limits else "") + (f"，判定：{ev.get('level')}" if ev.get("level") else "")
+    head = [line]
+    if window.get("from"):
+        head.append(f"监测时段：{moment(window['from'])} 至 {moment(window.get('to'))}")
+    if ev.get("discarded"):
+        head.append(f"另有 {ev.get('discarded')} 次因监测方网络故障作废，不计入")
+    if ev.get("note"):
+        head.append(str(ev.get("note")))
+    listed = len(failures) + int(ev.get("failures_not_listed", 0))
+    return Lines(head, _each(failures, _probe_failure), total=listed)
+
+
+@_needs("latest_post_at", "days_silent", "note")
+def _account_stale(ev: Evidence) -> Lines:
+    note = ev.get("note", "")
+    latest, days = ev.get("latest_post_at"), ev.get("days_silent")
+    if latest:
+        title = f"「{_short(ev.get('latest_post_title'))}」" if ev.get("latest_post_title") else ""
+        zombie = "，属僵尸账号" if note == "僵尸账号" else ""
+        head = [f"最近发布 {moment(latest)}{title}，{_days(days, ev.get('stale_days'))}{zombie}"
+                f"{_at(ev.get('latest_post_url'))}"]
+    elif note == "仅有置顶内容":
+        head = ["仅有置顶内容，无常规发布（置顶内容不计入更新）"]
+    else:
+        head = ["未发现任何发布内容（空壳账号）" if note == "空壳" or not note else f"未发现发布内容（{note}）"]
+    if note and note not in ("僵尸账号", "仅有置顶内容", "空壳") and latest:
+        head.append(f"说明：{note}")
+    if ev.get("pinned_ignored"):
+        head.append(f"已忽略置顶内容 {ev.get('pinned_ignored')} 条（置顶不计入更新）")
+    if ev.get("pinned_post_at"):
+        head.append(f"置顶内容最近发布于 {moment(ev.get('pinned_post_at'))}，不计入更新")
+    kind = ev.get("source_kind", "")
+    basis = _SOURCE_KINDS.get(kind, kind) + (f"（{ev.get('source')}）" if ev.get("source") else "")
+    if basis or ev.get("checked_at"):
+        head.append(f"核查依据：{basis or '—'}" + (f"，检查于 {moment(ev.get('checked_at'))}" if ev.get("checked_at") else ""))
+    return Lines(head)
+
+
+@_needs("url", "snippet")
+def _manual(ev: Evidence) -> Lines:
+    """A reviewer's finding: the page and the offending text."""
+    snippet = f"问题内容「{_short(ev.get('snippet'), DETAIL_CHARS)}」" if ev.get("snippet") else "人工发现的问题"
+    return Lines([f"{snippet}{_at(ev.get('url'))}"])
+
+
+def _nothing(ev: Evidence) -> Lines:
+    return Lines()
+
+
+RENDERERS: dict[str, Renderer] = {
+    "homepage_stale": _homepage_stale,
+    "stale_columns": _stale_columns,
+    "stale_columns_long": _stale_columns_long,
+    "blank_columns": _blank_columns,
+    "fetch_failed": _fetch_failed,
+    "illegal_links": _illegal_links,
+    "missing_jiucuo": _missing_jiucuo,
+    "jiucuo_code_mismatch": _jiucuo_code_mismatch,
+    "serious_wording": _serious_wording,
+    "dead_links": _dead_links,
+    "footer_identity": _footer_identity,
+    "unreachable": _unreachable,
+    "account_stale": _account_stale,
+}
+
+
+# -- generic fallback -------------------------------------------------------------------------------
+def _ordered(data: dict[str, Any]) -> list[str]:
+    known = [k for k in LABELS if k in data]
+    return known + sorted(k for k in data if k not in LABELS)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {} or value == ()
+
+
+def value_text(value: Any) -> str:
+    """A value as words: 是/否, short times, lists joined by 、, dicts as "标签 值" pairs — never JSON."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dict):
+        return "；".join(f"{LABELS.get(k, k)} {value_text(value[k])}" for k in _ordered(value) if not _empty(value[k]))
+    if isinstance(value, list | tuple):
+        return "、".join(value_text(v) for v in value if not _empty(v))
+    return phrase(moment(value))
+
+
+def generic(data: dict[str, Any]) -> Lines:
+    """Any evidence: "标签：值" lines, one per list item; keys in a fixed order."""
+    lines = Lines()
+    for key in _ordered(data):
+        value, label = data[key], LABELS.get(key, key)
+        if _empty(value):
+            continue
+        if isinstance(value, list | tuple):
+            lines.items += [f"{label}：{value_text(v)}" for v in value if not _empty(v)]
+        else:
+            lines.head.append(f"{label}：{value_text(value)}")
+    lines.total = len(lines.items)
+    return lines
