@@ -18,6 +18,7 @@ from monitor.models import Finding, Source
 
 TITLE_CHARS = 30  # titles and anchor texts are cut here; the URL next to them finds the rest
 DETAIL_CHARS = 80  # error details and snippets
+MAX_KEYWORDS = 6  # illegal-content keywords named per link
 
 OUTCOME_LABELS = {
     "dns": "域名解析失败", "connect": "连接失败", "tls": "证书/TLS错误", "timeout": "超时",
@@ -159,7 +160,8 @@ def failure(error: Any, status: Any = None) -> str:
         return f"HTTP错误 {dead[1]}" if dead else (text or (f"HTTP错误 {status}" if status else "无法打开"))
     code = found[2] or (str(status) if status and found[1] == "http_status" else "")
     label = OUTCOME_LABELS[found[1]] + (f" {code}" if code else "")
-    return f"{label}：{_short(found[3], DETAIL_CHARS)}" if found[3] else label
+    detail = found[3] if found[3] and found[3] != f"HTTP {code}" else ""  # "http_status 500: HTTP 500" says it once
+    return f"{label}：{_short(detail, DETAIL_CHARS)}" if detail else label
 
 
 def _days(days: Any, limit: Any) -> str:
@@ -257,8 +259,10 @@ def _why_illegal(entry: dict[str, Any]) -> str:
     if entry.get("listed_in"):
         return "列入非法域名名单"
     parts = [f"目标页面标题「{_short(entry['target_title'])}」"] if entry.get("target_title") else []
-    if entry.get("keywords"):
-        parts.append(f"命中关键词：{'、'.join(map(str, entry['keywords']))}")
+    keywords = [str(k) for k in entry.get("keywords") or []]
+    if keywords:
+        more = f"等 {len(keywords)} 个" if len(keywords) > MAX_KEYWORDS else ""
+        parts.append(f"命中关键词：{'、'.join(keywords[:MAX_KEYWORDS])}{more}")
     parts.append(f"得分 {entry.get('score', 0)}")
     return "，".join(parts)
 
@@ -285,17 +289,18 @@ def _illegal_links(ev: Evidence) -> Lines:
 
 @_needs("home_present", "pages_without")
 def _missing_jiucuo(ev: Evidence) -> Lines:
-    home = ev.get("home_page", "")
-    if not ev.get("home_present", True):
+    home, present, visible = ev.get("home_page", ""), ev.get("home_present", True), ev.get("home_visible", True)
+    if not present:
         state = "未添加“我为政府网站找错”入口"
-    elif not ev.get("home_visible", True):
+    elif not visible:
         state = "“我为政府网站找错”入口存在但被隐藏"
     else:
         state = "“我为政府网站找错”入口正常"
     head = [f"首页{state}{_at(home)}"]
-    checked, without = ev.get("inner_pages_checked", 0), ev.get("inner_pages_without", 0)
+    checked, without, share = ev.get("inner_pages_checked", 0), ev.get("inner_pages_without", 0), \
+        ev.get("inner_share_without", 0)
     if checked:
-        head.append(f"抽查内页 {checked} 个，其中 {without} 个无入口（占 {float(ev.get('inner_share_without', 0)):.1%}）")
+        head.append(f"抽查内页 {checked} 个，其中 {without} 个无入口（占 {float(share):.1%}）")
     pages = ev.entries("pages_without")
     return Lines(head, [f"无入口页面：{value_text(p)}" for p in pages], total=int(without or len(pages)))
 
@@ -393,6 +398,7 @@ def _unreachable(ev: Evidence) -> Lines:
 def _account_stale(ev: Evidence) -> Lines:
     note = ev.get("note", "")
     latest, days = ev.get("latest_post_at"), ev.get("days_silent")
+    ev.skip("latest_post_title", "latest_post_url", "stale_days")  # shown with the latest post, if any
     if latest:
         title = f"「{_short(ev.get('latest_post_title'))}」" if ev.get("latest_post_title") else ""
         zombie = "，属僵尸账号" if note == "僵尸账号" else ""

@@ -18,6 +18,10 @@ class Severity(StrEnum):
     WARNING = "warning"  # early warning, not counted
 
 
+# How the notices name each severity.
+SEVERITY_LABELS = {Severity.VETO: "单项否决", Severity.DEDUCTION: "扣分", Severity.WARNING: "预警"}
+
+
 class Status(StrEnum):
     OPEN = "open"  # seen by the monitor, not reviewed
     RESOLVED = "resolved"  # no longer seen by the monitor

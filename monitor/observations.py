@@ -44,7 +44,7 @@ class ColumnObservation:
     item_count: int = 0
     undated_count: int = 0
     blank: bool = False  # answered, but carries no content at all
-    blank_reason: str = ""  # the placeholder text seen ("暂无信息"), or "empty list"
+    blank_reason: str = ""  # the placeholder text seen ("暂无信息"), or 空列表 / 空页面
     pages_read: int = 1  # listing pages read (first page plus next pages)
     ignored_dates: list[str] = field(default_factory=list)  # future or absurd dates, noted
 

@@ -203,6 +203,7 @@ def test_cli_check_account_updated_and_stale(cli) -> None:
     stale = cli("check-account", "交通运输厅", "--as-of", "2022-12-21")
     assert stale.exit_code == 1
     assert "stale 不合格" in stale.stdout and "监测时间点内2周未更新" in stale.stdout
+    assert "已 15 天未更新（要求 14 天内更新）" in stale.stdout and "核查依据：RSS/Atom 订阅" in stale.stdout, stale.stdout
 
 
 def test_cli_check_account_unknown_and_adhoc(cli, server: PayloadServer) -> None:

@@ -348,10 +348,10 @@ async def test_list_column_with_an_empty_list_is_blank_but_a_static_page_is_not(
         }
     )
     obs = await SiteCrawler(fetcher, rulebook(), settings()).crawl(website(), AS_OF)
-    assert column(obs, "/tzgg/").blank and column(obs, "/tzgg/").blank_reason == "empty list"
+    assert column(obs, "/tzgg/").blank and column(obs, "/tzgg/").blank_reason == "空列表"
     assert not column(obs, "/jgzn/").blank and column(obs, "/jgzn/").category == "static"
     gzdt = column(obs, "/gzdt/")  # 200 with an empty body: it answered, with nothing
-    assert gzdt.fetched and gzdt.blank and gzdt.blank_reason == "empty page"
+    assert gzdt.fetched and gzdt.blank and gzdt.blank_reason == "空页面"
 
 
 async def test_an_extractor_failing_on_one_page_costs_only_that_column(

@@ -77,6 +77,7 @@ def test_list_filters_by_target_rule_and_status(cli):
 def test_list_table(cli):
     result = cli("list")
     assert result.exit_code == 0 and "问题（4）" in result.stdout and "2026-03-01" in result.stdout
+    assert "证据" in result.stdout and "最近发布：" in result.stdout and "latest" not in result.stdout, result.stdout
 
 
 @pytest.mark.parametrize("args", [

@@ -241,12 +241,16 @@ def test_without_a_sample_every_account_counts_as_checked(store: Store, settings
     assert "抽查" not in s.paragraph
 
 
-def test_evidence_lines_spell_out_urls_and_lists() -> None:
-    lines = evidence_lines({"url": "https://a.gov.cn/", "columns": [{"name": "通知公告", "last": "2022-01-01"}]},
-                           note="已核实")
-    assert lines == ('columns：{"last": "2022-01-01", "name": "通知公告"}', "url：https://a.gov.cn/", "复核意见：已核实")
-    many = evidence_lines({"links": [f"https://x{i}.example/" for i in range(100)]})
-    assert len(many) == MAX_EVIDENCE_LINES + 1 and many[-1] == "……（共100条，其余见数据库）"
+def test_evidence_lines_are_chinese_with_the_reviewers_note(rulebook: Rulebook) -> None:
+    finding = _veto(rulebook, "homepage_stale", 1, evidence={"url": "https://a.gov.cn/",
+                                                             "columns": [{"name": "通知公告", "last": "2022-01-01"}]})
+    finding.note = "已核实"
+    assert evidence_lines(finding) == ("网址：https://a.gov.cn/", "栏目：名称 通知公告；最近更新 2022-01-01", "复核意见：已核实")
+    many = _veto(rulebook, "dead_links", 1, evidence={"count": 100, "links": [
+        {"url": f"https://x{i}.example/", "outcome": "dns", "status": None, "found_on": []} for i in range(100)]})
+    lines = evidence_lines(many)
+    assert len(lines) == MAX_EVIDENCE_LINES + 1 and lines[0] == "错链、断链 100 个" and lines[-1] == "……共 100 项"
+    assert lines[1] == "https://x0.example/ 无法打开（域名解析失败）"
 
 
 # -- writers -----------------------------------------------------------------------------------------
@@ -317,7 +321,7 @@ def test_xlsx_has_a_sheet_per_annex_with_frozen_styled_headers(store: Store, set
     assert "A3:A23" in {str(r) for r in annex1.merged_cells.ranges}
     assert [annex1.cell(24, c).value for c in range(1, 10)] == ["省级部门（含省政府门户）", None, 1, "—", "—", "—", 0, 1, 1]
     evidence = book["证据"]
-    assert "url：https://www.lixian.gov.cn/" in evidence["L2"].value
+    assert "网址：https://www.lixian.gov.cn/" in evidence["L2"].value
 
 
 def test_docx_official_layout_and_tables(store: Store, settings: Settings, rulebook: Rulebook,

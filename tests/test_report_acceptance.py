@@ -241,7 +241,7 @@ def test_evidence_covers_each_counted_finding(report: QuarterReport) -> None:
     assert len(report.evidence) == 13
     first = report.evidence[0]
     assert (first.name, first.wording, first.address) == ("四川省应急管理厅", "多个栏目不更新", "https://p4.sc.gov.cn/")
-    assert "url：https://p4.sc.gov.cn/" in first.details
+    assert "网址：https://p4.sc.gov.cn/" in first.details
     assert [e.source for e in report.evidence].count("人工录入") == 1
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from monitor.cli.common import (
@@ -28,8 +29,9 @@ from monitor.cli.common import (
     state,
     stdout,
 )
+from monitor.evidence import describe_evidence
 from monitor.fetch.result import Fetcher
-from monitor.models import Account
+from monitor.models import SEVERITY_LABELS, Account
 from monitor.newmedia.manual import import_observations
 from monitor.newmedia.observations import latest_observation
 from monitor.newmedia.sampling import ensure_sample, parse_quarter, quarter_of, sample_reasons
@@ -109,18 +111,17 @@ def _print_check(check: AccountCheck) -> None:
                  f"[bold {colour}]{check.state} {label}[/]", highlight=False)
     stdout.print(f"  来源: {account.source or '（无）'}  ({check.result.source_kind or '-'}: {check.result.outcome})",
                  highlight=False)
-    obs = verdict.observation
-    if obs is not None and obs.latest_post_at is not None:
+    obs, findings = verdict.observation, check.findings or verdict.findings
+    if obs is not None and obs.latest_post_at is not None and not findings:  # a finding shows the latest post
         stdout.print(f"  最近发布: {obs.latest_post_at:%Y-%m-%d %H:%M} {obs.latest_title} {obs.latest_url}"
                      f"  (距检查 {verdict.days_silent} 天, 依据 {obs.source_kind})", highlight=False)
     if check.state == "unknown":
         stdout.print(f"  [yellow]需人工核查:[/] {verdict.reason}", highlight=False)
-    for finding in check.findings or verdict.findings:
-        evidence = finding.evidence
-        silent = "从未发布" if evidence.get("days_silent") is None else f"{evidence['days_silent']} 天未更新"
-        note = f"，{evidence['note']}" if evidence.get("note") else ""
-        stdout.print(f"  [red]{finding.severity}[/] {finding.wording}（{silent}{note}；依据 {evidence.get('source_kind')}，"
-                     f"检查于 {evidence.get('checked_at')}）", highlight=False)
+    for finding in findings:
+        stdout.print(f"  [red]{SEVERITY_LABELS.get(finding.severity, finding.severity)}[/] {escape(finding.wording)}",
+                     highlight=False)
+        for line in describe_evidence(finding):
+            stdout.print(f"    {line}", markup=False, highlight=False, soft_wrap=True)
 
 
 # -- govmon check --accounts ------------------------------------------------------------------------

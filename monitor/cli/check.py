@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -22,9 +23,12 @@ from monitor.cli.common import (
     state,
     stdout,
 )
-from monitor.models import Website
+from monitor.evidence import describe_evidence
+from monitor.models import SEVERITY_LABELS, Website
 from monitor.service import UNCHECKED, SiteCheck, check_website, crawl_and_judge, http_fetcher
 from monitor.store import Store
+
+EVIDENCE_LINES = 8  # per finding in the table; the full evidence is in --json and the store
 
 
 def register(app: typer.Typer) -> None:
@@ -139,25 +143,6 @@ def _print_one(check: SiteCheck) -> None:
     for column in ("规则", "级别", "问题", "证据"):
         table.add_column(column, overflow="fold")
     for finding in sorted(check.findings, key=lambda f: (f.severity != "veto", f.rule)):
-        table.add_row(finding.rule, str(finding.severity), finding.wording, _evidence_text(finding.evidence))
+        table.add_row(finding.rule, SEVERITY_LABELS[finding.severity], finding.wording,
+                      escape("\n".join(describe_evidence(finding, limit=EVIDENCE_LINES))))
     stdout.print(table)
-
-
-def _evidence_text(evidence: dict[str, Any], limit: int = 6) -> str:
-    """A short, readable rendering of the evidence; the full evidence is in --json and the store."""
-    lines = []
-    for key, value in evidence.items():
-        if isinstance(value, list):
-            lines.append(f"{key}:")
-            lines += [f"  - {_compact(item)}" for item in value[:limit]]
-            if len(value) > limit:
-                lines.append(f"  … 共 {len(value)} 项")
-        else:
-            lines.append(f"{key}: {value}")
-    return "\n".join(lines)
-
-
-def _compact(item: Any) -> str:
-    if isinstance(item, dict):
-        return ", ".join(f"{k}={v}" for k, v in item.items() if v not in (None, "", []))
-    return str(item)

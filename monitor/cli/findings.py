@@ -16,7 +16,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from monitor.cli.common import EXIT_USAGE, AppState, fail, print_json, state, stdout
-from monitor.models import Account, Finding, Source, Status, SubjectKind, Website, iso
+from monitor.evidence import describe_evidence
+from monitor.models import SEVERITY_LABELS, Account, Finding, Source, Status, SubjectKind, Website, iso
 from monitor.registry import normalise_platform
 from monitor.store import FindingFilter, Store
 
@@ -25,10 +26,10 @@ findings_app = typer.Typer(
     no_args_is_help=True,
 )
 
-SEVERITY_LABELS = {"veto": "单项否决", "deduction": "扣分", "warning": "预警"}
 STATUS_LABELS = {"open": "待复核", "resolved": "已消除", "confirmed": "已确认", "dismissed": "已驳回"}
 
 SITE_HELP = "Website: id, URL, 网站标识码 or name."
+EVIDENCE_LINES = 5  # per finding in the table; `--json` has the full evidence
 ACCOUNT_HELP = "Account: id or name (add --platform when a name repeats across platforms)."
 
 
@@ -130,18 +131,19 @@ def list_command(
     if as_json:
         print_json(rows)
     else:
-        stdout.print(_findings_table(rows))
+        stdout.print(_findings_table(rows, [describe_evidence(f, limit=EVIDENCE_LINES) for f in findings]))
 
 
-def _findings_table(rows: list[dict[str, Any]]) -> Table:
+def _findings_table(rows: list[dict[str, Any]], evidence: list[list[str]]) -> Table:
+    """One row per finding; the 证据 column ends with the reviewer's note (复核意见)."""
     table = Table(title=f"问题（{len(rows)}）")
-    for column in ("ID", "对象", "问题", "类别", "状态", "首次发现", "备注"):
+    for column in ("ID", "对象", "问题", "类别", "状态", "首次发现", "证据"):
         table.add_column(column, overflow="fold", min_width=10 if column == "首次发现" else None)
-    for r in rows:
+    for r, lines in zip(rows, evidence, strict=True):
         status = STATUS_LABELS.get(r["status"], r["status"]) + ("（人工）" if r["source"] == Source.MANUAL else "")
         cells = [
             str(r["id"]), r["subject"], r["wording"], SEVERITY_LABELS.get(r["severity"], r["severity"]), status,
-            (r["first_seen"] or "")[:10], r["note"],
+            (r["first_seen"] or "")[:10], "\n".join(lines),
         ]
         table.add_row(*(escape(c) for c in cells))
     return table

@@ -24,8 +24,8 @@ from monitor.rulebook import Rulebook
 
 MAX_ITEMS_KEPT = 20  # per column; counts cover every item read
 OLDEST_PLAUSIBLE = date(1990, 1, 1)
-EMPTY_LIST = "empty list"
-EMPTY_PAGE = "empty page"
+EMPTY_LIST = "空列表"
+EMPTY_PAGE = "空页面"
 SCRIPTED_LIST = "list loaded by script: not readable without a browser"
 # Lists filled in the browser: Hanweb jpage/dataproxy, XHR calls, Vue/Angular templates.
 _SCRIPTED_LIST = re.compile(
@@ -206,7 +206,7 @@ class ColumnReader:
         """Blank = answered, no items, and a placeholder shown or an empty list where a list belongs.
 
         A hub page (it links sub-columns) or a page with further pages is not blank (a list loaded by
-        script never gets here); a static page (机构职能) carries text, not a list, so "empty list"
+        script never gets here); a static page (机构职能) carries text, not a list, so "空列表"
         applies only to list-type categories.
         """
         if listing.items:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
+from monitor.evidence import describe_evidence
 from monitor.models import Finding, Source, Status
 from monitor.report.model import EvidenceItem
 
@@ -40,7 +40,7 @@ def _item(number: int, entry: Entry) -> EvidenceItem:
         status=_STATUS_LABELS.get(finding.status, str(finding.status)),
         first_seen=_moment(finding.first_seen),
         last_seen=_moment(finding.last_seen),
-        details=evidence_lines(finding.evidence, note=finding.note),
+        details=evidence_lines(finding),
         finding_id=finding.id or 0,
     )
 
@@ -50,21 +50,7 @@ def _moment(value: str | None) -> str:
     return value[:16].replace("T", " ") if value else ""
 
 
-def evidence_lines(evidence: dict[str, Any], *, note: str = "") -> tuple[str, ...]:
-    """A finding's evidence JSON as "key：value" lines (lists one line per item), keys sorted."""
-    lines: list[str] = []
-    for key in sorted(evidence):
-        value = evidence[key]
-        items = value if isinstance(value, list | tuple) else [value]
-        lines += [f"{key}：{_scalar(item)}" for item in items]
-    if note:
-        lines.append(f"复核意见：{note}")
-    if len(lines) > MAX_EVIDENCE_LINES:
-        lines = [*lines[:MAX_EVIDENCE_LINES], f"……（共{len(lines)}条，其余见数据库）"]
-    return tuple(lines)
-
-
-def _scalar(value: Any) -> str:
-    if isinstance(value, dict | list | tuple):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    return "" if value is None else str(value)
+def evidence_lines(finding: Finding) -> tuple[str, ...]:
+    """A finding's evidence as the Chinese lines of monitor/evidence.py (the CLI shows the same), with the
+    reviewer's note as 复核意见; long lists are cut at MAX_EVIDENCE_LINES (the store keeps them all)."""
+    return tuple(describe_evidence(finding, limit=MAX_EVIDENCE_LINES))

@@ -101,7 +101,7 @@ class EvidenceItem:
     status: str
     first_seen: str
     last_seen: str
-    details: tuple[str, ...]  # "key：value" lines from the finding's evidence
+    details: tuple[str, ...]  # Chinese lines from the finding's evidence (monitor/evidence.py)
     finding_id: int
 
 
