@@ -107,14 +107,26 @@ def _fill(table: Table, row: int, values: Sequence[Cell], size: Pt, *, header: b
 
 
 def _simple_table(doc: DocxDocument, header: Sequence[str], rows: Sequence[Sequence[Cell]],
-                  size: Pt = TABLE_SIZE) -> Table:
+                  size: Pt = TABLE_SIZE, widths_cm: Sequence[float] = ()) -> Table:
     body = rows or [["无"] + [""] * (len(header) - 1)]
     table = _grid(doc, 1 + len(body), len(header))
     _fill(table, 0, header, size, header=True)
     _repeat_header(table)
     for index, values in enumerate(body, start=1):
         _fill(table, index, values, size)
+    _set_widths(table, widths_cm)
     return table
+
+
+def _set_widths(table: Table, widths_cm: Sequence[float]) -> None:
+    """Narrow number columns, wide text columns (Word ignores column widths unless each cell has one)."""
+    if not widths_cm:
+        return
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=False):
+        column.width = Cm(width)  # the grid, which LibreOffice and WPS read
+        for cell in column.cells:
+            cell.width = Cm(width)  # each cell, which Word reads
 
 
 # -- sections ----------------------------------------------------------------------------------------
@@ -168,9 +180,9 @@ def _merge(table: Table, top: int, left: int, bottom: int, right: int) -> None:
 def _annex2(doc: DocxDocument, report: QuarterReport) -> None:
     _annex_heading(doc, "附件2", tables.annex2_title(report))
     _text(doc, tables.TABLE1_TITLE)
-    _simple_table(doc, tables.TABLE1_HEADER, tables.table1_rows(report))
+    _simple_table(doc, tables.TABLE1_HEADER, tables.table1_rows(report), widths_cm=(1.3, 4.0, 5.2, 5.1))
     _text(doc, tables.TABLE2_TITLE)
-    _simple_table(doc, tables.TABLE2_HEADER, tables.table2_rows(report))
+    _simple_table(doc, tables.TABLE2_HEADER, tables.table2_rows(report), widths_cm=(1.3, 3.4, 4.2, 2.6, 4.1))
 
 
 def _annex4(doc: DocxDocument, report: QuarterReport) -> None:
@@ -187,4 +199,4 @@ def _evidence(doc: DocxDocument, report: QuarterReport) -> None:
          f"{e.first_seen}\n至 {e.last_seen}", "\n".join(e.details)]
         for e in report.evidence
     ]
-    _simple_table(doc, header, rows, EVIDENCE_SIZE)
+    _simple_table(doc, header, rows, EVIDENCE_SIZE, widths_cm=(1.1, 3.6, 3.2, 2.4, 5.3))
