@@ -39,13 +39,39 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def stub_sniffio() -> None:
+    """Experiment: httpcore imports sniffio on every request; when it is not installed each failed
+    import walks sys.path. A stub module shows what installing sniffio would gain."""
+    import types
+
+    module = types.ModuleType("sniffio")
+    module.current_async_library = lambda: "asyncio"  # type: ignore[attr-defined]
+    sys.modules["sniffio"] = module
+
+
+def inline_parsing() -> None:
+    """Experiment: run the crawler's `asyncio.to_thread` parsing on the event loop instead of worker
+    threads (with the GIL, threads add hand-offs and contention but no parallelism for Python code)."""
+    import asyncio
+
+    async def inline(func, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+        return func(*args, **kwargs)
+
+    asyncio.to_thread = inline  # type: ignore[assignment]
+
+
 def current_rss_mb() -> float:
     with open("/proc/self/statm") as handle:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 # -- children: one crawl each, result as one JSON line on stdout --------------------------------------
-def child_govmon(url: str, concurrency: int, max_pages: int) -> dict[str, Any]:
+def child_govmon(url: str, concurrency: int, max_pages: int, keep_items: int | None = None) -> dict[str, Any]:
     import asyncio
     from dataclasses import replace
     from datetime import datetime
@@ -56,29 +82,104 @@ def child_govmon(url: str, concurrency: int, max_pages: int) -> dict[str, Any]:
     from monitor.rulebook import Rulebook
     from monitor.service import crawl_and_judge
 
+    if keep_items is not None:  # experiment: fewer listing items kept per column
+        import monitor.crawl.column_reader as column_reader
+
+        column_reader.MAX_ITEMS_KEPT = keep_items  # type: ignore[misc]
     settings = load_settings(cwd_default=False)
-    crawl = replace(settings.crawl, allow_private_targets=True, per_host_delay_s=0.0,
-                    per_host_concurrency=concurrency, global_concurrency=concurrency,
-                    respect_robots=True, max_pages_per_site=max_pages)
+    crawl = replace(
+        settings.crawl,
+        allow_private_targets=True,
+        per_host_delay_s=0.0,
+        per_host_concurrency=concurrency,
+        global_concurrency=concurrency,
+        respect_robots=True,
+        max_pages_per_site=max_pages,
+    )
     settings = replace(settings, crawl=crawl)
     rulebook = Rulebook(settings.rules_dir)
     website = Website(name="大型测试市人民政府", url=url, region="成都", kind="市级门户", site_code=SITE_CODE)
     as_of = datetime(*AS_OF, tzinfo=settings.timezone)
 
-    async def run() -> tuple[Any, list[Any]]:
-        async with HttpFetcher(crawl) as fetcher:
-            obs, findings, _ = await crawl_and_judge(website, rulebook, settings, as_of, fetcher)
-        return obs, findings
+    done: dict[str, Any] = {}
 
-    before = current_rss_mb()
+    async def run() -> None:
+        # The result is handed over in `done`, not returned: asyncio.run's clean-up takes repr() of
+        # the main task (signal.getsignal -> Handlers(value) -> ValueError message), which would
+        # format the whole observation (tens of MB for a 20k-page site) and count in the peak.
+        async with HttpFetcher(crawl) as fetcher:
+            done["obs"], done["findings"], _ = await crawl_and_judge(
+                website, rulebook, settings, as_of, fetcher
+            )
+
+    before, cpu = current_rss_mb(), cpu_seconds()
     started = time.perf_counter()
-    obs, findings = asyncio.run(run())
+    asyncio.run(run())
+    seconds = time.perf_counter() - started
+    obs, findings = done["obs"], done["findings"]
+    return {
+        "crawler": "govmon",
+        "pages": obs.pages_fetched,
+        "seconds": seconds,
+        "cpu_s": cpu_seconds() - cpu,
+        "rss_before_mb": before,
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_after_mb": current_rss_mb(),
+        "columns": len(obs.columns),
+        "items_kept": sum(len(c.items) for c in obs.columns),
+        "findings": sorted({f.rule for f in findings}),
+        "notes": obs.notes[:5],
+    }
+
+
+def child_fetch(url: str, concurrency: int, hubs: int, subs: int) -> dict[str, Any]:
+    """Diagnostic: govmon's HttpFetcher alone fetching the same pages (no parsing, no rules)."""
+    import asyncio
+    from dataclasses import replace
+
+    from monitor.config import load_settings
+    from monitor.fetch.client import HttpFetcher
+
+    crawl = replace(
+        load_settings(cwd_default=False).crawl,
+        allow_private_targets=True,
+        per_host_delay_s=0.0,
+        per_host_concurrency=concurrency,
+        global_concurrency=concurrency,
+        respect_robots=True,
+    )
+    urls = (
+        [url]
+        + [f"{url}c{i}/" for i in range(hubs)]
+        + [f"{url}c{i}/s{j}/" for i in range(hubs) for j in range(subs)]
+    )
+    fetched = 0
+
+    async def run() -> None:
+        nonlocal fetched
+        queue = iter(urls)
+        async with HttpFetcher(crawl) as fetcher:
+
+            async def worker() -> None:
+                nonlocal fetched
+                for page in queue:
+                    result = await fetcher.fetch(page)
+                    fetched += result.ok
+
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+
+    before, cpu = current_rss_mb(), cpu_seconds()
+    started = time.perf_counter()
+    asyncio.run(run())
     seconds = time.perf_counter() - started
     return {
-        "crawler": "govmon", "pages": obs.pages_fetched, "seconds": seconds, "rss_before_mb": before,
-        "peak_rss_mb": peak_rss_mb(), "rss_after_mb": current_rss_mb(), "columns": len(obs.columns),
-        "items_kept": sum(len(c.items) for c in obs.columns), "findings": sorted({f.rule for f in findings}),
-        "notes": obs.notes[:5],
+        "crawler": "fetch",
+        "pages": fetched,
+        "seconds": seconds,
+        "cpu_s": cpu_seconds() - cpu,
+        "rss_before_mb": before,
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_after_mb": current_rss_mb(),
     }
 
 
@@ -119,22 +220,32 @@ def child_scrapy(url: str, concurrency: int) -> dict[str, Any]:
                 }
 
     settings = {
-        "CONCURRENT_REQUESTS": concurrency, "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
-        "DOWNLOAD_DELAY": 0, "RANDOMIZE_DOWNLOAD_DELAY": False, "AUTOTHROTTLE_ENABLED": False,
-        "ROBOTSTXT_OBEY": True, "LOG_LEVEL": "WARNING", "HTTPCACHE_ENABLED": False,
-        "TELNETCONSOLE_ENABLED": False, "USER_AGENT": "govmon-bench-scrapy/0.1",
+        "CONCURRENT_REQUESTS": concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        "ROBOTSTXT_OBEY": True,
+        "LOG_LEVEL": "WARNING",
+        "HTTPCACHE_ENABLED": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "USER_AGENT": "govmon-bench-scrapy/0.1",
     }
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(BenchSpider)
     process.crawl(crawler)
-    before = current_rss_mb()
+    before, cpu = current_rss_mb(), cpu_seconds()
     started = time.perf_counter()
     process.start()
     seconds = time.perf_counter() - started
     stats = crawler.stats.get_stats()
     return {
-        "crawler": "scrapy", "pages": stats.get("response_received_count", 0), "seconds": seconds,
-        "rss_before_mb": before, "peak_rss_mb": peak_rss_mb(), "rss_after_mb": current_rss_mb(),
+        "crawler": "scrapy",
+        "pages": stats.get("response_received_count", 0),
+        "seconds": seconds,
+        "cpu_s": cpu_seconds() - cpu,
+        "rss_before_mb": before,
+        "peak_rss_mb": peak_rss_mb(),
+        "rss_after_mb": current_rss_mb(),
         "items": stats.get("item_scraped_count", 0),
     }
 
@@ -142,9 +253,26 @@ def child_scrapy(url: str, concurrency: int) -> dict[str, Any]:
 # -- parent: servers, children, table --------------------------------------------------------------
 def run_child(kind: str, site: LargeSiteServer, concurrency: int, extra: list[str]) -> dict[str, Any]:
     site.reset_hits()
+    server_cpu = site.cpu_seconds()
     max_pages = site.shape.pages * 2 + 1000
-    cmd = [sys.executable, "-m", "bench.crawl_vs_scrapy", "--child", kind, "--url", site.url,
-           "--concurrency", str(concurrency), "--max-pages", str(max_pages), *extra]
+    cmd = [
+        sys.executable,
+        "-m",
+        "bench.crawl_vs_scrapy",
+        "--child",
+        kind,
+        "--url",
+        site.url,
+        "--concurrency",
+        str(concurrency),
+        "--max-pages",
+        str(max_pages),
+        "--hubs",
+        str(site.shape.hubs),
+        "--subs",
+        str(site.shape.subs),
+        *extra,
+    ]
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         sys.stderr.write(done.stderr)
@@ -152,41 +280,94 @@ def run_child(kind: str, site: LargeSiteServer, concurrency: int, extra: list[st
     result = json.loads(done.stdout.strip().splitlines()[-1])
     result["site_pages"] = site.shape.pages
     result["server_requests"] = site.hits
+    result["server_cpu_s"] = site.cpu_seconds() - server_cpu
     return result
 
 
 def print_table(results: list[dict[str, Any]], concurrency: int) -> None:
-    header = (f"{'crawler':<8} {'site pages':>10} {'pages':>7} {'requests':>8} {'seconds':>8} {'pages/s':>8} "
-              f"{'RSS before MB':>13} {'peak RSS MB':>11} {'growth MB':>9}")
-    print(f"\nconcurrency {concurrency}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+    header = (
+        f"{'crawler':<8} {'site pages':>10} {'pages':>7} {'requests':>8} {'seconds':>8} {'pages/s':>8} "
+        f"{'CPU ms/page':>11} {'server CPU %':>12} {'RSS before MB':>13} {'peak RSS MB':>11} {'growth MB':>9}"
+    )
+    print(
+        f"\nconcurrency {concurrency}, {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+    )
     print(header)
     print("-" * len(header))
     for r in results:
-        print(f"{r['crawler']:<8} {r['site_pages']:>10,} {r['pages']:>7,} {r['server_requests']:>8,} "
-              f"{r['seconds']:>8.1f} {r['pages'] / r['seconds']:>8.1f} {r['rss_before_mb']:>13.1f} "
-              f"{r['peak_rss_mb']:>11.1f} {r['peak_rss_mb'] - r['rss_before_mb']:>9.1f}")
+        print(
+            f"{r['crawler']:<8} {r['site_pages']:>10,} {r['pages']:>7,} {r['server_requests']:>8,} "
+            f"{r['seconds']:>8.1f} {r['pages'] / r['seconds']:>8.1f} {1000 * r['cpu_s'] / r['pages']:>11.2f} "
+            f"{100 * r['server_cpu_s'] / r['seconds']:>12.0f} "
+            f"{r['rss_before_mb']:>13.1f} "
+            f"{r['peak_rss_mb']:>11.1f} {r['peak_rss_mb'] - r['rss_before_mb']:>9.1f}"
+        )
     print()
     for r in results:
-        detail = {k: v for k, v in r.items() if k in ("columns", "items_kept", "items", "findings", "notes")}
+        keys = (
+            "columns",
+            "items_kept",
+            "items",
+            "findings",
+            "notes",
+            "rss_after_mb",
+            "cpu_s",
+            "server_cpu_s",
+        )
+        detail = {k: round(v, 1) if isinstance(v, float) else v for k, v in r.items() if k in keys}
         print(f"{r['crawler']} @ {r['site_pages']:,}: {json.dumps(detail, ensure_ascii=False)}")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--pages", type=int, default=21_000, help="pages of the large site (default 21000)")
-    parser.add_argument("--small-pages", type=int, default=5_000,
-                        help="pages of the small site, to see memory growth (0: skip; default 5000)")
+    parser.add_argument(
+        "--small-pages",
+        type=int,
+        default=5_000,
+        help="pages of the small site, to see memory growth (0: skip; default 5000)",
+    )
     parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--only", choices=("govmon", "scrapy"))
+    parser.add_argument(
+        "--only",
+        choices=("govmon", "scrapy", "fetch"),
+        help="run one crawler; 'fetch' is a diagnostic: govmon's HttpFetcher alone, no parsing",
+    )
     parser.add_argument("--json", type=Path, help="also write the results to this file")
-    parser.add_argument("--child", choices=("govmon", "scrapy"), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--stub-sniffio",
+        action="store_true",
+        help="experiment: give httpcore a sniffio module (see stub_sniffio)",
+    )
+    parser.add_argument(
+        "--inline-parsing",
+        action="store_true",
+        help="experiment: parse pages on the event loop instead of asyncio.to_thread workers",
+    )
+    parser.add_argument(
+        "--keep-items",
+        type=int,
+        metavar="N",
+        help="experiment: govmon keeps N listing items per column (crawler default 20)",
+    )
+    parser.add_argument("--child", choices=("govmon", "scrapy", "fetch"), help=argparse.SUPPRESS)
+    parser.add_argument("--hubs", type=int, default=0, help=argparse.SUPPRESS)
+    parser.add_argument("--subs", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--max-pages", type=int, default=100_000, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     if args.child:
+        if args.stub_sniffio:
+            stub_sniffio()
+        if args.inline_parsing:
+            inline_parsing()
         if args.child == "govmon":
-            result = child_govmon(args.url, args.concurrency, args.max_pages)
+            result = child_govmon(args.url, args.concurrency, args.max_pages, args.keep_items)
+        elif args.child == "fetch":
+            result = child_fetch(args.url, args.concurrency, args.hubs, args.subs)
         else:
             result = child_scrapy(args.url, args.concurrency)
         print(json.dumps(result, ensure_ascii=False))
@@ -199,12 +380,21 @@ def main() -> None:
         shape = Shape.for_pages(pages)
         with LargeSiteServer(shape) as site:
             for kind in kinds:
-                print(f"{kind}: crawling {shape.pages:,} pages ({shape.hubs} hubs x {shape.subs}) "
-                      f"at {site.url} ...", flush=True)
-                results.append(run_child(kind, site, args.concurrency, []))
+                print(
+                    f"{kind}: crawling {shape.pages:,} pages ({shape.hubs} hubs x {shape.subs}) "
+                    f"at {site.url} ...",
+                    flush=True,
+                )
+                extra = ["--stub-sniffio"] if args.stub_sniffio else []
+                extra += ["--inline-parsing"] if args.inline_parsing else []
+                extra += ["--keep-items", str(args.keep_items)] if args.keep_items is not None else []
+                results.append(run_child(kind, site, args.concurrency, extra))
                 r = results[-1]
-                print(f"  {r['pages']:,} pages in {r['seconds']:.1f}s = {r['pages'] / r['seconds']:.1f} pages/s, "
-                      f"peak RSS {r['peak_rss_mb']:.1f} MB", flush=True)
+                print(
+                    f"  {r['pages']:,} pages in {r['seconds']:.1f}s = {r['pages'] / r['seconds']:.1f} pages/s, "
+                    f"peak RSS {r['peak_rss_mb']:.1f} MB",
+                    flush=True,
+                )
     print_table(results, args.concurrency)
     if args.json:
         args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import math
 import multiprocessing as mp
 from dataclasses import dataclass
@@ -27,14 +28,46 @@ from html import escape
 SITE_CODE = "5101000001"
 BASE_DAY = date(2026, 11, 20)  # newest item date of fresh columns; the bench judges as of 2026-11-27
 ITEMS = 20
-HUB_NAMES = ("工作动态", "通知公告", "政策文件", "政务公开", "人事信息", "规划计划", "统计数据",
-             "财政资金", "部门动态", "区县动态", "重点工作", "新闻发布")
-SUB_NAMES = ("乡镇动态", "基层快讯", "公示公告", "政策解读", "工作进展", "部门文件", "人事任免",
-             "统计信息", "资金公开", "图片新闻")
-TOPICS = ("召开第四季度工作推进会", "开展安全生产大检查", "部署冬季森林草原防灭火工作",
-          "举办政务公开业务培训班", "推进优化营商环境重点任务", "开展“我为群众办实事”走访",
-          "召开党组理论学习中心组学习会", "推进乡村振兴重点项目建设", "开展法治宣传进社区",
-          "部署元旦春节期间重点工作", "调研基层政务服务中心建设", "召开数据质量分析会")
+HUB_NAMES = (
+    "工作动态",
+    "通知公告",
+    "政策文件",
+    "政务公开",
+    "人事信息",
+    "规划计划",
+    "统计数据",
+    "财政资金",
+    "部门动态",
+    "区县动态",
+    "重点工作",
+    "新闻发布",
+)
+SUB_NAMES = (
+    "乡镇动态",
+    "基层快讯",
+    "公示公告",
+    "政策解读",
+    "工作进展",
+    "部门文件",
+    "人事任免",
+    "统计信息",
+    "资金公开",
+    "图片新闻",
+)
+TOPICS = (
+    "召开第四季度工作推进会",
+    "开展安全生产大检查",
+    "部署冬季森林草原防灭火工作",
+    "举办政务公开业务培训班",
+    "推进优化营商环境重点任务",
+    "开展“我为群众办实事”走访",
+    "召开党组理论学习中心组学习会",
+    "推进乡村振兴重点项目建设",
+    "开展法治宣传进社区",
+    "部署元旦春节期间重点工作",
+    "调研基层政务服务中心建设",
+    "召开数据质量分析会",
+)
 INNER_NAV = 10  # hubs linked from the menu of inner pages (the home page links all of them)
 
 
@@ -77,7 +110,11 @@ def _age_days(i: int, j: int) -> int:
 
 # -- page pieces ------------------------------------------------------------------------------------
 def _head(title: str, column: str = "") -> str:
-    meta = f'<meta name="ColumnName" content="{escape(column)}"><meta name="ColumnType" content="{escape(column)}">' if column else ""
+    meta = (
+        f'<meta name="ColumnName" content="{escape(column)}"><meta name="ColumnType" content="{escape(column)}">'
+        if column
+        else ""
+    )
     return (
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">'
         f'<title>{escape(title)}_大型测试市人民政府</title><meta name="SiteName" content="大型测试市人民政府">'
@@ -100,7 +137,7 @@ def _footer(port: int) -> str:
         '<div class="footer"><div class="links">友情链接：<a href="https://www.gov.cn/">中国政府网</a>'
         '<a href="https://www.sc.gov.cn/">四川省人民政府</a><a href="http://www.xinhuanet.com/">新华网</a>'
         f'<a href="http://localhost:{port}/partner/">合作伙伴网站</a></div>'
-        '<p>主办单位：大型测试市人民政府办公室 网站标识码：5101000001 '
+        "<p>主办单位：大型测试市人民政府办公室 网站标识码：5101000001 "
         '<a href="https://beian.miit.gov.cn/">蜀ICP备12345678号-1</a> '
         '<a href="http://www.beian.gov.cn/portal/registerSystemInfo?recordcode=51010402000001">川公网安备 51010402000001号</a></p>'
         '<script id="_jiucuo_" sitecode="5101000001" src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js"></script>'
@@ -116,14 +153,18 @@ def _items(prefix: str, seed: tuple[int, int], newest: date) -> str:
         topic = TOPICS[_mix(*seed, n, 7) % len(TOPICS)]
         number = _mix(*seed, n, 11) % 900000 + 100000
         url = f"{prefix}t{day:%Y%m%d}_{number}.html"
-        rows.append(f'<li><a href="{url}" title="关于{topic}的通知" target="_blank">关于{topic}的通知</a>'
-                    f'<span class="date">{day.isoformat()}</span></li>')
+        rows.append(
+            f'<li><a href="{url}" title="关于{topic}的通知" target="_blank">关于{topic}的通知</a>'
+            f'<span class="date">{day.isoformat()}</span></li>'
+        )
     return f'<ul class="list">{"".join(rows)}</ul>'
 
 
 def _pager(prefix: str) -> str:
-    return (f'<div class="page">共{ITEMS * 5}条 <a href="{prefix}">首页</a> 上一页 '
-            f'<span class="pg">1</span> 下一页 <a href="{prefix}">尾页</a></div>')
+    return (
+        f'<div class="page">共{ITEMS * 5}条 <a href="{prefix}">首页</a> 上一页 '
+        f'<span class="pg">1</span> 下一页 <a href="{prefix}">尾页</a></div>'
+    )
 
 
 def home_page(shape: Shape, port: int) -> str:
@@ -132,32 +173,53 @@ def home_page(shape: Shape, port: int) -> str:
         f'<a class="more" href="/c{i}/">更多</a></div>{_items(f"/c{i}/", (i, -1), BASE_DAY)}</div>'
         for i in range(min(3, shape.hubs))
     )
-    return _head("首页") + _header(shape, range(shape.hubs)) + f'<div class="main">{blocks}</div>' + _footer(port)
+    return (
+        _head("首页")
+        + _header(shape, range(shape.hubs))
+        + f'<div class="main">{blocks}</div>'
+        + _footer(port)
+    )
 
 
 def hub_page(shape: Shape, port: int, i: int) -> str:
-    subs = "".join(f'<li><a href="/c{i}/s{j}/" linkType="Column">{sub_name(i, j)}</a></li>' for j in range(shape.subs))
+    subs = "".join(
+        f'<li><a href="/c{i}/s{j}/" linkType="Column">{sub_name(i, j)}</a></li>' for j in range(shape.subs)
+    )
     crumb = f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/c{i}/">{hub_name(i)}</a></div>'
-    return (_head(hub_name(i), hub_name(i)) + _header(shape, range(min(INNER_NAV, shape.hubs))) + crumb
-            + f'<div class="side-column"><h3>{hub_name(i)}</h3><ul>{subs}</ul></div>'
-            + f'<div class="main-list">{_items(f"/c{i}/", (i, -1), BASE_DAY)}{_pager(f"/c{i}/")}</div>'
-            + _footer(port))
+    return (
+        _head(hub_name(i), hub_name(i))
+        + _header(shape, range(min(INNER_NAV, shape.hubs)))
+        + crumb
+        + f'<div class="side-column"><h3>{hub_name(i)}</h3><ul>{subs}</ul></div>'
+        + f'<div class="main-list">{_items(f"/c{i}/", (i, -1), BASE_DAY)}{_pager(f"/c{i}/")}</div>'
+        + _footer(port)
+    )
 
 
 def column_page(shape: Shape, port: int, i: int, j: int) -> str:
     name = sub_name(i, j)
-    crumb = (f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/c{i}/">{hub_name(i)}</a>'
-             f' &gt; <a href="/c{i}/s{j}/">{name}</a></div>')
+    crumb = (
+        f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/c{i}/">{hub_name(i)}</a>'
+        f' &gt; <a href="/c{i}/s{j}/">{name}</a></div>'
+    )
     newest = BASE_DAY - timedelta(days=_age_days(i, j))
     prefix = f"/c{i}/s{j}/"
-    return (_head(name, name) + _header(shape, range(min(INNER_NAV, shape.hubs))) + crumb
-            + f'<div class="main-list"><h2 class="lm-title">{name}</h2>{_items(prefix, (i, j), newest)}{_pager(prefix)}</div>'
-            + _footer(port))
+    return (
+        _head(name, name)
+        + _header(shape, range(min(INNER_NAV, shape.hubs)))
+        + crumb
+        + f'<div class="main-list"><h2 class="lm-title">{name}</h2>{_items(prefix, (i, j), newest)}{_pager(prefix)}</div>'
+        + _footer(port)
+    )
 
 
 def article_page(shape: Shape, port: int, path: str) -> str:
-    return (_head("文章") + _header(shape, range(min(INNER_NAV, shape.hubs)))
-            + f'<div class="article"><h1>文章 {escape(path)}</h1><p>正文内容。</p></div>' + _footer(port))
+    return (
+        _head("文章")
+        + _header(shape, range(min(INNER_NAV, shape.hubs)))
+        + f'<div class="article"><h1>文章 {escape(path)}</h1><p>正文内容。</p></div>'
+        + _footer(port)
+    )
 
 
 ROBOTS = "User-agent: *\nDisallow: /private/\n"
@@ -172,7 +234,11 @@ def render(shape: Shape, port: int, path: str) -> tuple[int, str, str]:
     if path in ("/", "/index.html"):
         return 200, html, home_page(shape, port)
     if path == "/partner/":
-        return 200, html, "<html><head><title>合作伙伴</title></head><body><p>欢迎访问合作伙伴网站</p></body></html>"
+        return (
+            200,
+            html,
+            "<html><head><title>合作伙伴</title></head><body><p>欢迎访问合作伙伴网站</p></body></html>",
+        )
     parts = [p for p in path.split("/") if p]
     try:
         if len(parts) == 1 and parts[0][0] == "c" and path.endswith("/"):
@@ -193,8 +259,13 @@ def render(shape: Shape, port: int, path: str) -> tuple[int, str, str]:
 
 
 # -- server -----------------------------------------------------------------------------------------
-async def _serve(shape: Shape, host: str, port: int, ready: mp.connection.Connection | None,
-                 hits: mp.sharedctypes.Synchronized | None) -> None:
+async def _serve(
+    shape: Shape,
+    host: str,
+    port: int,
+    ready: mp.connection.Connection | None,
+    hits: mp.sharedctypes.Synchronized | None,
+) -> None:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while True:
@@ -221,7 +292,8 @@ async def _serve(shape: Shape, host: str, port: int, ready: mp.connection.Connec
                 reason = "OK" if status == 200 else "Not Found"
                 writer.write(
                     f"HTTP/1.1 {status} {reason}\r\nContent-Type: {ctype}\r\nContent-Length: {len(body)}\r\n"
-                    f"Connection: {'close' if close else 'keep-alive'}\r\n\r\n".encode("latin-1") + body
+                    f"Connection: {'close' if close else 'keep-alive'}\r\n\r\n".encode("latin-1")
+                    + body
                 )
                 await writer.drain()
                 if close:
@@ -237,18 +309,20 @@ async def _serve(shape: Shape, host: str, port: int, ready: mp.connection.Connec
         ready.send(actual_port)
         ready.close()
     else:
-        print(f"serving {shape.pages} pages ({shape.hubs} hubs x {shape.subs} sub-columns) "
-              f"on http://{host}:{actual_port}/", flush=True)
+        print(
+            f"serving {shape.pages} pages ({shape.hubs} hubs x {shape.subs} sub-columns) "
+            f"on http://{host}:{actual_port}/",
+            flush=True,
+        )
     async with server:
         await server.serve_forever()
 
 
-def _server_main(shape: Shape, host: str, port: int, ready: mp.connection.Connection,
-                 hits: mp.sharedctypes.Synchronized) -> None:
-    try:
+def _server_main(
+    shape: Shape, host: str, port: int, ready: mp.connection.Connection, hits: mp.sharedctypes.Synchronized
+) -> None:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(shape, host, port, ready, hits))
-    except KeyboardInterrupt:
-        pass
 
 
 class LargeSiteServer:
@@ -261,7 +335,9 @@ class LargeSiteServer:
         ctx = mp.get_context("spawn")
         self._hits = ctx.Value("q", 0, lock=False)
         self._parent, child = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_server_main, args=(shape, host, 0, child, self._hits), daemon=True)
+        self._process = ctx.Process(
+            target=_server_main, args=(shape, host, 0, child, self._hits), daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -274,6 +350,14 @@ class LargeSiteServer:
 
     def reset_hits(self) -> None:
         self._hits.value = 0
+
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server process has used, from /proc (Linux)."""
+        import os
+
+        with open(f"/proc/{self._process.pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def __enter__(self) -> LargeSiteServer:
         self._process.start()
