@@ -70,6 +70,7 @@ class Settings:
     """Everything configurable, resolved: paths absolute, time zone loaded."""
 
     database: Path
+    keep_pages_days: int
     timezone: ZoneInfo
     region_order: tuple[str, ...]
     province_row_label: str
@@ -187,6 +188,7 @@ def _build(data: dict[str, Any], source: Path, sources: tuple[Path, ...]) -> Set
         raise ConfigError(f"{source}: 'report.formats' has unknown formats {sorted(unknown)}")
     return Settings(
         database=Path(data["store"]["database"]),
+        keep_pages_days=data["store"]["keep_pages_days"],
         timezone=timezone,
         region_order=tuple(data["regions"]["order"]),
         province_row_label=data["regions"]["province_row_label"],

@@ -66,6 +66,7 @@ class Daemon:
             ("website_checks", self.check_due_websites, self.tick_s),
             ("account_checks", self.check_due_accounts, self.tick_s),
             ("quarterly_report", self.report_if_due, 3600.0),
+            ("housekeeping", self.housekeeping, 86400.0),
         ]
         for name, job, every in jobs:
             scheduler.add_job(self._logged(name, job), IntervalTrigger(seconds=every), id=name, name=name,
@@ -207,6 +208,11 @@ class Daemon:
                                          directory=self.settings.report_dir / quarter, generated_at=now)
         self.store.set_meta(key, iso(now))
         return f"report {quarter}: wrote {len(paths)} files to {self.settings.report_dir / str(quarter)}"
+
+    async def housekeeping(self) -> str:
+        """Keep the database from growing without bound: old per-page rows go."""
+        cutoff = self.clock() - timedelta(days=self.settings.keep_pages_days)
+        return f"deleted {self.store.prune_pages(iso(cutoff))} page rows older than {iso(cutoff)}"
 
     def _subjects(self, table: str, last_runs: dict[int, str]) -> list[tuple[int, datetime, datetime | None]]:
         rows = self.store.db.query(f"SELECT id, imported_at FROM {table} WHERE retired_at IS NULL ORDER BY id")

@@ -364,6 +364,12 @@ class Store:
             )
         return cursor.rowcount
 
+    def prune_pages(self, before: str) -> int:
+        """Delete page rows fetched before `before`: they only explain old runs, and grow by the day."""
+        with self.transaction():
+            cursor = self.db.execute("DELETE FROM pages WHERE fetched_at < ?", [before])
+        return cursor.rowcount
+
     def get_meta(self, key: str) -> str | None:
         row = self.db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
         return row[0] if row else None

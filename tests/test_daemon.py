@@ -209,3 +209,18 @@ def test_account_checks_run_when_due_and_not_again_until_the_interval(settings, 
     assert second == "nothing due"
     stale = [f for f in store.findings() if f.rule == "account_stale"]
     assert [f.subject_id for f in stale] == [2]
+
+
+def test_housekeeping_deletes_only_old_page_rows(settings, rulebook, store):
+    register(store, 1)
+    run = store.start_run(SubjectKind.WEBSITE, 1, "site", as_of=iso(T0), started_at=iso(T0))
+    store.db["pages"].insert_all([
+        {"run_id": run, "website_id": 1, "url": "http://s0.example.gov.cn/old", "fetched_at": iso(T0)},
+        {"run_id": run, "website_id": 1, "url": "http://s0.example.gov.cn/new",
+         "fetched_at": iso(T0 + timedelta(days=100))},
+    ])
+    clock = FakeClock(T0 + timedelta(days=settings.keep_pages_days + 1))
+    outcome = asyncio.run(daemon(settings, rulebook, store, clock).housekeeping())
+    assert outcome.startswith("deleted 1 page rows")
+    assert [row["url"] for row in store.db["pages"].rows] == ["http://s0.example.gov.cn/new"]
+    assert store.db["check_runs"].count == 1
