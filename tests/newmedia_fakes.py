@@ -81,6 +81,7 @@ class LocalFetcher:
     def __init__(self) -> None:
         self.client = httpx.AsyncClient(follow_redirects=True, timeout=5.0)
         self.urls: list[str] = []
+        self.headers: list[dict[str, str]] = []
 
     async def __aenter__(self) -> LocalFetcher:
         return self
@@ -88,10 +89,11 @@ class LocalFetcher:
     async def __aexit__(self, *exc: object) -> None:
         await self.client.aclose()
 
-    async def fetch(self, url: str) -> FetchResult:
+    async def fetch(self, url: str, *, headers: dict[str, str] | None = None) -> FetchResult:
         self.urls.append(url)
+        self.headers.append(dict(headers or {}))
         try:
-            response = await self.client.get(url)
+            response = await self.client.get(url, headers=headers)
         except httpx.HTTPError as exc:
             return FetchResult(url, Outcome.CONNECT, error=str(exc))
         outcome = Outcome.OK if response.status_code < 400 else Outcome.HTTP_STATUS
@@ -107,7 +109,7 @@ class ScriptedFetcher:
         self.answers = answers
         self.urls: list[str] = []
 
-    async def fetch(self, url: str) -> FetchResult:
+    async def fetch(self, url: str, **_options: object) -> FetchResult:
         self.urls.append(url)
         return self.answers.get(url) or FetchResult(url, Outcome.HTTP_STATUS, status=404, error="not found")
 

@@ -247,3 +247,12 @@ async def test_pacing_per_platform_and_cache() -> None:
     await fetcher.fetch("https://m.weibo.cn/d")
     assert slept == [2.0, pytest.approx(0.5)]  # only the part of the delay not yet passed
     assert platform_key("https://M.Weibo.cn:443/x") == "m.weibo.cn"
+
+
+async def test_weibo_calls_send_the_mobile_site_headers(server: PayloadServer) -> None:
+    options = SourceOptions(weibo_base=server.base, bilibili_base=server.base)
+    async with LocalFetcher() as fetcher:
+        await latest_posts(account("weibo:1111111111", "新浪微博"), fetcher, as_of=AS_OF, options=options)
+    [headers] = fetcher.headers
+    assert headers["MWeibo-Pwa"] == "1" and headers["X-Requested-With"] == "XMLHttpRequest"
+    assert headers["Referer"] == f"{server.base}/u/1111111111"

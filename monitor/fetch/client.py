@@ -12,7 +12,7 @@ import socket
 import ssl
 import time
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from types import TracebackType
@@ -173,13 +173,15 @@ class HttpFetcher:
         await self._insecure.aclose()
 
     async def fetch(self, url: str, *, respect_robots: bool = True, timeout_s: float | None = None,
-                    method: str = "GET") -> FetchResult:
-        """Fetch `url`, following redirects; `timeout_s` bounds the network time of the whole fetch."""
+                    method: str = "GET", headers: Mapping[str, str] | None = None) -> FetchResult:
+        """Fetch `url`, following redirects; `timeout_s` bounds the network time of the whole fetch.
+
+        `headers` are added to every hop's request (platform APIs want their own Referer or Accept)."""
         budget = _Budget(timeout_s, self._clock)
         trail = _Trail(current=url)
         try:
             result = await self._follow(url, method.upper(), respect_robots and self._crawl.respect_robots,
-                                        budget, trail)
+                                        budget, trail, dict(headers or {}))
         except Exception as exc:  # a broken site is an outcome, never a crash
             outcome, error = outcome_for(exc)
             if outcome is Outcome.ERROR:
@@ -192,7 +194,7 @@ class HttpFetcher:
 
     # -- redirects, retries, TLS fallback -----------------------------------------------------------
     async def _follow(self, url: str, method: str, respect_robots: bool, budget: _Budget,
-                      trail: _Trail) -> FetchResult:
+                      trail: _Trail, headers: dict[str, str]) -> FetchResult:
         """Follow redirects by hand so that every hop passes the SSRF guard and robots.txt."""
         target = self._policy.check_url(url)
         while True:
@@ -200,7 +202,7 @@ class HttpFetcher:
             if respect_robots and not await self._robots.allowed(trail.current):
                 return FetchResult(url=url, outcome=Outcome.REFUSED, final_url=trail.current,
                                    error=f"robots.txt disallows {trail.current}")
-            hop = await self._attempts(method, target, budget)
+            hop = await self._attempts(method, target, budget, headers)
             trail.tls_unverified = trail.tls_unverified or hop.tls_unverified
             if hop.location is None:
                 return _result(url, method, hop, trail.tls_unverified)
@@ -213,13 +215,13 @@ class HttpFetcher:
             if hop.status == 303 or (hop.status in (301, 302) and method == "POST"):
                 method = "GET"
 
-    async def _attempts(self, method: str, url: httpx.URL, budget: _Budget) -> _Hop:
+    async def _attempts(self, method: str, url: httpx.URL, budget: _Budget, headers: dict[str, str]) -> _Hop:
         """One hop with retries for transient failures only (timeouts, resets, 502/503/504)."""
         retries = max(0, self._crawl.retries)
         for attempt in range(retries + 1):
             last = attempt == retries
             try:
-                hop = await self._hop(method, url, budget)
+                hop = await self._hop(method, url, budget, headers)
             except Exception as exc:
                 if last or not _transient(exc) or not await self._backoff(attempt, budget):
                     raise
@@ -238,26 +240,27 @@ class HttpFetcher:
         await self._sleep(delay)
         return True
 
-    async def _hop(self, method: str, url: httpx.URL, budget: _Budget) -> _Hop:
+    async def _hop(self, method: str, url: httpx.URL, budget: _Budget, headers: dict[str, str]) -> _Hop:
         """Send once; a broken certificate is retried once without verification and remembered."""
         host = url.host.lower()
         async with self._slot(host):
             tolerated = self._unverified.get(host, "")
             client = self._insecure if tolerated else self._client
             try:
-                hop = await budget.run(lambda: self._send(client, method, url, budget))
+                hop = await budget.run(lambda: self._send(client, method, url, budget, headers))
             except Exception as exc:
                 if tolerated or url.scheme != "https" or outcome_for(exc)[0] is not Outcome.TLS:
                     raise
                 tolerated = outcome_for(exc)[1]
-                hop = await budget.run(lambda: self._send(self._insecure, method, url, budget))
+                hop = await budget.run(lambda: self._send(self._insecure, method, url, budget, headers))
                 self._unverified[host] = tolerated
             hop.tls_unverified = tolerated
             return hop
 
     # -- one request --------------------------------------------------------------------------------
-    async def _send(self, client: httpx.AsyncClient, method: str, url: httpx.URL, budget: _Budget) -> _Hop:
-        request = client.build_request(method, url, timeout=self._timeout(budget))
+    async def _send(self, client: httpx.AsyncClient, method: str, url: httpx.URL, budget: _Budget,
+                    headers: dict[str, str]) -> _Hop:
+        request = client.build_request(method, url, headers=headers, timeout=self._timeout(budget))
         response = await client.send(request, stream=True)
         try:
             headers = {name.lower(): value for name, value in response.headers.items()}

@@ -47,6 +47,9 @@ class FetchResult:
 
 
 class Fetcher(Protocol):
-    """Anything that fetches a URL politely. The crawler and adapters take one; tests pass a fake."""
+    """Anything that fetches a URL politely. The crawler and adapters take one; tests pass a fake.
+
+    `HttpFetcher.fetch` also takes keyword options (respect_robots, timeout_s, headers); a caller that
+    needs one passes it by name, and fakes accept what their tests use."""
 
     async def fetch(self, url: str) -> FetchResult: ...

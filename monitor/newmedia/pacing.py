@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from monitor.fetch.result import Fetcher, FetchResult
@@ -38,14 +39,15 @@ class PoliteFetcher:
         self._cache: dict[str, FetchResult] = {}
         self.requests = 0
 
-    async def fetch(self, url: str) -> FetchResult:
+    async def fetch(self, url: str, **options: Any) -> FetchResult:
+        """`options` (headers, ...) go to the inner fetcher; one URL is fetched once per run."""
         key = platform_key(url)
         async with self._locks.setdefault(key, asyncio.Lock()):
             if url in self._cache:
                 return self._cache[url]
             await self._wait_turn(key)
             try:
-                result = await self.inner.fetch(url)
+                result = await self.inner.fetch(url, **options)
             finally:
                 self._last[key] = self._clock()
             self.requests += 1

@@ -20,6 +20,12 @@ from monitor.newmedia.timeparse import platform_time
 
 WEIBO_API_BASE = "https://m.weibo.cn"
 _LOGIN_MARKS = ("passport.weibo", "login.sina", "/signin", "/login")
+# What the mobile site's own script sends with this call; without them the API often answers 403/432.
+WEIBO_HEADERS = {
+    "Accept": "application/json, text/plain, */*",
+    "MWeibo-Pwa": "1",
+    "X-Requested-With": "XMLHttpRequest",
+}
 
 
 def weibo_api_url(uid: str, base: str = WEIBO_API_BASE) -> str:
@@ -28,7 +34,9 @@ def weibo_api_url(uid: str, base: str = WEIBO_API_BASE) -> str:
 
 async def weibo_posts(uid: str, fetcher: Fetcher, *, as_of: datetime, base: str = WEIBO_API_BASE) -> SourceResult:
     """The latest posts of Weibo user `uid`, times resolved against `as_of`."""
-    result = await fetcher.fetch(weibo_api_url(uid, base))
+    url = weibo_api_url(uid, base)
+    headers = {**WEIBO_HEADERS, "Referer": f"{base.rstrip('/')}/u/{uid}"}
+    result = await fetcher.fetch(url, headers=headers)  # type: ignore[call-arg]
     if not result.ok:
         return fetch_failure("weibo", result)
     data = _json_or_block(result)
