@@ -55,8 +55,9 @@ def stub_sniffio() -> None:
 
 
 def inline_parsing() -> None:
-    """Experiment: run the crawler's `asyncio.to_thread` parsing on the event loop instead of worker
-    threads (with the GIL, threads add hand-offs and contention but no parallelism for Python code)."""
+    """Experiment (for commits before the crawler read pages inline): run `asyncio.to_thread` parsing
+    on the event loop instead of worker threads (with the GIL, threads add hand-offs and contention
+    but no parallelism for Python code)."""
     import asyncio
 
     async def inline(func, /, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -344,13 +345,13 @@ def main() -> None:
     parser.add_argument(
         "--inline-parsing",
         action="store_true",
-        help="experiment: parse pages on the event loop instead of asyncio.to_thread workers",
+        help="experiment: make asyncio.to_thread run inline (the crawler no longer uses it; for older commits)",
     )
     parser.add_argument(
         "--keep-items",
         type=int,
         metavar="N",
-        help="experiment: govmon keeps N listing items per column (crawler default 20)",
+        help="experiment: govmon keeps N listing items per column (crawler default 3; it was 20)",
     )
     parser.add_argument("--child", choices=("govmon", "scrapy", "fetch"), help=argparse.SUPPRESS)
     parser.add_argument("--hubs", type=int, default=0, help=argparse.SUPPRESS)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListingItem:
     """One entry of a column listing (or a home-page block)."""
 
@@ -21,7 +21,7 @@ class ListingItem:
     raw_date: str = ""  # the text the date was read from, for evidence
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ColumnLink:
     """A column (栏目) found in navigation, a "更多" link or a column hub."""
 
@@ -31,7 +31,7 @@ class ColumnLink:
     found_on: str = ""  # URL of the page the link was found on
 
 
-@dataclass
+@dataclass(slots=True)
 class ColumnObservation:
     name: str
     url: str
@@ -54,7 +54,7 @@ class ColumnObservation:
         return max(dated, key=lambda item: item.date) if dated else None  # type: ignore[arg-type, return-value]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LinkObservation:
     """An outbound link on a page, with how it was hidden, if it was."""
 
@@ -66,7 +66,7 @@ class LinkObservation:
     snippet: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExternalVerdict:
     """What was learned about one external link target."""
 
@@ -80,7 +80,7 @@ class ExternalVerdict:
     error: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class JiucuoEntry:
     """The "我为政府网站找错" entry as found (or not) on one page."""
 
@@ -91,7 +91,7 @@ class JiucuoEntry:
     visible: bool = True
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FooterIdentity:
     site_code: str = ""  # 网站标识码 as written in the footer
     icp: str = ""  # ICP备案编号
@@ -101,7 +101,7 @@ class FooterIdentity:
     meta_site_code: str = ""  # <meta name="SiteIDCode">
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WordingMatch:
     page_url: str
     phrase: str
@@ -109,7 +109,7 @@ class WordingMatch:
     snippet: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DeadLink:
     url: str
     outcome: str  # "http_404", "timeout", "dns", ...
@@ -117,7 +117,7 @@ class DeadLink:
     found_on: tuple[str, ...]
 
 
-@dataclass
+@dataclass(slots=True)
 class SiteObservation:
     """Everything one crawl of one website saw."""
 

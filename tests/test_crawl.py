@@ -9,6 +9,7 @@ import pytest
 from crawl_fakes import AS_OF, JIUCUO, SITE, Failure, FakeFetcher, listing, page, rulebook, settings, website
 
 from monitor.crawl import SiteCrawler
+from monitor.crawl.column_reader import MAX_ITEMS_KEPT
 from monitor.fetch.result import Outcome
 from monitor.observations import ColumnObservation, SiteObservation
 
@@ -359,14 +360,14 @@ async def test_an_extractor_failing_on_one_page_costs_only_that_column(
 ) -> None:
     import monitor.crawl.column_reader as column_reader
 
-    real = column_reader.extract_listing
+    real = column_reader.extract_listing_of
 
-    def fragile(html: str, base_url: str, **kwargs: object) -> list:
+    def fragile(content: object, raw: object, base_url: str, **kwargs: object) -> list:
         if "/bmdt/" in base_url:
             raise ValueError("odd markup")
-        return real(html, base_url, **kwargs)  # type: ignore[arg-type]
+        return real(content, raw, base_url, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(column_reader, "extract_listing", fragile)
+    monkeypatch.setattr(column_reader, "extract_listing_of", fragile)
     obs, _ = await crawl_demo()
     assert not any(c.url.endswith("/bmdt/") for c in obs.columns)
     assert column(obs, "/gzdt/").newest is not None
@@ -391,7 +392,8 @@ async def test_stored_items_are_capped_but_counted() -> None:
     fetcher = FakeFetcher(_wide_site(3, 50))
     obs = await SiteCrawler(fetcher, rulebook(), settings()).crawl(website(), AS_OF)
     assert len(obs.columns) == 3
-    assert all(len(c.items) == 20 and c.item_count == 50 for c in obs.columns)
+    assert 0 < MAX_ITEMS_KEPT < 50
+    assert all(len(c.items) == MAX_ITEMS_KEPT and c.item_count == 50 for c in obs.columns)
     assert all(c.newest is not None and c.newest.date == date(2024, 6, 9) for c in obs.columns)
 
 

@@ -6,23 +6,31 @@ sub-columns the page links to. The page HTML is dropped as soon as it has been r
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from monitor.config import CrawlSettings
-from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector
+from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_page
 from monitor.crawl.session import CrawlSession, describe_failure
 from monitor.crawl.urls import normalise_url
-from monitor.extract.columns import classify_column, discover_columns
+from monitor.extract.columns import classify_column, discover_columns_of
 from monitor.extract.dates import pubdate
-from monitor.extract.listing import blank_marker, column_meta, extract_listing, next_page_urls
+from monitor.extract.listing import (
+    blank_marker,
+    column_meta_of,
+    extract_listing_of,
+    next_page_urls_of,
+    parse_html,
+)
+from monitor.extract.text import parse
 from monitor.fetch.result import FetchResult, Outcome
 from monitor.observations import ColumnLink, ColumnObservation, ListingItem
 from monitor.rulebook import Rulebook
 
-MAX_ITEMS_KEPT = 20  # per column; counts cover every item read
+# Items kept per column, newest first: the rules read the newest dated one (and the entrance case
+# the newest over all columns), the evidence cites it; counts cover every item read.
+MAX_ITEMS_KEPT = 3
 OLDEST_PLAUSIBLE = date(1990, 1, 1)
 EMPTY_LIST = "空列表"
 EMPTY_PAGE = "空页面"
@@ -81,7 +89,8 @@ def has_dated(items: list[ListingItem]) -> bool:
 class ColumnReader:
     """Reads columns for one crawl; shares the crawl's session (budget, seen URLs) and inspector.
 
-    HTML is parsed in worker threads by pure functions; their results are recorded on the event loop.
+    HTML is read by pure functions (`read_page`: inline, a very big page on the parse thread); their
+    results are recorded on the event loop.
     """
 
     def __init__(
@@ -115,8 +124,11 @@ class ColumnReader:
             return ColumnRead(self._failed(link, result))
         if not result.text.strip():
             return ColumnRead(self._observation(link, result, _Listing([], [], [], EMPTY_PAGE)))
-        page_url = result.final_url or link.url
-        listing, facts = await asyncio.to_thread(self._read_first_page, result.text, page_url, link.level)
+        final = result.final_url
+        page_url = final if final and final != link.url else link.url  # one string kept when equal
+        listing, facts = await read_page(
+            self._read_first_page, result.text, page_url, link.level, self._inspector.wanted_anchors()
+        )
         self._inspector.record(facts)
         await self._follow_next_pages(listing, page_url)
         await self._date_from_article(listing, page_url)
@@ -133,29 +145,44 @@ class ColumnReader:
             status=result.status, error=error or describe_failure(result), pages_read=0 if not error else 1,
         )  # fmt: skip
 
-    def _read_first_page(self, html: str, page_url: str, level: int) -> tuple[_Listing, PageFacts]:
-        """Everything the crawl needs from the first listing page, read in one go (pure: runs in a thread)."""
-        meta_name, meta_type = column_meta(html)
-        subs = discover_columns(html, page_url, level=level + 1) if level < self._max_depth else []
-        items = extract_listing(html, page_url, reference=self._today)
+    def _read_first_page(
+        self, html: str, page_url: str, level: int, anchors_only: set[str] | None = None
+    ) -> tuple[_Listing, PageFacts]:
+        """Everything the crawl needs from the first listing page, read in one go (pure: may run in a thread).
+
+        The page is parsed twice, once as is and once as `parse_html` reads it (scripts expanded,
+        invisible parts stripped), and each tree is shared by the extractors that read it.
+        """
+        raw, content = parse(html), parse_html(html)
+        meta_name, meta_type = column_meta_of(raw)
+        subs = discover_columns_of(content, page_url, level=level + 1) if level < self._max_depth else []
+        items = extract_listing_of(content, raw, page_url, reference=self._today)
         listing = _Listing(
             scripted=not items and bool(_SCRIPTED_LIST.search(html)),
             items=items,
-            next_pages=next_page_urls(html, page_url),
+            # further pages are read only while no dated item is seen (and tell an empty list from a blank one)
+            next_pages=[] if has_dated(items) else next_page_urls_of(html, raw, page_url),
             sub_columns=[replace(sub, level=level + 1, found_on=page_url) for sub in subs],
             marker=""
             if items
-            else blank_marker(html, self._markers),  # slow; only a list without items needs it
+            else blank_marker(html, self._markers),  # slow, and parses its own tree; only a list without items needs it
             meta_name=meta_name,
             meta_type=meta_type,
         )
-        return listing, self._examiner.examine(html, page_url)
+        return listing, self._examiner.examine_tree(raw, page_url, anchors_only)
 
-    def _read_next_page(self, html: str, page_url: str) -> tuple[list[ListingItem], PageFacts]:
-        return extract_listing(html, page_url, reference=self._today), self._examiner.examine(html, page_url)
+    def _read_next_page(
+        self, html: str, page_url: str, anchors_only: set[str] | None = None
+    ) -> tuple[list[ListingItem], PageFacts]:
+        raw = parse(html)
+        items = extract_listing_of(parse_html(html), raw, page_url, reference=self._today)
+        return items, self._examiner.examine_tree(raw, page_url, anchors_only)
 
-    def _read_article(self, html: str, page_url: str) -> tuple[date | None, PageFacts]:
-        return pubdate(html), self._examiner.examine(html, page_url)
+    def _read_article(
+        self, html: str, page_url: str, anchors_only: set[str] | None = None
+    ) -> tuple[date | None, PageFacts]:
+        # pubdate edits its own tree, so it parses its own
+        return pubdate(html), self._examiner.examine_tree(parse(html), page_url, anchors_only)
 
     async def _follow_next_pages(self, listing: _Listing, page_url: str) -> None:
         """Read further pages only while no dated item has been seen (the first page usually settles it)."""
@@ -165,7 +192,9 @@ class ColumnReader:
             result = await self._session.fetch(url, page_url)
             if result is None or not result.ok:
                 continue
-            items, facts = await asyncio.to_thread(self._read_next_page, result.text, result.final_url or url)
+            items, facts = await read_page(
+                self._read_next_page, result.text, result.final_url or url, self._inspector.wanted_anchors()
+            )
             self._inspector.record(facts)
             listing.items += items
             listing.pages_read += 1
@@ -178,7 +207,9 @@ class ColumnReader:
         result = await self._session.fetch(first.url, page_url)
         if result is None or not result.ok:
             return
-        found, facts = await asyncio.to_thread(self._read_article, result.text, result.final_url or first.url)
+        found, facts = await read_page(
+            self._read_article, result.text, result.final_url or first.url, self._inspector.wanted_anchors()
+        )
         self._inspector.record(facts)
         if found is not None:
             listing.items[0] = replace(first, date=found, date_source="pubdate", raw_date=found.isoformat())

@@ -16,12 +16,13 @@ from monitor.config import CrawlSettings
 from monitor.crawl.column_reader import ColumnRead, ColumnReader, newest_first, sanitise_dates
 from monitor.crawl.deadlinks import MAX_DEAD_LINK_CHECKS, check_dead_links
 from monitor.crawl.external import ExternalLinks
-from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector
+from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_page
 from monitor.crawl.session import CrawlSession, describe_failure
 from monitor.crawl.urls import SiteScope, host_of, normalise_url, same_owner
-from monitor.extract.columns import discover_columns
+from monitor.extract.columns import discover_columns_of
 from monitor.extract.footer import extract_footer_identity
-from monitor.extract.listing import extract_listing
+from monitor.extract.listing import extract_listing_of, parse_html
+from monitor.extract.text import parse
 from monitor.fetch.result import Fetcher, FetchResult
 from monitor.models import Website
 from monitor.observations import ColumnLink, FooterIdentity, ListingItem, SiteObservation
@@ -66,7 +67,7 @@ class SiteCrawler:
 
 @dataclass(frozen=True)
 class _HomePage:
-    """What the home page shows, read by a pure function (in a worker thread); no HTML kept."""
+    """What the home page shows, read by a pure function (see `read_page`); no HTML kept."""
 
     items: list[ListingItem]
     ignored: list[str]
@@ -77,20 +78,21 @@ class _HomePage:
 
 def read_home_page(html: str, page_url: str, today: date, examiner: PageExaminer) -> _HomePage:
     """Items, footer, integrity facts and first-level columns of the home page."""
-    items, ignored = sanitise_dates(extract_listing(html, page_url, reference=today), today)
+    raw, content = parse(html), parse_html(html)
+    items, ignored = sanitise_dates(extract_listing_of(content, raw, page_url, reference=today), today)
     return _HomePage(
         items=newest_first(items),
         ignored=ignored,
         footer=extract_footer_identity(html),
-        facts=examiner.examine(html, page_url),
-        columns=discover_columns(html, page_url, level=1),
+        facts=examiner.examine_tree(raw, page_url),
+        columns=discover_columns_of(content, page_url, level=1),
     )
 
 
 def read_entrance_target(
     html: str, page_url: str, examiner: PageExaminer
 ) -> tuple[list[ColumnLink], PageFacts]:
-    return discover_columns(html, page_url, level=1), examiner.examine(html, page_url)
+    return discover_columns_of(parse_html(html), page_url, level=1), examiner.examine(html, page_url)
 
 
 class _SiteRun:
@@ -138,7 +140,7 @@ class _SiteRun:
         """
         obs = self._obs
         obs.homepage_ok, obs.final_url, obs.tls_error = True, home.final_url or home.url, home.tls_unverified
-        page = await asyncio.to_thread(read_home_page, home.text, obs.final_url, self._today, self._examiner)
+        page = await read_page(read_home_page, home.text, obs.final_url, self._today, self._examiner)
         obs.homepage_items = page.items[:MAX_HOMEPAGE_ITEMS]
         obs.homepage_is_entrance = not any(item.date for item in page.items)
         obs.notes += [f"home page date ignored: {text}" for text in page.ignored]
@@ -156,9 +158,7 @@ class _SiteRun:
             if result is None or not result.ok:
                 continue
             page_url = result.final_url or url
-            columns, facts = await asyncio.to_thread(
-                read_entrance_target, result.text, page_url, self._examiner
-            )
+            columns, facts = await read_page(read_entrance_target, result.text, page_url, self._examiner)
             self._inspector.record(facts)
             self._known_columns.add(normalise_url(page_url))
             links = self._new_columns(columns, page_url, 1)
@@ -175,23 +175,35 @@ class _SiteRun:
             if key in self._known_columns or not self._scope.contains(link.url):
                 continue
             self._known_columns.add(key)
-            fresh.append(ColumnLink(link.name, link.url, level, link.found_on or found_on))
+            url = key if key == link.url else link.url  # the same text: keep one string, not two
+            fresh.append(ColumnLink(link.name, url, level, link.found_on or found_on))
         return fresh
 
     async def _read_columns(self, links: list[ColumnLink]) -> None:
-        """Read columns level by level; each level's pages concurrently, the fetcher keeping politeness."""
-        semaphore = asyncio.Semaphore(max(1, self._crawl.per_host_concurrency * 2))
+        """Read columns level by level; each level's pages by a few workers, the fetcher keeping politeness.
 
-        async def read(link: ColumnLink) -> ColumnRead | None:
-            async with semaphore:
-                return await self._read_column(link)
-
+        A bounded pool, not one task per column: a level of 20 000 columns holds a few tasks, not 20 000.
+        """
+        workers = max(1, self._crawl.per_host_concurrency * 2)
         level = 1
         while links:
-            reads = [r for r in await asyncio.gather(*(read(link) for link in links)) if r is not None]
+            reads = await self._read_level(links, workers)
             self._obs.columns += [r.observation for r in reads]
             level += 1
             links = [] if level > self._crawl.max_depth else self._sub_columns(reads, level)
+            del reads  # the sub-column links found are in `links` now; not kept while the next level runs
+
+    async def _read_level(self, links: list[ColumnLink], workers: int) -> list[ColumnRead]:
+        """The columns of one level, in the order given (None results left out)."""
+        results: list[ColumnRead | None] = [None] * len(links)
+        queue = iter(enumerate(links))
+
+        async def worker() -> None:
+            for index, link in queue:
+                results[index] = await self._read_column(link)
+
+        await asyncio.gather(*(worker() for _ in range(min(workers, len(links)))))
+        return [r for r in results if r is not None]
 
     async def _read_column(self, link: ColumnLink) -> ColumnRead | None:
         """One column; an extractor failing on one odd page costs that column, not the site's observation."""

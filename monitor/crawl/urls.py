@@ -6,6 +6,7 @@ questions ("have we seen this page?", "is this page part of the site?") are answ
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -26,7 +27,8 @@ def normalise_url(url: str) -> str:
     if parts.port and parts.port != _DEFAULT_PORTS.get(scheme):
         host = f"{host}:{parts.port}"
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    return urlunsplit((scheme, host, parts.path or "/", query, ""))
+    # interned: the crawl's seen-pages and known-columns sets hold one string per page, not two
+    return sys.intern(urlunsplit((scheme, host, parts.path or "/", query, "")))
 
 
 def host_of(url: str) -> str:

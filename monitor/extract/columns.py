@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import urlsplit, urlunsplit
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.listing import (
     clean_text,
@@ -21,6 +21,7 @@ from monitor.extract.listing import (
     parse_html,
     usable_href,
 )
+from monitor.extract.urljoin import join_url
 from monitor.observations import ColumnLink
 from monitor.rulebook import ColumnCategory
 
@@ -80,7 +81,7 @@ def _column_url(href: str, base_url: str) -> str:
     """Absolute URL when `href` can be a column of this site, else ""."""
     if not href:
         return ""
-    url = urljoin(base_url, href)
+    url = join_url(base_url, href)
     if urlsplit(url).scheme not in ("http", "https") or _host(url) != _host(base_url):
         return ""
     if is_article_url(url):
@@ -176,7 +177,11 @@ def _hub_links(body: LexborNode) -> list[tuple[str, str]]:
 
 def discover_columns(html: str, base_url: str, *, level: int = 1) -> list[ColumnLink]:
     """Columns linked from a page: menus first, then "更多" links, then column hubs; one per URL."""
-    tree = parse_html(html)
+    return discover_columns_of(parse_html(html), base_url, level=level)
+
+
+def discover_columns_of(tree: LexborHTMLParser, base_url: str, *, level: int = 1) -> list[ColumnLink]:
+    """`discover_columns` of a page parsed by `parse_html` (read only: the tree may be shared)."""
     body = tree.body
     if body is None:
         return []

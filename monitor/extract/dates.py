@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, timedelta
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -34,6 +35,7 @@ def normalise(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=8192)  # one date object per day seen: a crawl keeps thousands of items' dates
 def _valid(year: int, month: int, day: int) -> date | None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         return None
@@ -150,7 +152,11 @@ def page_generated_date(html: str) -> date | None:
     A static page's generation time is the moment its "10-11" dates were current; it beats the
     crawl date as the year reference for a page cached or regenerated long ago.
     """
-    tree = LexborHTMLParser(html)
+    return page_generated_date_of(LexborHTMLParser(html))
+
+
+def page_generated_date_of(tree: LexborHTMLParser) -> date | None:
+    """`page_generated_date` of an already parsed page (read only)."""
     for node in tree.css("meta[name]"):
         content = node.attributes.get("content") or ""
         if "生成时间" in content or (node.attributes.get("name") or "").lower() in (

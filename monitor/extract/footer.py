@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import html as htmllib
 import re
+import sys
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.links import (
     JIUCUO_BACKEND_HOSTS,
@@ -88,10 +89,17 @@ def _script_candidates(root: LexborNode, detector: HidingDetector) -> list[_Cand
     return found
 
 
+_JIUCUO_PATHS = ("/exposure/jiucuo.html", "/check_web/errorinfo/jcinfonew")
+
+
 def _link_candidates(root: LexborNode, detector: HidingDetector) -> list[_Candidate]:
     found = []
     for anchor in root.css("a[href], area[href]"):
-        form, code = classify_jiucuo_url(anchor.attributes.get("href") or "")
+        href = anchor.attributes.get("href") or ""
+        lowered = href.lower()
+        if not any(path in lowered for path in _JIUCUO_PATHS):  # cheap test before a urlsplit
+            continue
+        form, code = classify_jiucuo_url(href)
         if form:
             found.append(_Candidate(form, code, _visible(detector, anchor)))
     return found
@@ -129,11 +137,18 @@ def find_jiucuo(html: str, page_url: str) -> JiucuoEntry:
     first, then script, link, back-end link, image. A site's own 纠错 page is not the entry: it is
     reported present=False with form "own-page" so a report can say what was there instead.
     """
-    tree = parse(html)
+    return find_jiucuo_of(parse(html), page_url)
+
+
+def find_jiucuo_of(
+    tree: LexborHTMLParser, page_url: str, detector: HidingDetector | None = None
+) -> JiucuoEntry:
+    """`find_jiucuo` of an already parsed page (read only: tree and detector may be shared)."""
     root = tree.root
     if root is None:
         return JiucuoEntry(page_url, present=False)
-    detector = HidingDetector(root)
+    if detector is None:
+        detector = HidingDetector(root)
     found = [
         *_script_candidates(root, detector),
         *_link_candidates(root, detector),
@@ -141,7 +156,8 @@ def find_jiucuo(html: str, page_url: str) -> JiucuoEntry:
     ]
     if found:
         best = min(found, key=lambda c: (not c.visible, not c.code, FORM_ORDER.index(c.form)))
-        return JiucuoEntry(page_url, True, best.form, best.code.lower(), best.visible)
+        # every page of a site carries the same code: one string, kept once per page entry
+        return JiucuoEntry(page_url, True, best.form, sys.intern(best.code.lower()), best.visible)
     if _own_page(root):
         return JiucuoEntry(page_url, present=False, form=OWN_PAGE_FORM)
     return JiucuoEntry(page_url, present=False)

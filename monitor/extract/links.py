@@ -13,15 +13,16 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from urllib.parse import unquote, urljoin, urlsplit
 
 import tldextract
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.text import fold_whitespace, node_text, parse
+from monitor.extract.urljoin import join_url
 from monitor.observations import LinkObservation
 
 OFFSCREEN_PX = -500.0  # a box pushed further than this (left/top/text-indent/margin) is off-screen
@@ -232,6 +233,7 @@ def normalize_host(host: str) -> str:
     return host
 
 
+@lru_cache(maxsize=4096)
 def url_host(url: str) -> str:
     """Normalized host of an absolute URL, "" when it has none."""
     try:
@@ -322,7 +324,9 @@ def _absolute(href: str, base_url: str) -> str:
     if not href or href.startswith("#"):
         return ""
     try:
-        url = urljoin(base_url, href)
+        url = join_url(base_url, href)
+        if url.startswith(("http://", "https://")):  # the usual case, without a urlsplit
+            return url
         scheme = urlsplit(url).scheme.lower()
     except ValueError:
         return ""
@@ -416,10 +420,13 @@ def written_html(script: str) -> list[str]:
     return pieces
 
 
-def _dom_links(root: LexborNode, base: str, detector: HidingDetector) -> Iterator[tuple[str, str, str, str]]:
+def _dom_links(
+    root: LexborNode, base: str, detector: HidingDetector, wanted: Callable[[str], bool]
+) -> Iterator[tuple[str, str, str, str]]:
+    """DOM links whose URL `wanted` accepts; hiding and snippet are worked out for those only."""
     for node in root.css("a[href], area[href]"):
         url = _absolute(node.attributes.get("href") or "", base)
-        if url:
+        if url and wanted(url):
             technique, hider = detector.hiding(node)
             yield url, _anchor_text(node), technique, _snippet(node, hider)
 
@@ -442,18 +449,33 @@ def extract_external_links(html: str, page_url: str, *, site_host: str) -> list[
     One observation per (href, technique): the same link shown twice is one fact, but a link that
     is both shown and hidden elsewhere is two.
     """
-    tree = parse(html)
+    return external_links_of(parse(html), page_url, site_host=site_host)
+
+
+def external_links_of(
+    tree: LexborHTMLParser, page_url: str, *, site_host: str, detector: HidingDetector | None = None
+) -> list[LinkObservation]:
+    """`extract_external_links` of an already parsed page (read only: tree and detector may be shared).
+
+    Same-site links are dropped before the costly part (hiding detection, snippet), so a page of
+    internal links costs little.
+    """
     root = tree.root
     if root is None:
         return []
     base_node = tree.css_first("base[href]")
     base = urljoin(page_url, base_node.attributes.get("href") or "") if base_node is not None else page_url
-    detector = HidingDetector(root)
+    if detector is None:
+        detector = HidingDetector(root)
+
+    def outbound(url: str) -> bool:
+        host = url_host(url)
+        return bool(host) and not is_same_site(host, site_host)
+
     seen: set[tuple[str, str]] = set()
     links = []
-    for url, text, technique, snippet in [*_dom_links(root, base, detector), *_written_links(root, base)]:
-        host = url_host(url)
-        if not host or is_same_site(host, site_host) or (url, technique) in seen:
+    for url, text, technique, snippet in [*_dom_links(root, base, detector, outbound), *_written_links(root, base)]:
+        if (url, technique) in seen or not outbound(url):
             continue
         seen.add((url, technique))
         links.append(LinkObservation(page_url, url, text, technique, snippet))

@@ -9,13 +9,23 @@ other link) carries a text that is only a date. Dates come from page text, never
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
 from datetime import date
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from monitor.extract.dates import FULL_DATE, date_only, normalise, page_generated_date, parse_date, pubdate
+from monitor.extract.dates import (
+    FULL_DATE,
+    date_only,
+    normalise,
+    page_generated_date,
+    page_generated_date_of,
+    parse_date,
+    pubdate,
+)
+from monitor.extract.urljoin import join_url
 from monitor.observations import ListingItem
 
 __all__ = [
@@ -272,8 +282,15 @@ def extract_listing(html: str, base_url: str, *, reference: date | None = None) 
     as not updated). Lists without any date are kept only when the page has no dated list at all and
     they read like headlines, so a column of undated articles is not mistaken for an empty column.
     """
-    tree = parse_html(html)
-    reference = _year_reference(reference, page_generated_date(html)) or _newest_full_date(tree)
+    return extract_listing_of(parse_html(html), LexborHTMLParser(html), base_url, reference=reference)
+
+
+def extract_listing_of(
+    content: LexborHTMLParser, raw: LexborHTMLParser, base_url: str, *, reference: date | None = None
+) -> list[ListingItem]:
+    """`extract_listing` of a page parsed twice: `content` by `parse_html`, `raw` as is (both read only)."""
+    tree = content
+    reference = _year_reference(reference, page_generated_date_of(raw)) or _newest_full_date(tree)
     groups: dict[int, list[tuple[ListingItem, bool]]] = {}
     order: list[int] = []
     seen: set[tuple[str, date | None]] = set()
@@ -288,14 +305,15 @@ def extract_listing(html: str, base_url: str, *, reference: date | None = None) 
             found, raw = _sibling_date(link, reference)
         if raw and title.endswith(raw) and len(title) > len(raw):
             title = title[: -len(raw)].strip()
-        url = urljoin(base_url, href)
+        url = join_url(base_url, href)
         if (url, found) in seen:
             continue
         seen.add((url, found))
         group = container.parent.mem_id if container.parent is not None else 0
         if group not in groups:
             groups[group] = []
-        item = ListingItem(title, url, found, "list" if found else "", raw)
+        # date texts repeat across columns ("2026-11-13"): one string each, however many items keep it
+        item = ListingItem(title, url, found, "list" if found else "", sys.intern(raw))
         groups[group].append((item, bool(raw)))
         order.append(group)
     return _keep_lists(groups, order)
@@ -404,15 +422,19 @@ def next_page_urls(html: str, base_url: str) -> list[str]:
     is read from the script; Hanweb jpage lists give their further record groups (dataproxy.jsp);
     rendered "下一页" and numbered pager links are added after.
     """
+    return next_page_urls_of(html, LexborHTMLParser(html), base_url)
+
+
+def next_page_urls_of(html: str, tree: LexborHTMLParser, base_url: str) -> list[str]:
+    """`next_page_urls` of a page whose `tree` (parsed as is, read only) is at hand."""
     urls = [urljoin(base_url, name) for name in _trs_pages(html) + _hanweb_groups(html)]
-    tree = LexborHTMLParser(html)
     for link in tree.css("a[href]"):
         href = usable_href(link)
         text = clean_text(link.text()).strip("[]【】 ")
         if not href:
             continue
         if _NEXT_TEXT.match(text) or (text.isdigit() and int(text) > 1 and _in_pager(link)):
-            urls.append(urljoin(base_url, href))
+            urls.append(join_url(base_url, href))
     current = base_url.split("#")[0]
     result: list[str] = []
     for url in urls:
@@ -425,7 +447,11 @@ def next_page_urls(html: str, base_url: str) -> list[str]:
 # -- what a column page says of itself ---------------------------------------------------------------
 def column_meta(html: str) -> tuple[str, str]:
     """(ColumnName, ColumnType) metas, which the national guideline asks column pages to carry."""
-    tree = LexborHTMLParser(html)
+    return column_meta_of(LexborHTMLParser(html))
+
+
+def column_meta_of(tree: LexborHTMLParser) -> tuple[str, str]:
+    """`column_meta` of an already parsed page (read only)."""
     values = {"columnname": "", "columntype": ""}
     for node in tree.css("meta[name]"):
         name = (node.attributes.get("name") or "").strip().lower()

@@ -66,7 +66,11 @@ def parse(html: str) -> LexborHTMLParser:
 
 def title_and_text(html: str) -> tuple[str, str]:
     """(title, visible text) of a page: what a keyword scan or a wording check should read."""
-    tree = parse(html)
+    return title_and_text_of(parse(html))
+
+
+def title_and_text_of(tree: LexborHTMLParser) -> tuple[str, str]:
+    """`title_and_text` of an already parsed page (read only: the tree may be shared)."""
     title_node = tree.css_first("title")
     title = fold_whitespace(title_node.text(deep=True)) if title_node is not None else ""
     root = tree.body if tree.body is not None else tree.root
