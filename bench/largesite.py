@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from html import escape
 
+from monitor.demo.markup import TOPICS  # the same headlines as the demo province
+
 SITE_CODE = "5101000001"
 BASE_DAY = date(2026, 11, 20)  # newest item date of fresh columns; the bench judges as of 2026-11-27
 ITEMS = 20
@@ -53,20 +55,6 @@ SUB_NAMES = (
     "统计信息",
     "资金公开",
     "图片新闻",
-)
-TOPICS = (
-    "召开第四季度工作推进会",
-    "开展安全生产大检查",
-    "部署冬季森林草原防灭火工作",
-    "举办政务公开业务培训班",
-    "推进优化营商环境重点任务",
-    "开展“我为群众办实事”走访",
-    "召开党组理论学习中心组学习会",
-    "推进乡村振兴重点项目建设",
-    "开展法治宣传进社区",
-    "部署元旦春节期间重点工作",
-    "调研基层政务服务中心建设",
-    "召开数据质量分析会",
 )
 INNER_NAV = 10  # hubs linked from the menu of inner pages (the home page links all of them)
 

@@ -6,6 +6,7 @@ known share of requests fail. Stalls wait on an event that `stop()` sets, so no 
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 import subprocess
 import threading
@@ -128,3 +129,19 @@ def self_signed_context(folder: Path) -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     return context
+
+
+class FakeTime:
+    """Injected clock and sleep: pauses are recorded and advance the clock, nothing waits."""
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self.now = start
+        self.sleeps: list[float] = []
+
+    def clock(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.sleeps.append(round(seconds, 3))
+        self.now += seconds
+        await asyncio.sleep(0)

@@ -12,7 +12,7 @@ from pathlib import Path
 import httpcore
 import httpx
 import pytest
-from fetch_servers import Reply, Site, self_signed_context
+from fetch_servers import FakeTime, Reply, Site, self_signed_context
 
 from monitor.config import CrawlSettings, Settings
 from monitor.fetch.client import HttpFetcher, outcome_for
@@ -20,22 +20,6 @@ from monitor.fetch.result import Outcome
 from monitor.fetch.safety import TargetRefused
 
 GBK_PAGE = '<html><head><meta charset="gb2312"></head><body>朱镕基 政务公开</body></html>'.encode("gbk")
-
-
-class FakeTime:
-    """Injected clock and sleep: pauses are recorded and advance the clock, nothing waits."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 3))
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 @pytest.fixture

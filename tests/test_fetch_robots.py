@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import replace
 
 import pytest
-from fetch_servers import Reply, Site
+from fetch_servers import FakeTime, Reply, Site
 
 from monitor.config import CrawlSettings, Settings
 from monitor.fetch.client import HttpFetcher
@@ -14,20 +14,6 @@ from monitor.fetch.result import Outcome
 from monitor.fetch.robots import MAX_CRAWL_DELAY_S, RobotsCache
 
 ROBOTS = b"User-agent: *\nDisallow: /private/\nCrawl-delay: 2\n"
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 3))
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 @pytest.fixture
@@ -40,7 +26,7 @@ def robots_site(robots: Reply) -> Site:
 
 
 async def test_disallowed_path_is_refused_and_robots_read_once(crawl: CrawlSettings) -> None:
-    fake = FakeTime()
+    fake = FakeTime(0.0)
     with robots_site(Reply(body=ROBOTS, headers={"Content-Type": "text/plain"})) as site:
         async with HttpFetcher(crawl, sleep=fake.sleep, clock=fake.clock) as fetcher:
             results = await asyncio.gather(
@@ -54,7 +40,7 @@ async def test_disallowed_path_is_refused_and_robots_read_once(crawl: CrawlSetti
 
 
 async def test_crawl_delay_wins_over_a_shorter_per_host_delay(crawl: CrawlSettings) -> None:
-    fake = FakeTime()
+    fake = FakeTime(0.0)
     with robots_site(Reply(body=ROBOTS)) as site:
         async with HttpFetcher(crawl, sleep=fake.sleep, clock=fake.clock) as fetcher:
             for _ in range(3):
