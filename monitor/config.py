@@ -91,14 +91,15 @@ class Settings:
         return replace(self, database=database)
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_toml(path: Path, error: type[Exception] = ConfigError) -> dict[str, Any]:
+    """A TOML file as a dict; a missing or malformed file raises `error` naming the file."""
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
     except FileNotFoundError as exc:
-        raise ConfigError(f"{path}: configuration file not found") from exc
+        raise error(f"{path}: file not found") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raise error(f"{path}: not valid TOML: {exc}") from exc
 
 
 # Keys whose value is a table of free-form entries (not checked key by key).
@@ -151,7 +152,7 @@ def _resolve_default_paths(data: dict[str, Any], source: Path) -> None:
 def load_settings(config_path: Path | None = None, *, cwd_default: bool = True) -> Settings:
     """Load defaults, then the user's file: `config_path`, else $GOVMON_CONFIG, else ./config.toml."""
     default_path = default_config_path()
-    data = _read_toml(default_path)
+    data = read_toml(default_path)
     _resolve_default_paths(data, default_path)
     # Relative paths of the packaged defaults (database, reports) belong in the working folder.
     data["store"]["database"] = str(Path.cwd() / "govmon.db")
@@ -164,7 +165,7 @@ def load_settings(config_path: Path | None = None, *, cwd_default: bool = True) 
             user_path = candidate
     if user_path is not None:
         user_path = user_path.resolve()
-        _merge(data, _read_toml(user_path), user_path)
+        _merge(data, read_toml(user_path), user_path)
         sources.append(user_path)
     return _build(data, sources[-1], tuple(sources))
 

@@ -7,12 +7,12 @@ file and the key, so a supervisor editing `rules/` gets a clear message instead 
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from monitor.config import read_toml
 from monitor.models import Severity
 
 # Thresholds each rule accepts besides `severity` and `wording`. A key not listed is a typo.
@@ -75,7 +75,7 @@ class Rulebook:
     # -- rules.toml ---------------------------------------------------------------------------------
     def _load_rules(self) -> dict[str, RuleSpec]:
         path = self.directory / "rules.toml"
-        data = _read_toml(path)
+        data = read_toml(path, RulesError)
         specs: dict[str, RuleSpec] = {}
         for rule_id, table in data.items():
             if rule_id not in RULE_KEYS:
@@ -99,7 +99,7 @@ class Rulebook:
     @cached_property
     def column_categories(self) -> list[ColumnCategory]:
         path = self.directory / "columns.toml"
-        data = _read_toml(path)
+        data = read_toml(path, RulesError)
         categories = []
         for name, table in data.get("categories", {}).items():
             unknown = set(table) - {"label", "stale_days", "keywords", "first_level_only"}
@@ -123,7 +123,7 @@ class Rulebook:
     def region_aliases(self) -> dict[str, str]:
         """Every spelling (canonical included) mapped to the canonical region name."""
         path = self.directory / "regions.toml"
-        data = _read_toml(path)
+        data = read_toml(path, RulesError)
         mapping: dict[str, str] = {}
         for canonical, aliases in data.get("aliases", {}).items():
             mapping[canonical] = canonical
@@ -135,7 +135,7 @@ class Rulebook:
     def platforms(self) -> tuple[tuple[str, ...], dict[str, str]]:
         """(official platform names, alias -> official name)."""
         path = self.directory / "platforms.toml"
-        data = _read_toml(path)
+        data = read_toml(path, RulesError)
         return tuple(data.get("names", ())), {str(k): str(v) for k, v in data.get("aliases", {}).items()}
 
     @cached_property
@@ -196,16 +196,6 @@ def _rule_spec(path: Path, rule_id: str, table: dict[str, Any]) -> RuleSpec:
         if key != "hidden_wording" and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
             raise RulesError(f"{path}: '{rule_id}.{key}' must be a number >= 0, got {value!r}")
     return RuleSpec(rule_id, severity, wording, thresholds)
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError as exc:
-        raise RulesError(f"{path}: file not found") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{path}: not valid TOML: {exc}") from exc
 
 
 def _numbered_lines(path: Path) -> list[tuple[int, str]]:
