@@ -60,7 +60,7 @@ class Daemon:
         if abandoned:
             log.info("marked %d runs left unfinished by the last process as abandoned", abandoned)
         scheduler = AsyncIOScheduler(timezone=self.settings.timezone)
-        soon = datetime.now(self.settings.timezone) + timedelta(seconds=1)
+        soon = self.clock() + timedelta(seconds=1)  # the scheduler runs on the wall clock; ours is it in production
         jobs: list[tuple[str, Callable[[], Awaitable[str]], float]] = [
             ("probe_round", self.probe_round, self.probe_interval_s),
             ("website_checks", self.check_due_websites, self.tick_s),
