@@ -1,7 +1,7 @@
 """Crawl throughput and memory: govmon (crawl + all website rules) against Scrapy on one large local site.
 
-    /work/venv/bin/python -m bench.crawl_vs_scrapy                 # 5k and 21k pages, concurrency 8
-    /work/venv/bin/python -m bench.crawl_vs_scrapy --pages 21000 --small-pages 0 --only govmon
+    .venv/bin/python -m bench.crawl_vs_scrapy                 # 5k and 21k pages, concurrency 8
+    .venv/bin/python -m bench.crawl_vs_scrapy --pages 21000 --small-pages 0 --only govmon
 
 Each crawl runs in its own fresh interpreter, so its peak RSS (`ru_maxrss` of that child) is its own.
 The site (bench/largesite.py) is served by a separate process, identical for both crawlers; the

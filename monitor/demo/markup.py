@@ -1,6 +1,6 @@
 """HTML pieces shared by every demo page: head, navigation, footer, listing items in three CMS styles.
 
-The markup copies what real government CMSs emit (see /work/shared/realworld): Hanweb (大汉) keeps
+The markup copies what real government CMSs emit (see the real pages under tests/data/realworld): Hanweb (大汉) keeps
 listings inside `<script type="text/xml"><datastore>` CDATA records, TRS tables paginate through
 `createPageHTML(...)`, and plain sites use `<ul>` lists. Extractors must read all three.
 """
