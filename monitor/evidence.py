@@ -52,7 +52,7 @@ LABELS = {
     "reason": "原因", "error": "错误", "outcome": "结果", "status": "HTTP状态码", "links": "链接", "href": "链接地址",
     "text": "文字", "pages": "页面", "found_on": "所在页面", "missing": "缺少", "keywords": "关键词",
     "site_code": "网站标识码", "registered_code": "注册网站标识码", "source": "来源", "checked_at": "检查时间",
-    "at": "时间", "note": "说明",
+    "at": "时间", "note": "说明", "tls_certificate": "网站证书问题（已跳过校验继续检查）",
 }
 
 

@@ -52,6 +52,7 @@ class SiteCheck:
             "verdict": self.verdict,
             "as_of": iso(self.as_of),
             "pages_fetched": self.observation.pages_fetched,
+            "tls_error": self.observation.tls_error,
             "findings": [finding.summary() for finding in self.findings],
         }
 

@@ -227,3 +227,12 @@ def test_thresholds_come_from_rules_data(tmp_path, rulebook):
     edited = Rulebook(tmp_path / "rules")
     assert "stale_columns" in rules_found(observation(columns=stale_set(2, 2)), edited)
     assert date(2022, 12, 28) == TODAY
+
+
+def test_a_broken_certificate_is_recorded_on_each_finding(rulebook):
+    obs = observation(homepage_items=[item(30)], tls_error="certificate has expired")
+    finding = rules_found(obs, rulebook)["homepage_stale"][0]
+    assert finding.evidence["tls_certificate"] == "certificate has expired"
+    from monitor.evidence import describe_evidence
+
+    assert any(line.startswith("网站证书问题") and "expired" in line for line in describe_evidence(finding))

@@ -52,6 +52,9 @@ def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as
         lambda: footer_identity(obs, website, rulebook.rule("footer_identity")),
     ]
     findings = [finding for rule in rules for finding in rule()]
+    if obs.tls_error:  # a broken certificate is common on these sites: a detail of each finding, not a crash
+        for finding in findings:
+            finding.evidence["tls_certificate"] = obs.tls_error
     return SiteJudgement(findings, CRAWL_RULES)
 
 

@@ -137,6 +137,8 @@ def _print_one(check: SiteCheck) -> None:
     site = check.website
     stdout.print(f"\n[bold]{site.name}[/] {site.url} {site.site_code}  [bold {colour}]{check.verdict}[/]"
                  f"  ({check.observation.pages_fetched} 页)")
+    if check.observation.tls_error:
+        stdout.print(f"[yellow]网站证书问题（已跳过校验继续检查）：{check.observation.tls_error}[/]", highlight=False)
     if not check.findings:
         return
     table = Table(show_header=True, header_style="bold")
