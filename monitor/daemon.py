@@ -27,7 +27,6 @@ from monitor.store import Store
 
 log = logging.getLogger("govmon.daemon")
 Clock = Callable[[], datetime]
-EPOCH = "1970-01-01T00:00:00+00:00"
 
 
 class Daemon:
@@ -159,8 +158,7 @@ class Daemon:
 
         interval = timedelta(hours=self.settings.schedule.site_check_interval_h)
         now = self.clock()
-        due = due_items(self._subjects("websites", self.store.last_run_times(SubjectKind.WEBSITE, "site")),
-                        now, interval, "site")
+        due = due_items(self.store.schedule_history(SubjectKind.WEBSITE, "site"), now, interval, "site")
         if not due:
             return "nothing due"
         semaphore = asyncio.Semaphore(max(1, self.settings.crawl.global_concurrency
@@ -213,11 +211,3 @@ class Daemon:
         """Keep the database from growing without bound: old per-page rows go."""
         cutoff = self.clock() - timedelta(days=self.settings.keep_pages_days)
         return f"deleted {self.store.prune_pages(iso(cutoff))} page rows older than {iso(cutoff)}"
-
-    def _subjects(self, table: str, last_runs: dict[int, str]) -> list[tuple[int, datetime, datetime | None]]:
-        rows = self.store.db.query(f"SELECT id, imported_at FROM {table} WHERE retired_at IS NULL ORDER BY id")
-        return [
-            (row["id"], datetime.fromisoformat(row["imported_at"] or EPOCH),
-             datetime.fromisoformat(last_runs[row["id"]]) if row["id"] in last_runs else None)
-            for row in rows
-        ]

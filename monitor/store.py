@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import sqlite_utils
 from monitor.models import Account, Finding, Severity, Source, Status, SubjectKind, Website
 
 Migration = Callable[[sqlite_utils.Database], None]
+_LONG_AGO = "1970-01-01T00:00:00+00:00"
 
 
 def _m001_initial(db: sqlite_utils.Database) -> None:
@@ -355,6 +357,18 @@ class Store:
             [str(subject_kind), kind],
         )
         return {row["subject_id"]: row["last"] for row in rows}
+
+    def schedule_history(self, subject_kind: SubjectKind, run_kind: str) -> list[tuple[int, datetime, datetime | None]]:
+        """(id, registered at, start of the last finished run or None) of each active subject: all the
+        daemon needs to tell what is due. A row with no import time counts as registered long ago."""
+        table = {SubjectKind.WEBSITE: "websites", SubjectKind.ACCOUNT: "accounts"}[subject_kind]
+        last_runs = self.last_run_times(subject_kind, run_kind)
+        rows = self.db.query(f"SELECT id, imported_at FROM {table} WHERE retired_at IS NULL ORDER BY id")
+        return [
+            (row["id"], datetime.fromisoformat(row["imported_at"] or _LONG_AGO),
+             datetime.fromisoformat(last_runs[row["id"]]) if row["id"] in last_runs else None)
+            for row in rows
+        ]
 
     def abandon_unfinished_runs(self, at: str) -> int:
         """Runs left 'running' by a killed process: mark them abandoned so they are simply due again."""

@@ -80,14 +80,10 @@ def status(
 def collect_status(store: Store, app: AppState, now: datetime) -> dict[str, Any]:
     """Everything `govmon status` shows, as data."""
     window_start = iso(now - timedelta(days=app.rulebook.rule("unreachable")["window_days"]))
-    last_runs = store.last_run_times(SubjectKind.WEBSITE, "site")
+    history = store.schedule_history(SubjectKind.WEBSITE, "site")
+    last_runs = {sid: iso(last) for sid, _registered, last in history if last}
+    due = upcoming(history, timedelta(hours=app.settings.schedule.site_check_interval_h), "site")
     websites = store.websites()
-    registered = {row["id"]: row["imported_at"] for row in store.db.query("SELECT id, imported_at FROM websites")}
-    due = upcoming(
-        [(w.id, datetime.fromisoformat(registered.get(w.id) or "1970-01-01T00:00:00+00:00"),
-          datetime.fromisoformat(last_runs[w.id]) if w.id in last_runs else None) for w in websites if w.id],
-        timedelta(hours=app.settings.schedule.site_check_interval_h), "site",
-    )
     sites = [_site_status(store, w, last_runs.get(w.id or 0), due.get(w.id or 0), window_start) for w in websites]
     errors = list(store.db.query(
         "SELECT r.started_at, r.kind, r.outcome, r.error, w.name FROM check_runs r LEFT JOIN websites w"

@@ -17,21 +17,13 @@ from monitor.rulebook import Rulebook
 from monitor.scheduling import due_items
 from monitor.store import Store
 
-_EPOCH = "1970-01-01T00:00:00+00:00"
-
 
 def due_accounts(store: Store, settings: Settings, now: datetime, interval: timedelta) -> list[Account]:
     """Active accounts of `now`'s quarter sample (drawn on first use) whose next check is due, most overdue first."""
     quarter = quarter_of(now)
     ensure_sample(store, settings, quarter, now=now)
     accounts = {a.id: a for a in sampled_accounts(store, quarter) if not a.retired_at}
-    last_runs = store.last_run_times(SubjectKind.ACCOUNT, RUN_KIND)
-    imported = {row["id"]: row["imported_at"] for row in store.db.query("SELECT id, imported_at FROM accounts")}
-    subjects = [
-        (account_id, datetime.fromisoformat(imported.get(account_id) or _EPOCH),
-         datetime.fromisoformat(last_runs[account_id]) if account_id in last_runs else None)
-        for account_id in accounts
-    ]
+    subjects = [entry for entry in store.schedule_history(SubjectKind.ACCOUNT, RUN_KIND) if entry[0] in accounts]
     return [accounts[item.subject_id] for item in due_items(subjects, now, interval, "account")]
 
 
