@@ -39,6 +39,11 @@ class CrawlSettings:
     allow_private_targets: bool
     max_external_checks: int
     host_overrides: dict[str, str] = field(default_factory=dict)
+    fetch_deadline_s: float = 60.0  # one fetch, all hops and retries, headers and body
+    site_deadline_s: float = 1800.0  # one site check, politeness pauses included
+    max_crawl_delay_s: float = 10.0  # a longer robots.txt Crawl-delay is cut to this
+    max_robots_bytes: int = 512_000  # robots.txt read up to this size (as the big search engines do)
+    max_links_per_page: int = 5000  # anchors read from one page
 
 
 @dataclass(frozen=True)

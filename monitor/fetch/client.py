@@ -7,10 +7,12 @@ back as a `FetchResult` with an `Outcome`, because a broken site is a finding, n
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import socket
 import ssl
 import time
+import zlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
@@ -38,7 +40,10 @@ _TEXT_MARKERS = ("html", "xml", "json", "javascript")
 _HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+    # Only encodings this module inflates under the size cap (see `_read_capped`).
+    "Accept-Encoding": "gzip, deflate",
 }
+_INFLATE_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
 class DeadlineExceeded(httpx.TimeoutException):
@@ -173,15 +178,19 @@ class HttpFetcher:
         await self._insecure.aclose()
 
     async def fetch(self, url: str, *, respect_robots: bool = True, timeout_s: float | None = None,
-                    method: str = "GET", headers: Mapping[str, str] | None = None) -> FetchResult:
-        """Fetch `url`, following redirects; `timeout_s` bounds the network time of the whole fetch.
+                    method: str = "GET", headers: Mapping[str, str] | None = None,
+                    max_bytes: int | None = None) -> FetchResult:
+        """Fetch `url`, following redirects; `timeout_s` (default `crawl.fetch_deadline_s`) bounds the
+        network time of the whole fetch: every hop and retry, headers and body.
 
-        `headers` are added to every hop's request (platform APIs want their own Referer or Accept)."""
-        budget = _Budget(timeout_s, self._clock)
+        `headers` are added to every hop's request (platform APIs want their own Referer or Accept);
+        `max_bytes` lowers the size cap for this fetch."""
+        budget = _Budget(timeout_s if timeout_s is not None else self._crawl.fetch_deadline_s, self._clock)
         trail = _Trail(current=url)
+        limit = min(max_bytes, self._crawl.max_response_bytes) if max_bytes else self._crawl.max_response_bytes
         try:
             result = await self._follow(url, method.upper(), respect_robots and self._crawl.respect_robots,
-                                        budget, trail, dict(headers or {}))
+                                        budget, trail, dict(headers or {}), limit)
         except Exception as exc:  # a broken site is an outcome, never a crash
             outcome, error = outcome_for(exc)
             if outcome is Outcome.ERROR:
@@ -194,7 +203,7 @@ class HttpFetcher:
 
     # -- redirects, retries, TLS fallback -----------------------------------------------------------
     async def _follow(self, url: str, method: str, respect_robots: bool, budget: _Budget,
-                      trail: _Trail, headers: dict[str, str]) -> FetchResult:
+                      trail: _Trail, headers: dict[str, str], limit: int) -> FetchResult:
         """Follow redirects by hand so that every hop passes the SSRF guard and robots.txt."""
         target = self._policy.check_url(url)
         while True:
@@ -202,7 +211,7 @@ class HttpFetcher:
             if respect_robots and not await self._robots.allowed(trail.current):
                 return FetchResult(url=url, outcome=Outcome.REFUSED, final_url=trail.current,
                                    error=f"robots.txt disallows {trail.current}")
-            hop = await self._attempts(method, target, budget, headers)
+            hop = await self._attempts(method, target, budget, headers, limit)
             trail.tls_unverified = trail.tls_unverified or hop.tls_unverified
             if hop.location is None:
                 return _result(url, method, hop, trail.tls_unverified)
@@ -215,13 +224,15 @@ class HttpFetcher:
             if hop.status == 303 or (hop.status in (301, 302) and method == "POST"):
                 method = "GET"
 
-    async def _attempts(self, method: str, url: httpx.URL, budget: _Budget, headers: dict[str, str]) -> _Hop:
-        """One hop with retries for transient failures only (timeouts, resets, 502/503/504)."""
+    async def _attempts(self, method: str, url: httpx.URL, budget: _Budget, headers: dict[str, str],
+                        limit: int) -> _Hop:
+        """One hop with retries for transient failures only (timeouts, resets, 502/503/504); a refused
+        connection is not transient: nothing listens, and asking again only costs time."""
         retries = max(0, self._crawl.retries)
         for attempt in range(retries + 1):
             last = attempt == retries
             try:
-                hop = await self._hop(method, url, budget, headers)
+                hop = await self._hop(method, url, budget, headers, limit)
             except Exception as exc:
                 if last or not _transient(exc) or not await self._backoff(attempt, budget):
                     raise
@@ -240,33 +251,34 @@ class HttpFetcher:
         await self._sleep(delay)
         return True
 
-    async def _hop(self, method: str, url: httpx.URL, budget: _Budget, headers: dict[str, str]) -> _Hop:
+    async def _hop(self, method: str, url: httpx.URL, budget: _Budget, headers: dict[str, str],
+                   limit: int) -> _Hop:
         """Send once; a broken certificate is retried once without verification and remembered."""
         host = url.host.lower()
         async with self._slot(host):
             tolerated = self._unverified.get(host, "")
             client = self._insecure if tolerated else self._client
             try:
-                hop = await budget.run(lambda: self._send(client, method, url, budget, headers))
+                hop = await budget.run(lambda: self._send(client, method, url, budget, headers, limit))
             except Exception as exc:
                 if tolerated or url.scheme != "https" or outcome_for(exc)[0] is not Outcome.TLS:
                     raise
                 tolerated = outcome_for(exc)[1]
-                hop = await budget.run(lambda: self._send(self._insecure, method, url, budget, headers))
+                hop = await budget.run(lambda: self._send(self._insecure, method, url, budget, headers, limit))
                 self._unverified[host] = tolerated
             hop.tls_unverified = tolerated
             return hop
 
     # -- one request --------------------------------------------------------------------------------
     async def _send(self, client: httpx.AsyncClient, method: str, url: httpx.URL, budget: _Budget,
-                    headers: dict[str, str]) -> _Hop:
+                    headers: dict[str, str], limit: int) -> _Hop:
         request = client.build_request(method, url, headers=headers, timeout=self._timeout(budget))
         response = await client.send(request, stream=True)
         try:
             headers = {name.lower(): value for name, value in response.headers.items()}
             hop = _Hop(url=str(url), status=response.status_code, headers=headers)
             if hop.location is None and method != "HEAD":
-                hop.body, hop.truncated = await _read_capped(response, self._crawl.max_response_bytes)
+                hop.body, hop.truncated = await _read_capped(response, limit)
         finally:
             await response.aclose()
         return hop
@@ -289,7 +301,8 @@ class HttpFetcher:
 
     async def _wait_turn(self, host: str) -> None:
         """Reserve the next start time of `host` without holding a lock while sleeping."""
-        delay = max(self._crawl.per_host_delay_s, self._robots.crawl_delay(host))
+        crawl_delay = min(self._robots.crawl_delay(host), self._crawl.max_crawl_delay_s)
+        delay = max(self._crawl.per_host_delay_s, crawl_delay)
         now = self._clock()
         start = max(now, self._next_start.get(host, now))
         self._next_start[host] = start + delay
@@ -297,7 +310,7 @@ class HttpFetcher:
             await self._sleep(start - now)
 
     async def _load_robots(self, robots_url: str) -> tuple[int | None, str]:
-        result = await self.fetch(robots_url, respect_robots=False)
+        result = await self.fetch(robots_url, respect_robots=False, max_bytes=self._crawl.max_robots_bytes)
         if result.outcome not in (Outcome.OK, Outcome.TOO_LARGE):
             return None, ""
         return result.status, result.body.decode("utf-8", errors="replace")
@@ -318,19 +331,52 @@ class HttpFetcher:
 
 
 def _transient(exc: Exception) -> bool:
-    return not isinstance(exc, DeadlineExceeded) and outcome_for(exc)[0] in TRANSIENT_OUTCOMES
+    if isinstance(exc, DeadlineExceeded) or _refused_connection(exc):
+        return False
+    return outcome_for(exc)[0] in TRANSIENT_OUTCOMES
+
+
+def _refused_connection(exc: BaseException) -> bool:
+    return any(isinstance(link, ConnectionRefusedError)
+               or (isinstance(link, OSError) and link.errno == errno.ECONNREFUSED)
+               or "connection refused" in str(link).lower() for link in _chain(exc))
 
 
 async def _read_capped(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
-    """The body up to `limit` bytes (after content decoding, so a zip bomb is cut too)."""
+    """The body up to `limit` bytes after content decoding, so a gzip bomb is cut too.
+
+    gzip and deflate are inflated here with a bound on each step's output: a 64 KB chunk of a bomb
+    never becomes 60 MB in memory. Any other encoding (not asked for) is left to httpx."""
+    wbits = _INFLATE_WBITS.get(response.headers.get("content-encoding", "").strip().lower())
     chunks: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
+    if wbits is None:
+        async for chunk in response.aiter_bytes():
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:
+                return b"".join(chunks)[:limit], True
+        return b"".join(chunks), False
+    inflater: zlib._Decompress | None = None
+    async for raw in response.aiter_raw():
+        if inflater is None:
+            inflater = _inflater(wbits, raw)
+        try:
+            chunk = inflater.decompress(raw, limit - size + 1)
+        except zlib.error as exc:
+            raise httpx.DecodingError(f"bad {response.headers.get('content-encoding')} body: {exc}") from exc
         chunks.append(chunk)
         size += len(chunk)
         if size > limit:
             return b"".join(chunks)[:limit], True
     return b"".join(chunks), False
+
+
+def _inflater(wbits: int, first: bytes) -> zlib._Decompress:
+    """A decompressor for the body; "deflate" is sent both zlib-wrapped and raw in the wild."""
+    if wbits == zlib.MAX_WBITS and first and (first[0] & 0x0F) != 8:
+        wbits = -zlib.MAX_WBITS
+    return zlib.decompressobj(wbits)
 
 
 def _result(url: str, method: str, hop: _Hop, tls_unverified: str) -> FetchResult:
