@@ -112,25 +112,17 @@ def record_probe_round(store: Store, results: Sequence[tuple[Website, ProbeResul
     for site, probe in results:
         if site.id is None:
             raise ValueError(f"cannot record a probe of an unregistered site: {site.url}")
-        rows.append({
-            "website_id": site.id, "at": iso(probe.at), "outcome": probe.outcome, "status": probe.status,
-            "latency_ms": probe.latency_ms, "final_url": probe.final_url, "error": probe.error,
-            "round_id": round_id, "discarded": int(verdict.discarded), "discard_reason": verdict.reason,
-        })
-    with store.transaction():
-        store.db["probes"].insert_all(rows)
+        rows.append((site.id, ProbeRow(
+            at=probe.at, outcome=probe.outcome, status=probe.status, latency_ms=probe.latency_ms,
+            final_url=probe.final_url, error=probe.error, round_id=round_id, discarded=verdict.discarded,
+            discard_reason=verdict.reason)))
+    store.record_probes(rows)
     return verdict
 
 
 def load_probes(store: Store, website_id: int, *, start: datetime, end: datetime) -> list[ProbeRow]:
     """Probes of one site with start < at <= end (discarded ones included; the rule skips them)."""
-    # Stored times carry their offset; a day of margin in the text comparison, exact filter below.
-    rows = store.db.query(
-        "SELECT * FROM probes WHERE website_id = ? AND at >= ? AND at <= ? ORDER BY at, id",
-        [website_id, iso(start - timedelta(days=1)), iso(end + timedelta(days=1))],
-    )
-    probes = [_probe_row(row) for row in rows]
-    return [p for p in probes if start < p.at <= end]
+    return store.probes_between(website_id, start=start, end=end)
 
 
 def judge_availability(store: Store, rulebook: Rulebook, website: Website, as_of: datetime) -> list[Finding]:
@@ -142,11 +134,3 @@ def judge_availability(store: Store, rulebook: Rulebook, website: Website, as_of
     findings = evaluate_availability(probes, rule, as_of, subject_id=website.id)
     return store.record_findings(SubjectKind.WEBSITE, website.id, findings, checked_rules=[rule.id],
                                  seen_at=iso(as_of))
-
-
-def _probe_row(row: dict) -> ProbeRow:
-    return ProbeRow(
-        at=datetime.fromisoformat(row["at"]), outcome=row["outcome"] or "", status=row["status"],
-        latency_ms=row["latency_ms"] or 0, error=row["error"] or "", final_url=row["final_url"] or "",
-        round_id=row["round_id"] or "", discarded=bool(row["discarded"]), discard_reason=row["discard_reason"] or "",
-    )

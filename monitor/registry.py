@@ -373,17 +373,17 @@ def _apply(store: Store, table: str, rows: dict[tuple[str, ...], _Row], protecte
            stamp: str) -> TableCounts:
     """Upsert `rows` and retire earlier imports of this table that are neither here nor protected."""
     keys = _KEYS[table]
-    existing = {tuple(r[k] for k in keys): r for r in store.db.query(f"SELECT * FROM {table}")}
+    existing = {tuple(r[k] for k in keys): r for r in store.registry_rows(table)}
     counts = TableCounts()
     for key, row in rows.items():
         meta = {"source_file": row.file, "imported_at": stamp}
         old = existing.get(key)
         if old is None:
-            store.db[table].insert({**dict(zip(keys, key, strict=True)), **row.values, **meta})
+            store.insert_registry_row(table, {**dict(zip(keys, key, strict=True)), **row.values, **meta})
             counts.added += 1
             continue
         changed = any((old[k] or "") != v for k, v in row.values.items())
-        store.db[table].update(old["id"], {**row.values, **meta, "retired_at": None})
+        store.update_registry_row(table, old["id"], {**row.values, **meta, "retired_at": None})
         if old["retired_at"]:
             counts.restored += 1
         elif changed:
@@ -402,6 +402,6 @@ def _stale(existing: Iterable[tuple[tuple[str, ...], dict[str, Any]]], keep: set
 
 def _retire(store: Store, table: str, ids: list[int], stamp: str) -> int:
     for row_id in ids:
-        store.db[table].update(row_id, {"retired_at": stamp})
+        store.update_registry_row(table, row_id, {"retired_at": stamp})
     return len(ids)
 

@@ -19,7 +19,7 @@ from monitor.fetch.result import Fetcher
 from monitor.models import Finding, SubjectKind, Website, iso, verdict
 from monitor.observations import SiteObservation
 from monitor.rulebook import Rulebook
-from monitor.store import Store
+from monitor.store import PageVisit, Store
 
 log = logging.getLogger(__name__)
 UNCHECKED = "未能检查"
@@ -112,12 +112,9 @@ def _summary(check: SiteCheck) -> dict[str, Any]:
 
 def _record_pages(store: Store, run_id: int, website: Website, obs: SiteObservation) -> None:
     """Keep the pages a check looked at (home page and column pages) with their outcome."""
-    rows = [{"run_id": run_id, "website_id": website.id, "url": obs.url, "role": "home",
-             "status": None, "fetched_at": iso(obs.observed_at), "error": obs.homepage_error}]
-    rows += [
-        {"run_id": run_id, "website_id": website.id, "url": c.url, "role": f"column:{c.name}", "status": c.status,
-         "fetched_at": iso(obs.observed_at), "error": c.error}
-        for c in obs.columns
-    ]
-    with store.transaction():
-        store.db["pages"].insert_all(rows)
+    if website.id is None:
+        raise ValueError(f"cannot record pages of an unregistered site: {website.url}")
+    pages = [PageVisit(url=obs.url, role="home", fetched_at=obs.observed_at, error=obs.homepage_error)]
+    pages += [PageVisit(url=c.url, role=f"column:{c.name}", fetched_at=obs.observed_at, status=c.status, error=c.error)
+              for c in obs.columns]
+    store.record_pages(run_id, website.id, pages)

@@ -47,7 +47,7 @@ def server() -> Iterator[PayloadServer]:
 
 
 def add(store: Store, name: str, source: str, *, subject: str = "市州部门", platform: str = "新浪微博") -> Account:
-    account_id = store.db["accounts"].insert({"platform": platform, "name": name, "region": "成都", "subject": subject,
+    account_id = store._db["accounts"].insert({"platform": platform, "name": name, "region": "成都", "subject": subject,
                                               "source": source, "imported_at": "2022-10-01T00:00:00+08:00"}).last_pk
     return store.account(account_id)
 
@@ -68,7 +68,7 @@ async def test_old_pinned_post_does_not_hide_fresh_posts(store, rulebook, settin
     check = await run_one(store, rulebook, settings, server, account)
     assert check.state == "updated" and check.verdict.days_silent == 5
     assert findings_of(store, account) == []
-    [row] = store.db.query("SELECT * FROM account_observations")
+    [row] = store._db.query("SELECT * FROM account_observations")
     assert (row["outcome"], row["source_kind"], row["post_count"]) == ("ok", "weibo", 2)
     assert row["latest_post_at"] == "2022-12-15T18:30:05+08:00"
     detail = json.loads(row["detail"])
@@ -95,21 +95,21 @@ async def test_new_pinned_post_does_not_make_a_stale_account_fresh(store, rulebo
 async def test_blocked_is_unknown_and_keeps_previous_findings(store, rulebook, settings, server) -> None:
     account = add(store, "某局", "weibo:" + UIDS["stale"])
     await run_one(store, rulebook, settings, server, account)
-    store.db["accounts"].update(account.id, {"source": "weibo:" + UIDS["teapot"]})
+    store._db["accounts"].update(account.id, {"source": "weibo:" + UIDS["teapot"]})
     blocked = await run_one(store, rulebook, settings, server, store.account(account.id), AS_OF + timedelta(days=1))
     assert blocked.state == "unknown" and blocked.findings == []
     assert "418" in blocked.verdict.reason
     assert manual_check_list([blocked]) == [blocked]
     [finding] = findings_of(store, account)
     assert finding.status == Status.OPEN and finding.last_seen == "2022-12-20T10:00:00+08:00"  # untouched
-    outcomes = [r["outcome"] for r in store.db.query("SELECT outcome FROM account_observations ORDER BY id")]
+    outcomes = [r["outcome"] for r in store._db.query("SELECT outcome FROM account_observations ORDER BY id")]
     assert outcomes == ["ok", "blocked"]
 
 
 async def test_stale_then_updated_resolves_the_finding(store, rulebook, settings, server) -> None:
     account = add(store, "某局", "weibo:" + UIDS["stale"])
     await run_one(store, rulebook, settings, server, account)
-    store.db["accounts"].update(account.id, {"source": "weibo:" + UIDS["fresh"]})
+    store._db["accounts"].update(account.id, {"source": "weibo:" + UIDS["fresh"]})
     check = await run_one(store, rulebook, settings, server, store.account(account.id), AS_OF + timedelta(hours=1))
     assert check.state == "updated"
     [finding] = findings_of(store, account)

@@ -43,7 +43,7 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, datetime]]:
 
 
 def register(store, count: int) -> None:
-    store.db["websites"].insert_all(
+    store._db["websites"].insert_all(
         {"url": f"http://s{i}.example.gov.cn/", "name": f"站点{i}", "region": "成都", "kind": "市级部门",
          "site_code": f"51010000{i:02d}", "imported_at": iso(T0)} for i in range(count)
     )
@@ -84,9 +84,9 @@ def test_registry_changes_are_seen_without_restart(settings, rulebook, store, ch
     clock = FakeClock(T0 + timedelta(days=1))
     d = daemon(settings, rulebook, store, clock)
     asyncio.run(d.check_due_websites())
-    store.db["websites"].insert({"url": "http://new.example.gov.cn/", "name": "新站", "region": "成都",
+    store._db["websites"].insert({"url": "http://new.example.gov.cn/", "name": "新站", "region": "成都",
                                  "kind": "市级部门", "site_code": "5101009999", "imported_at": iso(T0)})
-    store.db["websites"].update(1, {"retired_at": iso(clock())})
+    store._db["websites"].update(1, {"retired_at": iso(clock())})
     clock.advance(days=1)
     asyncio.run(d.check_due_websites())
     assert sorted(site for site, _ in checked[2:]) == [2, 3]
@@ -123,7 +123,7 @@ def test_probe_rounds_against_local_servers_give_the_unreachable_veto(settings, 
     flaky = Site({"/": lambda n: Reply(503) if n % 10 == 0 else Reply()})  # 10% of probes fail
     healthy = Site({"/": Reply()})
     with flaky, healthy:
-        store.db["websites"].insert_all([
+        store._db["websites"].insert_all([
             {"url": flaky.url(), "name": "时好时坏", "region": "成都", "kind": "市级部门", "site_code": "5101000001"},
             {"url": healthy.url(), "name": "一直正常", "region": "成都", "kind": "市级部门", "site_code": "5101000002"},
         ])
@@ -155,7 +155,7 @@ def test_a_failing_canary_discards_the_round(settings, rulebook, store):
     down = Site({"/": Reply(503)})
     with down:
         settings = replace(settings, crawl=crawl, probe=replace(settings.probe, canary_url=down.url("/canary")))
-        store.db["websites"].insert({"url": down.url(), "name": "断网时", "region": "成都", "kind": "市级部门",
+        store._db["websites"].insert({"url": down.url(), "name": "断网时", "region": "成都", "kind": "市级部门",
                                      "site_code": "5101000001"})
 
         async def one_round() -> str:
@@ -165,7 +165,7 @@ def test_a_failing_canary_discards_the_round(settings, rulebook, store):
                 return await d.probe_round()
 
         asyncio.run(one_round())
-    rows = list(store.db.query("SELECT outcome, discarded, discard_reason FROM probes"))
+    rows = list(store._db.query("SELECT outcome, discarded, discard_reason FROM probes"))
     assert len(rows) == 1 and rows[0]["discarded"] == 1 and rows[0]["discard_reason"]
     assert [f for f in store.findings() if f.rule == "unreachable"] == []
 
@@ -190,7 +190,7 @@ def test_account_checks_run_when_due_and_not_again_until_the_interval(settings, 
                             headers={"Content-Type": "application/rss+xml"}),
     })
     with feeds:
-        store.db["accounts"].insert_all([
+        store._db["accounts"].insert_all([
             {"platform": "微信订阅号", "name": "新鲜", "region": "成都", "subject": "政府", "source": feeds.url("/fresh.xml"),
              "imported_at": iso(T0)},
             {"platform": "微信订阅号", "name": "陈旧", "region": "成都", "subject": "政府", "source": feeds.url("/stale.xml"),
@@ -214,7 +214,7 @@ def test_account_checks_run_when_due_and_not_again_until_the_interval(settings, 
 def test_housekeeping_deletes_only_old_page_rows(settings, rulebook, store):
     register(store, 1)
     run = store.start_run(SubjectKind.WEBSITE, 1, "site", as_of=iso(T0), started_at=iso(T0))
-    store.db["pages"].insert_all([
+    store._db["pages"].insert_all([
         {"run_id": run, "website_id": 1, "url": "http://s0.example.gov.cn/old", "fetched_at": iso(T0)},
         {"run_id": run, "website_id": 1, "url": "http://s0.example.gov.cn/new",
          "fetched_at": iso(T0 + timedelta(days=100))},
@@ -222,5 +222,5 @@ def test_housekeeping_deletes_only_old_page_rows(settings, rulebook, store):
     clock = FakeClock(T0 + timedelta(days=settings.keep_pages_days + 1))
     outcome = asyncio.run(daemon(settings, rulebook, store, clock).housekeeping())
     assert outcome.startswith("deleted 1 page rows")
-    assert [row["url"] for row in store.db["pages"].rows] == ["http://s0.example.gov.cn/new"]
-    assert store.db["check_runs"].count == 1
+    assert [row["url"] for row in store._db["pages"].rows] == ["http://s0.example.gov.cn/new"]
+    assert store._db["check_runs"].count == 1

@@ -35,7 +35,7 @@ def test_sigterm_abandons_in_flight_probes_within_the_grace_bound(tmp_path: Path
     (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
     with stalling:
         store = Store.open(db)
-        store.db["websites"].insert({"url": stalling.url(), "name": "很慢", "region": "成都", "kind": "市级部门",
+        store._db["websites"].insert({"url": stalling.url(), "name": "很慢", "region": "成都", "kind": "市级部门",
                                      "site_code": "5101000001"})
         store.close()
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
@@ -59,6 +59,6 @@ def test_sigterm_abandons_in_flight_probes_within_the_grace_bound(tmp_path: Path
     assert "abandoned at shutdown" in err
     store = Store.open(db)
     try:
-        assert store.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     finally:
         store.close()

@@ -35,7 +35,7 @@ SHEET = """某某省政务新媒体人工检查记录表（2022年第四季度�
 def fill(store: Store) -> dict[str, int]:
     ids = {}
     for name, region, subject in (("成都发布", "成都", "政府"), ("阿坝发布", "阿坝", "市州部门")):
-        ids[name] = store.db["accounts"].insert(
+        ids[name] = store._db["accounts"].insert(
             {"platform": "微信订阅号", "name": name, "region": region, "subject": subject, "source": ""}).last_pk
     return ids
 
@@ -71,7 +71,7 @@ def test_strict_stores_nothing_when_a_row_is_bad(tmp_path: Path, store: Store, r
     path.write_text(SHEET, encoding="utf-8")
     report = import_observations(store, rulebook, [path], zone=SHANGHAI, strict=True)
     assert report.stored == 0 and len(report.errors) == 6
-    assert store.db["account_observations"].count == 0
+    assert store._db["account_observations"].count == 0
 
 
 def test_gbk_csv_as_excel_saves_it(tmp_path: Path, store: Store, rulebook: Rulebook) -> None:

@@ -124,8 +124,8 @@ def _seed_registry(store: Store) -> None:
         websites += _region_websites(region, index, portals, departments, counties)
     for index, row in enumerate(SEED_ANNEX1[:21]):
         accounts += _region_accounts(row[0], index, row[6])
-    store.db["websites"].insert_all(websites)
-    store.db["accounts"].insert_all(accounts)
+    store._db["websites"].insert_all(websites)
+    store._db["accounts"].insert_all(accounts)
 
 
 def _seed_samples(store: Store) -> None:
@@ -137,7 +137,7 @@ def _seed_samples(store: Store) -> None:
     sampled = flagged + others[::2][: SAMPLED - len(flagged)]
     rows = [{"quarter": QUARTER_LABEL, "account_id": i, "reason": "full", "created_at": SEEN} for i in full]
     rows += [{"quarter": QUARTER_LABEL, "account_id": i, "reason": "sample", "created_at": SEEN} for i in sampled]
-    store.db["account_samples"].insert_all(rows)
+    store._db["account_samples"].insert_all(rows)
     assert (len(full), len(sampled)) == (FULL_COVERAGE, SAMPLED)
 
 
@@ -178,7 +178,7 @@ def _seed_noise(store: Store, rulebook: Rulebook) -> None:
                           seen_at="2022-09-01T09:00:00+08:00")
     store.record_findings(SubjectKind.WEBSITE, chengdu[3].id, [Finding("dead_links", Severity.DEDUCTION, "存在错链、断链")],  # type: ignore[arg-type]
                           checked_rules=["dead_links"], seen_at=SEEN)
-    retired = store.db["websites"].insert(
+    retired = store._db["websites"].insert(
         {**_website("https://old.r0.gov.cn/", "已关停网站", "成都", "市级部门"), "retired_at": "2022-06-30T00:00:00+08:00"}
     ).last_pk
     store.record_findings(SubjectKind.WEBSITE, retired, [_veto(rulebook, "unreachable", SubjectKind.WEBSITE, 0, {})],

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-import monitor.store as store_module
+import monitor.store.schema as schema_module
 from monitor.models import Finding, Severity, Source, Status, SubjectKind
-from monitor.store import MIGRATIONS, FindingFilter, Store, StoreError
+from monitor.store import MIGRATIONS, FindingFilter, Store, StoreBusy, StoreError
 
 T1, T2, T3 = "2026-03-01T10:00:00+08:00", "2026-03-02T10:00:00+08:00", "2026-03-03T10:00:00+08:00"
 LATEST = len(MIGRATIONS)
@@ -17,7 +18,7 @@ LATEST = len(MIGRATIONS)
 
 @pytest.fixture()
 def store(tmp_path: Path):
-    store = Store.open(tmp_path / "store.db")
+    store = Store.open(tmp_path / "store._db")
     yield store
     store.close()
 
@@ -32,7 +33,7 @@ def test_fresh_database_reaches_latest_version(tmp_path):
     path = tmp_path / "sub" / "fresh.db"
     store = Store.open(path)
     assert store.schema_version == LATEST
-    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store._db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
     assert {"meta", "websites", "accounts", "findings", "probes", "check_runs"} <= tables(path)
     again = Store.open(path)  # reopening applies nothing and keeps the data
@@ -69,9 +70,9 @@ def test_a_new_migration_is_applied_to_an_existing_database(tmp_path, monkeypatc
     def add_column(db):
         db["websites"].add_column("contact", str)
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*MIGRATIONS, ("contact column", add_column)])
+    monkeypatch.setattr(schema_module, "MIGRATIONS", [*MIGRATIONS, ("contact column", add_column)])
     store = Store.open(path)
-    assert store.schema_version == LATEST + 1 and "contact" in store.db["websites"].columns_dict
+    assert store.schema_version == LATEST + 1 and "contact" in store._db["websites"].columns_dict
     store.close()
 
 
@@ -83,18 +84,18 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path, monkeypatch):
         db["extra"].create({"id": int}, pk="id")
         raise RuntimeError("migration bug")
 
-    monkeypatch.setattr(store_module, "MIGRATIONS", [*MIGRATIONS, ("broken", broken)])
+    monkeypatch.setattr(schema_module, "MIGRATIONS", [*MIGRATIONS, ("broken", broken)])
     with pytest.raises(RuntimeError):
         Store.open(path)
     monkeypatch.undo()
     store = Store.open(path)
-    assert store.schema_version == LATEST and not store.db["extra"].exists()
+    assert store.schema_version == LATEST and not store._db["extra"].exists()
     store.close()
 
 
 def test_transaction_rolls_back_on_error(store):
     with pytest.raises(ValueError), store.transaction():
-        store.db["websites"].insert({"url": "http://a.gov.cn/", "name": "a", "region": "成都", "kind": "市级门户"})
+        store._db["websites"].insert({"url": "http://a.gov.cn/", "name": "a", "region": "成都", "kind": "市级门户"})
         raise ValueError("stop")
     assert store.websites() == []
 
@@ -207,7 +208,7 @@ def test_findings_active_between(store):
 
 # -- registry look-ups ---------------------------------------------------------------------------------
 def test_find_website_by_url_code_name_and_id(store):
-    site_id = store.db["websites"].insert({"url": "https://www.sc.gov.cn/", "name": "四川省人民政府",
+    site_id = store._db["websites"].insert({"url": "https://www.sc.gov.cn/", "name": "四川省人民政府",
                                            "region": "四川省人民政府", "kind": "省政府门户",
                                            "site_code": "5100000001"}).last_pk
     for target in ("https://www.sc.gov.cn", "https://www.sc.gov.cn/", "5100000001", "四川省人民政府", str(site_id)):
@@ -216,12 +217,54 @@ def test_find_website_by_url_code_name_and_id(store):
 
 
 def test_find_account_prefers_active_and_takes_platform(store):
-    store.db["accounts"].insert({"platform": "新浪微博", "name": "四川发布", "region": "x", "subject": "政府",
+    store._db["accounts"].insert({"platform": "新浪微博", "name": "四川发布", "region": "x", "subject": "政府",
                                  "retired_at": T1})
-    active = store.db["accounts"].insert({"platform": "微信订阅号", "name": "四川发布", "region": "x",
+    active = store._db["accounts"].insert({"platform": "微信订阅号", "name": "四川发布", "region": "x",
                                           "subject": "政府"}).last_pk
     assert store.find_account("四川发布").id == active
     assert store.find_account("四川发布", "新浪微博").platform == "新浪微博"
     assert store.find_account("四川发布", "抖音短视频") is None
     assert [a.platform for a in store.accounts()] == ["微信订阅号"]
     assert len(store.accounts(include_retired=True)) == 2
+
+
+# -- one writer at a time ------------------------------------------------------------------------------
+def test_a_second_writer_waits_then_reports_busy_instead_of_corrupting(tmp_path):
+    """The daemon and the web console are two writers on one file: the one that finds it locked
+    waits the busy timeout, then fails with StoreBusy; the first writer's work is unaffected."""
+    path = tmp_path / "shared.db"
+    first = Store.open(path)
+    second = Store.open(path, busy_timeout_s=0.05)
+    try:
+        with first.transaction():
+            first.set_meta("writer", "first")
+            with pytest.raises(StoreBusy, match="locked"):
+                second.set_meta("writer", "second")
+        assert second.get_meta("writer") == "first"
+        second.set_meta("writer", "second")  # free again: the write goes through
+        assert first.get_meta("writer") == "second"
+    finally:
+        first.close()
+        second.close()
+
+
+def test_nested_transactions_join_the_outer_unit(store):
+    with pytest.raises(ValueError), store.transaction():
+        store.set_meta("a", "1")
+        with store.transaction():
+            store.set_meta("b", "2")
+        raise ValueError("stop")
+    assert store.get_meta("a") is None and store.get_meta("b") is None
+
+
+def test_no_sql_outside_the_store():
+    """The store owns the database: no other module reaches the connection or writes SQL."""
+    root = Path(__file__).resolve().parents[1] / "monitor"
+    pattern = re.compile(r"\._db\b|\bstore\.db\b|sqlite3|sqlite_utils|\b(SELECT|INSERT INTO|DELETE FROM)\b")
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.rglob("*.py") if "store" not in path.relative_to(root).parts[:1]
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert offenders == []

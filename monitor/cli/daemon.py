@@ -79,33 +79,26 @@ def status(
 
 def collect_status(store: Store, app: AppState, now: datetime) -> dict[str, Any]:
     """Everything `govmon status` shows, as data."""
-    window_start = iso(now - timedelta(days=app.rulebook.rule("unreachable")["window_days"]))
+    window_start = now - timedelta(days=app.rulebook.rule("unreachable")["window_days"])
     history = store.schedule_history(SubjectKind.WEBSITE, "site")
     last_runs = {sid: iso(last) for sid, _registered, last in history if last}
     due = upcoming(history, timedelta(hours=app.settings.schedule.site_check_interval_h), "site")
     websites = store.websites()
-    sites = [_site_status(store, w, last_runs.get(w.id or 0), due.get(w.id or 0), window_start) for w in websites]
-    errors = list(store.db.query(
-        "SELECT r.started_at, r.kind, r.outcome, r.error, w.name FROM check_runs r LEFT JOIN websites w"
-        " ON r.subject_kind = 'website' AND w.id = r.subject_id WHERE r.outcome IN ('error', 'abandoned',"
-        " 'homepage_failed') AND r.started_at >= ? ORDER BY r.started_at DESC LIMIT 20", [window_start],
-    ))
+    sites = [_site_status(store, w, last_runs.get(w.id or 0), due.get(w.id or 0), window_start, now) for w in websites]
+    errors = store.recent_run_errors(iso(window_start), limit=20)
     return {"as_of": iso(now), "database": str(store.path), "websites": sites, "recent_errors": errors}
 
 
 def _site_status(store: Store, website: Any, last_run: str | None, next_due: datetime | None,
-                 window_start: str) -> dict[str, Any]:
+                 window_start: datetime, now: datetime) -> dict[str, Any]:
     run = store.last_run(SubjectKind.WEBSITE, website.id, "site")
-    probe = list(store.db.query(
-        "SELECT at, outcome, latency_ms FROM probes WHERE website_id = ? ORDER BY at DESC LIMIT 1", [website.id]))
-    counts = store.db.execute(
-        "SELECT COUNT(*), SUM(outcome != 'ok') FROM probes WHERE website_id = ? AND at >= ?"
-        " AND COALESCE(discarded, 0) = 0", [website.id, window_start]).fetchone()
-    total, failed = counts[0] or 0, counts[1] or 0
+    probe = store.latest_probe(website.id)
+    counted = [p for p in store.probes_between(website.id, start=window_start, end=now) if not p.discarded]
+    total, failed = len(counted), sum(1 for p in counted if p.failed)
     return {
         "id": website.id, "name": website.name, "url": website.url,
         "last_check": last_run, "verdict": json.loads(run["summary"] or "{}").get("verdict") if run else None,
-        "last_probe": probe[0] if probe else None, "probes_7d": total, "failed_7d": failed,
+        "last_probe": {"at": iso(probe.at), "outcome": probe.outcome, "latency_ms": probe.latency_ms} if probe else None, "probes_7d": total, "failed_7d": failed,
         "failure_share_7d": round(failed / total, 4) if total else None,
         "next_check_due": iso(next_due) if next_due else None,
     }

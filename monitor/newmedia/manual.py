@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.checks.accounts import AccountObservation
-from monitor.models import Account, iso
+from monitor.models import Account
 from monitor.newmedia.observations import MANUAL, save_observation
 from monitor.newmedia.timeparse import parse_full_date
 from monitor.rulebook import Rulebook
@@ -168,9 +168,4 @@ def _text(value: Any) -> str:
 
 
 def _already_stored(store: Store, observation: AccountObservation) -> bool:
-    latest = iso(observation.latest_post_at) if observation.latest_post_at else None
-    rows = store.db.query(
-        "SELECT 1 FROM account_observations WHERE account_id = ? AND source_kind = ? AND checked_at = ?"
-        " AND latest_post_at IS ? LIMIT 1",
-        [observation.account_id, MANUAL, iso(observation.checked_at), latest])
-    return any(True for _ in rows)
+    return store.has_account_observation(observation)

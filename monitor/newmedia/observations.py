@@ -6,7 +6,6 @@ about whether the account is kept up to date, whether it is older or newer than 
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
@@ -44,39 +43,14 @@ def save_observation(store: Store, observation: AccountObservation, result: Sour
         "pinned_latest_at": iso(observation.pinned_latest_at) if observation.pinned_latest_at else None,
         "fetched_url": result.url if result else "", "posts": [p.as_dict() for p in posts], **(extra or {}),
     }
-    with store.transaction():
-        return store.db["account_observations"].insert({
-            "account_id": observation.account_id, "checked_at": iso(observation.checked_at),
-            "outcome": observation.outcome,
-            "latest_post_at": iso(observation.latest_post_at) if observation.latest_post_at else None,
-            "post_count": observation.post_count, "source_kind": observation.source_kind,
-            "error": observation.error, "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
-        }).last_pk  # type: ignore[return-value]
+    return store.save_account_observation(observation, detail)
 
 
 def manual_observations(store: Store, account_id: int, *, limit: int = 20) -> list[AccountObservation]:
     """The latest manual observations of an account, newest check first."""
-    rows = store.db.query(
-        "SELECT * FROM account_observations WHERE account_id = ? AND source_kind = ? ORDER BY checked_at DESC, id DESC"
-        " LIMIT ?", [account_id, MANUAL, limit])
-    return [observation_from_row(row) for row in rows]
+    return store.account_observations(account_id, source_kind=MANUAL, limit=limit)
 
 
 def latest_observation(store: Store, account_id: int) -> AccountObservation | None:
-    rows = list(store.db.query(
-        "SELECT * FROM account_observations WHERE account_id = ? ORDER BY checked_at DESC, id DESC LIMIT 1",
-        [account_id]))
-    return observation_from_row(rows[0]) if rows else None
-
-
-def observation_from_row(row: dict[str, Any]) -> AccountObservation:
-    detail = json.loads(row["detail"] or "{}")
-    return AccountObservation(
-        id=row["id"], account_id=row["account_id"], checked_at=datetime.fromisoformat(row["checked_at"]),
-        outcome=row["outcome"], source_kind=row["source_kind"] or "",
-        latest_post_at=datetime.fromisoformat(row["latest_post_at"]) if row["latest_post_at"] else None,
-        latest_title=detail.get("title", ""), latest_url=detail.get("url", ""), post_count=row["post_count"],
-        pinned_ignored=detail.get("pinned_ignored", 0), date_only=bool(detail.get("date_only")),
-        pinned_latest_at=datetime.fromisoformat(detail["pinned_latest_at"]) if detail.get("pinned_latest_at") else None,
-        error=row["error"] or "", source=detail.get("source", ""),
-    )
+    latest = store.account_observations(account_id, limit=1)
+    return latest[0] if latest else None

@@ -17,7 +17,7 @@ from typing import Any
 
 from monitor.config import Settings
 from monitor.models import Account, iso
-from monitor.store import Store
+from monitor.store import SampleRow, Store
 
 FULL = "full"
 SAMPLED = "sampled"
@@ -81,12 +81,8 @@ def ensure_sample(store: Store, settings: Settings, quarter: str, *, now: dateti
     if not redraw and _stored_rows(store, quarter):
         return sample_totals(store, quarter, reused=True)
     entries = draw_sample(store.accounts(), quarter, settings.accounts.sample_rate, settings.accounts.sample_seed)
-    with store.transaction():
-        store.db.execute("DELETE FROM account_samples WHERE quarter = ?", [quarter])
-        store.db["account_samples"].insert_all(
-            {"quarter": quarter, "account_id": e.account.id, "reason": e.reason, "created_at": iso(now)}
-            for e in entries
-        )
+    store.replace_account_sample(quarter, [(e.account.id, e.reason) for e in entries if e.account.id is not None],
+                                 created_at=iso(now))
     return sample_totals(store, quarter, reused=False)
 
 
@@ -94,24 +90,23 @@ def sample_totals(store: Store, quarter: str, *, reused: bool = True) -> SampleT
     """Totals of a stored sample. The total counts today's active accounts plus any sampled one retired since."""
     rows = _stored_rows(store, quarter)
     active = {a.id for a in store.accounts()}
-    sampled_ids = {row["account_id"] for row in rows}
+    sampled_ids = {row.account_id for row in rows}
     return SampleTotals(
         quarter=quarter, checked=len(rows), total=len(active | sampled_ids),
-        full=sum(row["reason"] == FULL for row in rows), sampled=sum(row["reason"] == SAMPLED for row in rows),
-        created_at=min((row["created_at"] for row in rows), default=""), reused=reused,
+        full=sum(row.reason == FULL for row in rows), sampled=sum(row.reason == SAMPLED for row in rows),
+        created_at=min((row.created_at for row in rows), default=""), reused=reused,
     )
 
 
 def sampled_accounts(store: Store, quarter: str) -> list[Account]:
     """The accounts of a stored sample, in id order (retired ones included: they were sampled)."""
-    accounts = (store.account(row["account_id"]) for row in _stored_rows(store, quarter))
+    accounts = (store.account(row.account_id) for row in _stored_rows(store, quarter))
     return [a for a in accounts if a is not None]
 
 
 def sample_reasons(store: Store, quarter: str) -> dict[int, str]:
-    return {row["account_id"]: row["reason"] for row in _stored_rows(store, quarter)}
+    return {row.account_id: row.reason for row in _stored_rows(store, quarter)}
 
 
-def _stored_rows(store: Store, quarter: str) -> list[dict[str, Any]]:
-    return list(store.db.query(
-        "SELECT * FROM account_samples WHERE quarter = ? ORDER BY account_id", [quarter]))
+def _stored_rows(store: Store, quarter: str) -> list[SampleRow]:
+    return store.account_sample(quarter)

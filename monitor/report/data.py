@@ -121,8 +121,7 @@ def _checked_accounts(store: Store, quarter: Quarter, accounts: list[Account]) -
     Full-coverage subjects (政府, 省直部门) are checked by definition, whether or not the sampler
     wrote them into account_samples.
     """
-    rows = store.db.execute("SELECT account_id FROM account_samples WHERE quarter = ?", [quarter.label])
-    sampled = {row[0] for row in rows.fetchall()}
+    sampled = {row.account_id for row in store.account_sample(quarter.label)}
     live = {a.id for a in accounts if a.id is not None}
     if not sampled & live:
         return live

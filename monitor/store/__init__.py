@@ -1,0 +1,33 @@
+"""The SQLite store: the only code in govmon that knows the database.
+
+Everything else calls named methods of `Store`; no SQL and no table access live outside this package
+(`Store` keeps its connection private). Where a new query goes:
+
+- `registry.py`  websites and accounts: look-ups, registry import writes, what is due for a check
+- `runs.py`      check runs and the pages a run looked at, run errors for `govmon status`
+- `probes.py`    availability probes: recording rounds, reading a site's probes back
+- `findings.py`  the findings lifecycle: upsert and resolve, manual findings, review, filters
+- `accounts.py`  new-media account observations and the quarter's account sample
+- `schema.py`    forward migrations (append one; never edit a shipped one)
+- `base.py`      the connection: opening, WAL and busy timeout, transactions, meta keys
+
+Add a method to the area's mixin class, give it a name that says what it answers, and return model
+objects with timestamps already parsed (datetime), not raw rows. A write goes inside
+`self.transaction()`: it is the one place that takes the write lock, waits out another writer
+(the daemon and the web console share one file) and rolls back on error.
+"""
+
+from monitor.store.accounts import AccountQueries, SampleRow
+from monitor.store.base import StoreBase, StoreBusy, StoreError
+from monitor.store.findings import FindingFilter, FindingQueries
+from monitor.store.probes import ProbeQueries
+from monitor.store.registry import RegistryQueries
+from monitor.store.runs import PageVisit, RunQueries
+from monitor.store.schema import MIGRATIONS
+
+
+class Store(RegistryQueries, RunQueries, ProbeQueries, FindingQueries, AccountQueries, StoreBase):
+    """One SQLite database. Open it with `Store.open(path)`; it migrates itself forward."""
+
+
+__all__ = ["MIGRATIONS", "FindingFilter", "PageVisit", "SampleRow", "Store", "StoreBusy", "StoreError"]

@@ -1,0 +1,112 @@
+"""Check runs, the pages a run looked at, and the run history the daemon schedules from."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from monitor.models import SubjectKind, iso
+from monitor.store.base import StoreBase, moment
+
+_LONG_AGO = "1970-01-01T00:00:00+00:00"
+_SUBJECT_TABLES = {SubjectKind.WEBSITE: "websites", SubjectKind.ACCOUNT: "accounts"}
+# Run outcomes `govmon status` lists as errors.
+FAILED_OUTCOMES = ("error", "abandoned", "homepage_failed")
+
+
+@dataclass(frozen=True)
+class PageVisit:
+    """One page a site check fetched (home page or column page), with its outcome."""
+
+    url: str
+    role: str
+    fetched_at: datetime
+    status: int | None = None
+    error: str = ""
+
+
+class RunQueries(StoreBase):
+    def start_run(self, subject_kind: SubjectKind, subject_id: int, kind: str, *, as_of: str, started_at: str) -> int:
+        with self.transaction():
+            return int(self._db.table("check_runs").insert(
+                {"subject_kind": str(subject_kind), "subject_id": subject_id, "kind": kind, "as_of": as_of,
+                 "started_at": started_at, "outcome": "running"}
+            ).last_pk)
+
+    def finish_run(self, run_id: int, *, finished_at: str, outcome: str, pages: int = 0, error: str = "",
+                   summary: dict[str, Any] | None = None) -> None:
+        with self.transaction():
+            self._db.table("check_runs").update(
+                run_id,
+                {"finished_at": finished_at, "outcome": outcome, "pages": pages, "error": error,
+                 "summary": json.dumps(summary or {}, ensure_ascii=False, sort_keys=True, default=str)},
+            )
+
+    def last_run(self, subject_kind: SubjectKind, subject_id: int, kind: str) -> dict[str, Any] | None:
+        rows = list(self._db.query(
+            "SELECT * FROM check_runs WHERE subject_kind = ? AND subject_id = ? AND kind = ?"
+            " AND outcome != 'running' ORDER BY started_at DESC, id DESC LIMIT 1",
+            [str(subject_kind), subject_id, kind],
+        ))
+        return rows[0] if rows else None
+
+    def last_run_times(self, subject_kind: SubjectKind, kind: str) -> dict[int, str]:
+        """Start of the last finished run of each subject (what the daemon's due times derive from)."""
+        rows = self._db.query(
+            "SELECT subject_id, MAX(started_at) AS last FROM check_runs WHERE subject_kind = ? AND kind = ?"
+            " AND outcome != 'running' GROUP BY subject_id",
+            [str(subject_kind), kind],
+        )
+        return {row["subject_id"]: row["last"] for row in rows}
+
+    def schedule_history(self, subject_kind: SubjectKind, run_kind: str) -> list[tuple[int, datetime, datetime | None]]:
+        """(id, registered at, start of the last finished run or None) of each active subject: all the
+        daemon needs to tell what is due. A row with no import time counts as registered long ago."""
+        table = _SUBJECT_TABLES[subject_kind]
+        last_runs = self.last_run_times(subject_kind, run_kind)
+        rows = self._db.query(f"SELECT id, imported_at FROM {table} WHERE retired_at IS NULL ORDER BY id")
+        return [
+            (row["id"], moment(row["imported_at"] or _LONG_AGO),
+             moment(last_runs[row["id"]]) if row["id"] in last_runs else None)
+            for row in rows
+        ]
+
+    def recent_run_errors(self, since: str, *, limit: int = 20) -> list[dict[str, Any]]:
+        """Runs since `since` that failed or were abandoned, newest first, with the website's name."""
+        marks = ", ".join("?" for _ in FAILED_OUTCOMES)
+        return list(self._db.query(
+            "SELECT r.started_at, r.kind, r.outcome, r.error, w.name FROM check_runs r LEFT JOIN websites w"
+            f" ON r.subject_kind = 'website' AND w.id = r.subject_id WHERE r.outcome IN ({marks})"
+            " AND r.started_at >= ? ORDER BY r.started_at DESC LIMIT ?", [*FAILED_OUTCOMES, since, limit],
+        ))
+
+    def abandon_unfinished_runs(self, at: str) -> int:
+        """Runs left 'running' by a killed process: mark them abandoned so they are simply due again."""
+        with self.transaction():
+            cursor = self._db.execute(
+                "UPDATE check_runs SET outcome = 'abandoned', finished_at = ? WHERE outcome = 'running'", [at]
+            )
+        return cursor.rowcount
+
+    # -- pages --------------------------------------------------------------------------------------
+    def record_pages(self, run_id: int, website_id: int, pages: Iterable[PageVisit]) -> None:
+        """Keep the pages a check looked at, with their outcome."""
+        rows = [
+            {"run_id": run_id, "website_id": website_id, "url": p.url, "role": p.role, "status": p.status,
+             "fetched_at": iso(p.fetched_at), "error": p.error}
+            for p in pages
+        ]
+        with self.transaction():
+            self._db.table("pages").insert_all(rows)
+
+    def pages_of_run(self, run_id: int) -> list[dict[str, Any]]:
+        return list(self._db.query("SELECT * FROM pages WHERE run_id = ? ORDER BY id", [run_id]))
+
+    def prune_pages(self, before: str) -> int:
+        """Delete page rows fetched before `before`: they only explain old runs, and grow by the day."""
+        with self.transaction():
+            cursor = self._db.execute("DELETE FROM pages WHERE fetched_at < ?", [before])
+        return cursor.rowcount
