@@ -52,7 +52,8 @@ LABELS = {
     "reason": "原因", "error": "错误", "outcome": "结果", "status": "HTTP状态码", "links": "链接", "href": "链接地址",
     "text": "文字", "pages": "页面", "found_on": "所在页面", "missing": "缺少", "keywords": "关键词",
     "site_code": "网站标识码", "registered_code": "注册网站标识码", "source": "来源", "checked_at": "检查时间",
-    "at": "时间", "note": "说明", "tls_certificate": "网站证书问题（已跳过校验继续检查）",
+    "at": "时间", "note": "说明", "judged_on": "判断范围", "items_seen": "读到的条目",
+    "columns_read": "读到的栏目", "tls_certificate": "网站证书问题（已跳过校验继续检查）",
 }
 
 
@@ -421,6 +422,14 @@ def _account_stale(ev: Evidence) -> Lines:
     return Lines(head)
 
 
+@_needs("rule", "reason")
+def _undetermined(ev: Evidence) -> Lines:
+    """Which rule could not be judged, why, and where: a reader knows what to look at by hand."""
+    rule = ev.get("rule_wording") or ev.get("rule", "")
+    ev.skip("rule", "rule_severity")
+    return Lines([f"无法判断「{rule}」：{phrase(ev.get('reason', ''))}{_at(ev.get('url'))}"])
+
+
 @_needs("url", "snippet")
 def _manual(ev: Evidence) -> Lines:
     """A reviewer's finding: the page and the offending text."""
@@ -446,6 +455,7 @@ RENDERERS: dict[str, Renderer] = {
     "footer_identity": _footer_identity,
     "unreachable": _unreachable,
     "account_stale": _account_stale,
+    "undetermined": _undetermined,
 }
 
 

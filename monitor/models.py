@@ -110,10 +110,28 @@ class Finding:
         }
 
 
+UNDETERMINED = "undetermined"  # the rule id of 未能判断 findings (monitor/checks/undetermined.py)
+PASSED, FAILED, UNDECIDED = "合格", "不合格", "未能判断"
+
+
+def undetermined_vetoes(findings: list[Finding]) -> list[Finding]:
+    """未能判断 findings standing for a veto rule (a finding without the rule's severity counts as one)."""
+    return [
+        f for f in findings
+        if f.rule == UNDETERMINED and f.status != Status.DISMISSED
+        and f.evidence.get("rule_severity", Severity.VETO) == Severity.VETO
+    ]
+
+
 def verdict(findings: list[Finding]) -> str:
-    """合格 unless a veto finding stands (dismissed findings never count)."""
-    vetoes = [f for f in findings if f.severity == Severity.VETO and f.status != Status.DISMISSED]
-    return "不合格" if vetoes else "合格"
+    """不合格 if a veto finding stands; else 未能判断 if a veto rule could not be judged; else 合格.
+
+    Dismissed findings never count. A rule that could not be judged is not passed: the site is
+    合格 only when every veto rule was decided.
+    """
+    if any(f.severity == Severity.VETO and f.status != Status.DISMISSED for f in findings):
+        return FAILED
+    return UNDECIDED if undetermined_vetoes(findings) else PASSED
 
 
 def iso(moment: datetime) -> str:

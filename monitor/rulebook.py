@@ -33,6 +33,7 @@ RULE_KEYS: dict[str, set[str]] = {
     "dead_links": set(),
     "footer_identity": set(),
     "fetch_failed": set(),
+    "undetermined": set(),
     "account_stale": {"stale_days", "zombie_days"},
     "account_no_interaction": set(),
     "account_security": set(),

@@ -16,7 +16,7 @@ from typing import Any
 from monitor.checks.website import evaluate_site
 from monitor.config import Settings
 from monitor.fetch.result import Fetcher
-from monitor.models import Finding, SubjectKind, Website, iso, verdict
+from monitor.models import UNDECIDED, Finding, SubjectKind, Website, iso, undetermined_vetoes, verdict
 from monitor.observations import SiteObservation
 from monitor.rulebook import Rulebook
 from monitor.store import PageVisit, Store
@@ -38,11 +38,20 @@ class SiteCheck:
 
     @property
     def verdict(self) -> str:
-        """合格 / 不合格 — or 未能检查 when the home page could not be fetched: no rule could be judged,
-        and a site is not 合格 just because it did not answer (站点无法访问 is judged from a week of probes)."""
+        """合格 / 不合格 / 未能判断 (a veto rule could not be judged) — or 未能检查 when the home page could
+        not be fetched: no rule could be judged, and a site is not 合格 just because it did not answer
+        (站点无法访问 is judged from a week of probes)."""
         if self.observation is not None and not self.observation.homepage_ok:
             return UNCHECKED
         return verdict(self.findings)
+
+    @property
+    def undecided_rules(self) -> list[str]:
+        """Wording of the veto rules that could not be judged, in finding order, once each."""
+        if self.verdict != UNDECIDED:
+            return []
+        names = [str(f.evidence.get("rule_wording") or f.evidence.get("rule", "")) for f in undetermined_vetoes(self.findings)]
+        return list(dict.fromkeys(names))
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -50,6 +59,7 @@ class SiteCheck:
             "url": self.website.url,
             "site_code": self.website.site_code,
             "verdict": self.verdict,
+            "undecided_rules": self.undecided_rules,
             "as_of": iso(self.as_of),
             "pages_fetched": self.observation.pages_fetched,
             "tls_error": self.observation.tls_error,

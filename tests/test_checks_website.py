@@ -81,9 +81,35 @@ def test_homepage_without_dated_items_is_judged_on_second_level_pages(rulebook):
     assert finding.evidence["judged_on"].startswith("二级页面")
 
 
-def test_homepage_with_no_dates_anywhere_counts_as_not_updated(rulebook):
-    finding = rules_found(observation(homepage_items=[item(None)]), rulebook)["homepage_stale"][0]
-    assert finding.severity == Severity.VETO and finding.evidence["newest_date"] is None
+def test_homepage_with_no_dates_anywhere_is_undetermined_never_a_veto(rulebook):
+    found = rules_found(observation(homepage_items=[item(None)], homepage_is_entrance=True,
+                                    columns=[column("工作动态", "news", None, blank=False)]), rulebook)
+    assert "homepage_stale" not in found
+    [unsure] = found["undetermined"]
+    assert unsure.severity == Severity.WARNING and unsure.wording == "未能判断"
+    assert unsure.key == f"homepage_stale:{SITE.url}"
+    assert unsure.evidence["rule"] == "homepage_stale" and unsure.evidence["url"] == SITE.url
+    assert unsure.evidence["reason"] == "未读到任何带日期的条目"
+
+
+def test_an_undetermined_rule_is_left_out_of_the_checked_rules(rulebook):
+    judged = evaluate_site(observation(homepage_items=[]), SITE, rulebook, AS_OF)
+    assert "homepage_stale" not in judged.checked_rules
+    assert "undetermined" in judged.checked_rules and "dead_links" in judged.checked_rules
+    assert "homepage_stale" in evaluate_site(observation(), SITE, rulebook, AS_OF).checked_rules
+
+
+def test_the_verdict_names_an_undetermined_veto_rule_and_ignores_other_ones(rulebook):
+    from monitor.checks.undetermined import undetermined
+    from monitor.models import verdict
+
+    unsure = rulebook.rule("undetermined")
+    footer = undetermined(unsure, rulebook.rule("footer_identity"), "页面超过大小上限被截断", SITE.url)
+    stale = undetermined(unsure, rulebook.rule("homepage_stale"), "未读到任何带日期的条目", SITE.url)
+    assert verdict([footer]) == "合格"
+    assert verdict([footer, stale]) == "未能判断"
+    veto = rules_found(observation(homepage_items=[item(30)]), rulebook)["homepage_stale"]
+    assert verdict([stale, *veto]) == "不合格"
 
 
 def stale_set(news: int, notices: int, fresh: int = 3) -> list[ColumnObservation]:

@@ -63,15 +63,19 @@ def test_stale_columns_long_counts_yearly_columns(rulebook):
 def test_homepage_stale_and_its_warning(rulebook):
     finding = one(rules.homepage_stale(observation(homepage_items=[ListingItem(
         "市政府召开常务会议", f"{BASE}/a.html", TODAY - timedelta(days=30), "list")]),
-        rulebook.rule("homepage_stale"), TODAY))
+        rulebook.rule("homepage_stale"), TODAY,
+        rulebook.rule("undetermined")))
     assert describe_evidence(finding) == [
         f"首页最新信息 2022-11-28「市政府召开常务会议」，已 30 天未更新（要求 14 天内更新）：{BASE}/a.html",
         f"判断依据：识别到带日期的信息 1 条，日期取自列表日期；网站首页 {BASE}/"]
     warning = one(rules.homepage_stale(observation(homepage_items=[ListingItem(
-        "会议", f"{BASE}/b.html", TODAY - timedelta(days=12), "pubdate")]), rulebook.rule("homepage_stale"), TODAY))
+        "会议", f"{BASE}/b.html", TODAY - timedelta(days=12), "pubdate")]), rulebook.rule("homepage_stale"), TODAY,
+        rulebook.rule("undetermined")))
     assert describe_evidence(warning)[0].startswith("【预警】首页最新信息 2022-12-16「会议」，已 12 天未更新")
-    nothing = one(rules.homepage_stale(observation(homepage_items=[]), rulebook.rule("homepage_stale"), TODAY))
-    assert describe_evidence(nothing)[0] == f"二级页面（首页为导航入口）未识别到带日期的信息，视为未更新：{BASE}/"
+    nothing = one(rules.homepage_stale(observation(homepage_items=[]), rulebook.rule("homepage_stale"), TODAY,
+                                       rulebook.rule("undetermined")), key=f"homepage_stale:{BASE}/")
+    assert nothing.rule == "undetermined"
+    assert describe_evidence(nothing)[0] == f"无法判断「首页不更新」：未读到任何带日期的条目：{BASE}/"
 
 
 def test_blank_columns_translate_english_reasons(rulebook):

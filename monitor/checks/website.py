@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
+from monitor.checks.undetermined import undetermined, undetermined_rules
 from monitor.models import Finding, Severity, Website
 from monitor.observations import ColumnObservation, LinkObservation, SiteObservation
 from monitor.rulebook import ColumnCategory, Rulebook, RuleSpec
@@ -19,7 +20,7 @@ from monitor.rulebook import ColumnCategory, Rulebook, RuleSpec
 CRAWL_RULES = (
     "homepage_stale", "stale_columns", "stale_columns_long", "blank_columns", "illegal_links",
     "missing_jiucuo", "jiucuo_code_mismatch", "serious_wording", "dead_links", "footer_identity",
-    "fetch_failed",
+    "fetch_failed", "undetermined",
 )
 EVIDENCE_LIST_CAP = 50  # evidence lists are cut here; counts stay exact
 
@@ -38,8 +39,9 @@ def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as
         return SiteJudgement([_finding(spec, evidence, key="homepage")], ("fetch_failed",))
     today = as_of.date()
     categories = {c.name: c for c in rulebook.column_categories}
+    unsure = rulebook.rule("undetermined")
     rules: list[Callable[[], Iterable[Finding]]] = [
-        lambda: homepage_stale(obs, rulebook.rule("homepage_stale"), today),
+        lambda: homepage_stale(obs, rulebook.rule("homepage_stale"), today, unsure),
         lambda: stale_columns(obs.columns, categories, rulebook.rule("stale_columns"), today),
         lambda: stale_columns_long(obs.columns, categories, rulebook.rule("stale_columns_long"), today),
         lambda: blank_columns(obs.columns, rulebook.rule("blank_columns")),
@@ -55,14 +57,21 @@ def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as
     if obs.tls_error:  # a broken certificate is common on these sites: a detail of each finding, not a crash
         for finding in findings:
             finding.evidence["tls_certificate"] = obs.tls_error
-    return SiteJudgement(findings, CRAWL_RULES)
+    return SiteJudgement(findings, checked_rules(findings))
+
+
+def checked_rules(findings: list[Finding]) -> tuple[str, ...]:
+    """The crawl rules this judgement decided: a rule that could not be judged keeps its earlier findings."""
+    unsure = undetermined_rules(findings)
+    return tuple(rule for rule in CRAWL_RULES if rule not in unsure)
 
 
 # -- freshness --------------------------------------------------------------------------------------
-def homepage_stale(obs: SiteObservation, spec: RuleSpec, today: date) -> list[Finding]:
+def homepage_stale(obs: SiteObservation, spec: RuleSpec, today: date, unsure: RuleSpec) -> list[Finding]:
     """首页不更新: newest dated home-page item older than stale_days (warning from warning_days).
 
     When the home page is only a navigation entrance, the newest item of the second-level pages counts.
+    No dated item seen anywhere proves nothing (script-filled or undated lists): 未能判断, never a veto.
     """
     items = obs.homepage_items
     source = "首页"
@@ -71,16 +80,18 @@ def homepage_stale(obs: SiteObservation, spec: RuleSpec, today: date) -> list[Fi
         source = "二级页面（首页为导航入口）"
     dated = [item for item in items if item.date is not None]
     newest = max(dated, key=lambda item: item.date) if dated else None  # type: ignore[arg-type, return-value]
-    age = (today - newest.date).days if newest and newest.date else None
-    if age is not None and age <= spec["warning_days"]:
+    if newest is None or newest.date is None:
+        return [undetermined(unsure, spec, "未读到任何带日期的条目", obs.url, judged_on=source,
+                             items_seen=len(items), columns_read=sum(1 for c in obs.columns if c.fetched))]
+    age = (today - newest.date).days
+    if age <= spec["warning_days"]:
         return []
     evidence = {
-        "url": obs.url, "judged_on": source, "newest_date": newest.date.isoformat() if newest and newest.date else None,
-        "newest_title": newest.title if newest else "", "newest_url": newest.url if newest else "",
-        "date_source": newest.date_source if newest else "", "days_since_update": age,
+        "url": obs.url, "judged_on": source, "newest_date": newest.date.isoformat(), "newest_title": newest.title,
+        "newest_url": newest.url, "date_source": newest.date_source, "days_since_update": age,
         "stale_days": spec["stale_days"], "dated_items_seen": len(dated),
     }
-    if age is not None and age <= spec["stale_days"]:
+    if age <= spec["stale_days"]:
         return [_finding(spec, {**evidence, "level": "预警"}, warning=True)]
     return [_finding(spec, evidence)]
 

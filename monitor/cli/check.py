@@ -24,7 +24,7 @@ from monitor.cli.common import (
     stdout,
 )
 from monitor.evidence import describe_evidence
-from monitor.models import SEVERITY_LABELS, Website
+from monitor.models import FAILED, SEVERITY_LABELS, UNDECIDED, Website
 from monitor.service import UNCHECKED, SiteCheck, check_website, crawl_and_judge, http_fetcher
 from monitor.store import Store
 
@@ -47,7 +47,8 @@ def check(
     """Check websites against the veto rules and print 合格 / 不合格 with evidence.
 
     Results are stored: findings seen again move their last_seen, findings no longer seen are resolved.
-    Exit code 0 when every site checked is 合格, 1 when any is 不合格, 2 for a bad target.
+    Exit code 0 when every site checked is 合格, 1 when any is 不合格, 2 for a bad target, 3 when a site
+    could not be checked (未能检查) or a veto rule could not be judged (未能判断).
     """
     app = state(ctx)
     moment = app.as_of(as_of)
@@ -68,10 +69,10 @@ def check(
 
 
 def _exit_code(verdicts: list[str]) -> int:
-    """1 when any site is 不合格; else 3 when any could not be checked; else 0."""
-    if "不合格" in verdicts:
+    """1 when any site is 不合格; else 3 when any could not be checked or judged; else 0."""
+    if FAILED in verdicts:
         return EXIT_PROBLEMS
-    return EXIT_UNAVAILABLE if UNCHECKED in verdicts else EXIT_OK
+    return EXIT_UNAVAILABLE if UNCHECKED in verdicts or UNDECIDED in verdicts else EXIT_OK
 
 
 async def _check_one(app: AppState, store: Store, target: str, moment: datetime) -> SiteCheck:
@@ -127,15 +128,17 @@ def _print(checks: list[SiteCheck], json_output: bool) -> None:
     for c in checks:
         _print_one(c)
     if len(checks) > 1:
-        failed = sum(1 for c in checks if c.verdict == "不合格")
+        failed = sum(1 for c in checks if c.verdict == FAILED)
+        undecided = sum(1 for c in checks if c.verdict == UNDECIDED)
         unchecked = sum(1 for c in checks if c.verdict == UNCHECKED)
-        stdout.print(f"\n检查网站 {len(checks)} 个，不合格 {failed} 个，未能检查 {unchecked} 个。")
+        stdout.print(f"\n检查网站 {len(checks)} 个，不合格 {failed} 个，未能判断 {undecided} 个，未能检查 {unchecked} 个。")
 
 
 def _print_one(check: SiteCheck) -> None:
     colour = {"合格": "green", "不合格": "red"}.get(check.verdict, "yellow")
     site = check.website
-    stdout.print(f"\n[bold]{site.name}[/] {site.url} {site.site_code}  [bold {colour}]{check.verdict}[/]"
+    undecided = f"（{'、'.join(check.undecided_rules)}）" if check.undecided_rules else ""
+    stdout.print(f"\n[bold]{site.name}[/] {site.url} {site.site_code}  [bold {colour}]{check.verdict}{escape(undecided)}[/]"
                  f"  ({check.observation.pages_fetched} 页)")
     if check.observation.tls_error:
         stdout.print(f"[yellow]网站证书问题（已跳过校验继续检查）：{check.observation.tls_error}[/]", highlight=False)
