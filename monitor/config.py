@@ -71,6 +71,16 @@ class AccountSettings:
 
 
 @dataclass(frozen=True)
+class RenderSettings:
+    browser: str  # "auto", "off" or a path
+    page_timeout_s: float
+    max_pages_per_site: int
+    concurrent_pages: int
+    memory_limit_mb: int
+    screenshots: bool
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable, resolved: paths absolute, time zone loaded."""
 
@@ -88,6 +98,7 @@ class Settings:
     report_formats: tuple[str, ...]
     log_file: Path | None
     log_level: str
+    render: RenderSettings
     source_files: tuple[Path, ...] = ()
 
     def with_database(self, database: Path) -> Settings:
@@ -188,6 +199,11 @@ def _build(data: dict[str, Any], source: Path, sources: tuple[Path, ...]) -> Set
     accounts = data["accounts"]
     if not 0.0 <= accounts["sample_rate"] <= 1.0:
         raise ConfigError(f"{source}: 'accounts.sample_rate' must be between 0 and 1")
+    render = data["render"]
+    if not 1 <= render["concurrent_pages"] <= 2:
+        raise ConfigError(f"{source}: 'render.concurrent_pages' must be 1 or 2")
+    if render["page_timeout_s"] <= 0:
+        raise ConfigError(f"{source}: 'render.page_timeout_s' must be positive")
     formats = tuple(data["report"]["formats"])
     unknown = set(formats) - {"xlsx", "docx", "md", "csv"}
     if unknown:
@@ -207,6 +223,7 @@ def _build(data: dict[str, Any], source: Path, sources: tuple[Path, ...]) -> Set
         report_formats=formats,
         log_file=Path(data["log"]["file"]) if data["log"]["file"] else None,
         log_level=data["log"]["level"],
+        render=RenderSettings(**render),
         source_files=sources,
     )
 

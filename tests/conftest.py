@@ -37,3 +37,18 @@ def store(tmp_path: Path) -> Store:
 
 def shanghai(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    """The system's Chromium for tests marked `browser`: skipped when absent, but under CI it must be there."""
+    import os
+
+    from monitor.render.browser import driver_installed, find_browser
+
+    found = find_browser("auto")
+    if found is None or not driver_installed():
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Chromium (/usr/bin/chromium) and playwright for the browser tests")
+        pytest.skip("no Chromium installed (apt-get install chromium)")
+    return found

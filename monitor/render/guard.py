@@ -1,0 +1,145 @@
+"""The browser's only way out: every request a rendered page makes is answered by this handler.
+
+The handler fetches through the same SSRF guard as the crawler (`TargetPolicy` on the URL, then
+`GuardedTransport` at connect time, host overrides applied), one hop at a time, so each redirect
+target is checked too. Pages never reach the network themselves: the browser is launched with a
+resolver that knows no name and a proxy that does not exist (see `monitor/render/browser.py`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import httpx
+
+from monitor.config import CrawlSettings
+from monitor.fetch.client import outcome_for
+from monitor.fetch.safety import GuardedTransport, Resolver, TargetPolicy, TargetRefused, system_resolver
+
+if TYPE_CHECKING:
+    from playwright.async_api import Route
+
+log = logging.getLogger(__name__)
+
+REDIRECTS = frozenset({301, 302, 303, 307, 308})
+# Resources a list never needs: not fetched while reading a page (screenshots take images).
+SKIPPED_FOR_READING = frozenset({"image", "media", "font"})
+# Response headers passed back to the browser (others, such as Set-Cookie for other hosts, dropped).
+_KEPT_HEADERS = ("content-type", "content-language", "cache-control", "set-cookie", "last-modified")
+
+
+@dataclass(frozen=True)
+class Preloaded:
+    """A document the crawler already fetched: served to the browser as is, not fetched again."""
+
+    url: str
+    body: bytes
+    content_type: str
+
+
+@dataclass
+class RequestLog:
+    """What the handler did for one page, for evidence and for tests."""
+
+    served: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # "url: reason"
+    failed: list[str] = field(default_factory=list)
+
+
+class GuardedRouter:
+    """Answers the browser's requests through the crawler's SSRF guard; one per browser launch."""
+
+    def __init__(self, crawl: CrawlSettings, *, resolver: Resolver | None = None,
+                 transport: httpx.AsyncBaseTransport | None = None):
+        self._crawl = crawl
+        self.policy = TargetPolicy(crawl.allow_private_targets, dict(crawl.host_overrides),
+                                   resolver or system_resolver)
+        self._client = httpx.AsyncClient(
+            transport=transport or GuardedTransport(self.policy, verify=False), follow_redirects=False,
+            trust_env=False, headers={"User-Agent": crawl.user_agent},
+            timeout=httpx.Timeout(connect=crawl.connect_timeout_s, read=crawl.read_timeout_s,
+                                  write=crawl.read_timeout_s, pool=crawl.read_timeout_s),
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def handle(self, route: Route, *, preloaded: dict[str, Preloaded], log_to: RequestLog,
+                     with_images: bool) -> None:
+        """Serve one browser request: preloaded, fetched through the guard, or refused."""
+        request = route.request
+        url = request.url
+        if not with_images and request.resource_type in SKIPPED_FOR_READING:
+            await _abort(route, "blockedbyclient")
+            return
+        document = preloaded.get(url.split("#", 1)[0])
+        if document is not None and request.method == "GET":
+            log_to.served.append(url)
+            await _fulfil(route, 200, {"content-type": document.content_type}, document.body)
+            return
+        try:
+            status, headers, body = await self.fetch(request.method, url, request.headers,
+                                                     request.post_data_buffer)
+        except TargetRefused as exc:
+            log_to.refused.append(f"{url}: {exc}")
+            await _abort(route, "accessdenied")
+            return
+        except Exception as exc:  # a failing resource is what the page would see anyway
+            log_to.failed.append(f"{url}: {outcome_for(exc)[1]}")
+            await _abort(route, "failed")
+            return
+        log_to.served.append(url)
+        await _fulfil(route, status, headers, body)
+
+    async def fetch(self, method: str, url: str, headers: dict[str, str],
+                    body: bytes | None) -> tuple[int, dict[str, str], bytes]:
+        """Fetch following redirects by hand: every hop passes `check_url` and the connect-time guard.
+
+        The browser gets the final answer for the URL it asked (a redirect the page would follow is
+        followed here, so that no hop escapes the guard)."""
+        target = self.policy.check_url(url)
+        sent = {k: v for k, v in headers.items() if k.lower() in ("accept", "content-type", "referer", "x-requested-with")}
+        for _hop in range(self._crawl.max_redirects + 1):
+            request = self._client.build_request(method, target, headers=sent, content=body)
+            response = await self._client.send(request, stream=True)
+            try:
+                location = response.headers.get("location") if response.status_code in REDIRECTS else None
+                if location is None:
+                    data = await _read_capped(response, self._crawl.max_response_bytes)
+                    kept = {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}
+                    if "attachment" in response.headers.get("content-disposition", "").lower():
+                        raise TargetRefused("downloads are not rendered")
+                    return response.status_code, kept, data
+            finally:
+                await response.aclose()
+            target = self.policy.check_url(target.join(location))
+            if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+                method, body = "GET", None
+        raise TargetRefused(f"more than {self._crawl.max_redirects} redirects")
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limit:
+            break
+    return b"".join(chunks)[:limit]
+
+
+async def _fulfil(route: Route, status: int, headers: dict[str, str], body: bytes) -> None:
+    try:
+        await route.fulfill(status=status, headers=headers, body=body)
+    except Exception as exc:  # the page went away meanwhile
+        log.debug("fulfilling %s failed: %s", route.request.url, exc)
+
+
+async def _abort(route: Route, code: str) -> None:
+    try:
+        await route.abort(code)
+    except Exception as exc:
+        log.debug("aborting %s failed: %s", route.request.url, exc)
