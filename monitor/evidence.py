@@ -35,6 +35,10 @@ _HIDING = {
     "offscreen": "移出可视区域", "zero-size": "零尺寸", "overflow-hidden": "溢出隐藏", "marquee": "marquee 滚动",
     "document.write": "脚本写入（document.write）", "noscript": "noscript 标签内",
 }
+_ELEMENTS = {
+    "option": "下拉菜单选项", "onclick": "点击脚本", "iframe": "内嵌框架", "frame": "框架", "form": "表单提交地址",
+    "meta-refresh": "页面自动跳转", "script": "脚本跳转", "area": "图片热区",
+}
 _JIUCUO_FORMS = {"script": "脚本引入", "link": "链接", "backend-link": "后台链接", "image": "图片链接"}
 _SOURCE_KINDS = {
     "feed": "RSS/Atom 订阅", "weibo": "微博接口", "bilibili": "B站接口", "wechat": "微信公众号",
@@ -269,9 +273,12 @@ def _why_illegal(entry: dict[str, Any]) -> str:
 
 
 def _illegal_link(entry: dict[str, Any]) -> str:
-    hidden = entry.get("hidden")
+    hidden, element = entry.get("hidden"), _ELEMENTS.get(entry.get("element") or "a", "")
     kind = f"隐藏链接（{_HIDING.get(hidden, hidden)}）" if hidden else "链接"
+    kind = f"{element}{kind}" if element else kind
     parts = [f"{kind}指向 {entry.get('href', '')}（{_why_illegal(entry)}）", f"所在页面 {entry.get('page_url', '')}"]
+    if entry.get("article"):
+        parts[-1] += f"（文章「{_short(entry['article'])}」）"
     if entry.get("text"):
         parts.append(f"锚文本「{_short(entry['text'])}」")
     return "；".join(parts)

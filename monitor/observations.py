@@ -64,6 +64,8 @@ class LinkObservation:
     hidden: str = ""  # hiding technique: display:none, visibility:hidden, offscreen, zero-size,
     #                   overflow-hidden, marquee, document.write, noscript; "" when visible
     snippet: str = ""
+    element: str = "a"  # where the page links from: a, area, option, onclick, iframe, frame, form,
+    #                     meta-refresh, script (a location/window.open redirect)
 
 
 @dataclass(frozen=True, slots=True)

@@ -361,3 +361,54 @@ def test_find_wording_gives_phrase_correction_and_short_snippet() -> None:
         snippet
         == "段很长的前文，用来测试片段长度是否合适。中华人民共和国国务院办公室发布通知。后文后文后文后文后文后文后文后"
     )
+
+
+# -- every place a page links from ------------------------------------------------------------------
+def _kinds(body: str, head: str = "") -> dict[str, tuple[str, str, str]]:
+    found = extract_external_links(_page(body, head), PAGE, site_host=SITE)
+    return {link.href: (link.element, link.text, link.hidden) for link in found}
+
+
+def test_dropdown_friend_links_are_read_from_option_values():
+    found = _kinds('<select onchange="window.open(this.value)"><option value="">友情链接</option>'
+                   '<option value="http://www.bet365-sports.example/">365体育</option>'
+                   '<option value="www.bare.example">无协议</option></select>'
+                   '<select onchange="location.href=this.value"><option value="/gk/">本站</option></select>'
+                   '<select name="year"><option value="2022">2022</option></select>')
+    assert found == {"http://www.bet365-sports.example/": ("option", "365体育", ""),
+                     "http://www.bare.example": ("option", "无协议", "")}
+
+
+def test_onclick_javascript_frames_forms_refresh_and_redirects_are_read():
+    found = _kinds(
+        '<a href="javascript:void(0)" onclick="window.open(\'http://click.example/a\')">点我</a>'
+        '<a href="javascript:window.open(\'http://jshref.example/\')">脚本</a>'
+        '<button onclick="location.href=\'http://button.example/\'">按钮</button>'
+        '<iframe src="http://frame.example/ad.html" style="width:0;height:0"></iframe>'
+        '<form action="http://form.example/search"></form>'
+        '<script>if (x) { window.location.href = "http://redirect.example/"; }</script>'
+        '<div style="display:none"><select><option value="http://hidden.example/">隐</option></select></div>',
+        head='<meta http-equiv="refresh" content="3; URL=http://refresh.example/">')
+    assert {href: kind for href, (kind, _, _) in found.items()} == {
+        "http://click.example/a": "onclick", "http://jshref.example/": "onclick", "http://button.example/": "onclick",
+        "http://frame.example/ad.html": "iframe", "http://form.example/search": "form",
+        "http://redirect.example/": "script", "http://refresh.example/": "meta-refresh",
+        "http://hidden.example/": "option"}
+    assert found["http://frame.example/ad.html"][2] == "zero-size"
+    assert found["http://hidden.example/"][2] == "display:none"
+
+
+def test_the_element_kind_reaches_the_evidence(rulebook):
+    from monitor.checks.website import illegal_links
+    from monitor.evidence import describe_evidence
+    from monitor.observations import ExternalVerdict, SiteObservation
+    from tests.conftest import shanghai
+
+    obs = SiteObservation(url=PAGE, observed_at=shanghai(2022, 12, 28), homepage_ok=True)
+    obs.links = extract_external_links(_page('<select onchange="window.open(this.value)">'
+                                             '<option value="http://www.bet365-sports.example/">365体育</option></select>'),
+                                       PAGE, site_host=SITE)
+    obs.external = {"www.bet365-sports.example": ExternalVerdict("www.bet365-sports.example", listed="gambling")}
+    [finding] = illegal_links(obs, rulebook.rule("illegal_links"))
+    assert finding.evidence["links"][0]["element"] == "option"
+    assert "下拉菜单选项链接指向 http://www.bet365-sports.example/" in describe_evidence(finding)[1]

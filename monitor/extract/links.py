@@ -420,27 +420,100 @@ def written_html(script: str) -> list[str]:
     return pieces
 
 
-def _dom_links(
-    root: LexborNode, base: str, detector: HidingDetector, wanted: Callable[[str], bool]
-) -> Iterator[tuple[str, str, str, str]]:
+# Navigation written in JavaScript: window.open('…'), location.href = '…', location.replace('…').
+_SCRIPT_NAVIGATION = re.compile(
+    r"""(?:\bwindow\.open|\blocation(?:\.href)?\s*=|\blocation\.(?:replace|assign)|\.location(?:\.href)?\s*=)"""
+    r"""\s*\(?\s*(['"])([^'"\s]+)\1"""
+)
+_NAVIGATES = re.compile(r"window\.open|location", re.I)
+_REFRESH_URL = re.compile(r"url\s*=\s*['\"]?([^'\";\s]+)", re.I)
+# Everything on a page that can take a reader elsewhere, besides <a>/<area>: dropdown options (友情链接
+# selects), onclick handlers, frames, form targets, meta refresh.
+_OTHER_LINKS = "option[value], [onclick], iframe[src], frame[src], form[action], meta[http-equiv]"
+
+Link = tuple[str, str, str, str, str]  # url, text, hiding technique, snippet, element kind
+
+
+def script_navigation(source: str) -> list[str]:
+    """URLs a piece of JavaScript sends the reader to with string literals (variables drop out)."""
+    return [match.group(2) for match in _SCRIPT_NAVIGATION.finditer(source)]
+
+
+def _option_target(node: LexborNode, base: str) -> str:
+    """An option of a select that navigates (onchange window.open/location), or any absolute URL value."""
+    value = (node.attributes.get("value") or "").strip()
+    if not value:
+        return ""
+    if value.startswith(("http://", "https://", "//")):
+        return _absolute(value, base)
+    select = node.parent
+    while select is not None and select.tag not in ("select", "body"):
+        select = select.parent
+    onchange = (select.attributes.get("onchange") or "") if select is not None and select.tag == "select" else ""
+    if _NAVIGATES.search(onchange) or value.startswith("www."):
+        return _absolute(value if not value.startswith("www.") else f"http://{value}", base)
+    return ""
+
+
+def _targets_of(node: LexborNode, base: str) -> Iterator[tuple[str, str]]:
+    """(URL, element kind) a non-anchor element leads to."""
+    tag, attrs = node.tag, node.attributes
+    if tag == "option":
+        if url := _option_target(node, base):
+            yield url, "option"
+    elif tag in ("iframe", "frame"):
+        if url := _absolute(attrs.get("src") or "", base):
+            yield url, tag
+    elif tag == "form":
+        if url := _absolute(attrs.get("action") or "", base):
+            yield url, "form"
+    elif tag == "meta" and (attrs.get("http-equiv") or "").lower() == "refresh":
+        match = _REFRESH_URL.search(attrs.get("content") or "")
+        if match and (url := _absolute(match.group(1), base)):
+            yield url, "meta-refresh"
+    if "onclick" in attrs:
+        for target in script_navigation(attrs.get("onclick") or ""):
+            if url := _absolute(target, base):
+                yield url, "onclick"
+
+
+def _dom_links(root: LexborNode, base: str, detector: HidingDetector, wanted: Callable[[str], bool]) -> Iterator[Link]:
     """DOM links whose URL `wanted` accepts; hiding and snippet are worked out for those only."""
     for node in root.css("a[href], area[href]"):
-        url = _absolute(node.attributes.get("href") or "", base)
-        if url and wanted(url):
-            technique, hider = detector.hiding(node)
-            yield url, _anchor_text(node), technique, _snippet(node, hider)
+        href = node.attributes.get("href") or ""
+        if href.lstrip().lower().startswith("javascript:"):
+            targets = [(_absolute(t, base), "onclick") for t in script_navigation(href)]
+        else:
+            targets = [(_absolute(href, base), node.tag or "a")]
+        if "onclick" in node.attributes:
+            targets += [(_absolute(t, base), "onclick") for t in script_navigation(node.attributes["onclick"] or "")]
+        for url, kind in targets:
+            if url and wanted(url):
+                technique, hider = detector.hiding(node)
+                yield url, _anchor_text(node), technique, _snippet(node, hider), kind
+    for node in root.css(_OTHER_LINKS):
+        if node.tag == "a" and "href" in node.attributes:
+            continue  # read above
+        for url, kind in _targets_of(node, base):
+            if wanted(url):
+                technique, hider = detector.hiding(node) if kind != "meta-refresh" else ("", None)
+                text = node_text(node) if kind in ("option", "onclick") else (node.attributes.get("title") or "")
+                yield url, text, technique, _snippet(node, hider), kind
 
 
-def _written_links(root: LexborNode, base: str) -> Iterator[tuple[str, str, str, str]]:
+def _written_links(root: LexborNode, base: str) -> Iterator[Link]:
     for script in root.css("script"):
         source = script.text(deep=True)
-        if "write" not in source:
-            continue
-        for html in written_html(source):
-            for node in parse(html).css("a[href], area[href]"):
-                url = _absolute(node.attributes.get("href") or "", base)
-                if url:
-                    yield url, _anchor_text(node), "document.write", html[:SNIPPET_CHARS]
+        if "write" in source:
+            for html in written_html(source):
+                for node in parse(html).css("a[href], area[href]"):
+                    url = _absolute(node.attributes.get("href") or "", base)
+                    if url:
+                        yield url, _anchor_text(node), "document.write", html[:SNIPPET_CHARS], node.tag or "a"
+        if "location" in source or "open" in source:
+            for target in script_navigation(source):
+                if url := _absolute(target, base):
+                    yield url, "", "", source.strip()[:SNIPPET_CHARS], "script"
 
 
 def extract_external_links(html: str, page_url: str, *, site_host: str) -> list[LinkObservation]:
@@ -474,9 +547,10 @@ def external_links_of(
 
     seen: set[tuple[str, str]] = set()
     links = []
-    for url, text, technique, snippet in [*_dom_links(root, base, detector, outbound), *_written_links(root, base)]:
+    for url, text, technique, snippet, kind in [*_dom_links(root, base, detector, outbound),
+                                                *_written_links(root, base)]:
         if (url, technique) in seen or not outbound(url):
             continue
         seen.add((url, technique))
-        links.append(LinkObservation(page_url, url, text, technique, snippet))
+        links.append(LinkObservation(page_url, url, text, technique, snippet, kind))
     return links
