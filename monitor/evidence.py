@@ -353,6 +353,38 @@ def _dead_links(ev: Evidence) -> Lines:
     return Lines([f"错链、断链 {count} 个"], _each(links, _dead_link), total=int(count))
 
 
+def _privacy_sample(entry: dict[str, Any]) -> str:
+    snippet = f"：{_short(entry['snippet'], DETAIL_CHARS)}" if entry.get("snippet") else ""
+    return f"{entry.get('kind', '')} {entry.get('masked', '')}{snippet}"
+
+
+def _unread_attachment(entry: dict[str, Any]) -> str:
+    where = f"（链接所在页面 {entry['found_on']}）" if entry.get("found_on") else ""
+    return f"{entry.get('document', '')}附件 {entry.get('url', '')} 未能读取：{phrase(entry.get('reason', ''))}{where}"
+
+
+@_needs("kinds", "attachments")
+def _privacy_leak(ev: Evidence) -> Lines:
+    """Which page or attachment shows which personal data, how many, with masked samples only."""
+    if ev.data.get("attachments"):
+        attachments = ev.entries("attachments")
+        count = ev.get("count", len(attachments))
+        ev.skip("level")
+        return Lines([f"未能判断：{count} 个附件无法读取，未检查其中是否含个人信息"],
+                     _each(attachments, _unread_attachment), total=int(count))
+    kinds = ev.get("kinds", {})
+    what = "、".join(f"{kind} {number} 个" for kind, number in kinds.items())
+    document = ev.get("document", "")
+    where = f"{'网页' if document == '网页' else document + '附件'} {ev.get('url', '')}"
+    title = f"「{_short(ev.get('title'), TITLE_CHARS)}」" if ev.get("title") else ""
+    head = [f"{where}{title}公开了未脱敏的个人信息：{what}（证据中已脱敏）"]
+    if ev.get("found_on"):
+        head.append(f"附件链接所在页面：{ev.get('found_on')}")
+    ev.skip("count")
+    samples = ev.entries("samples")
+    return Lines(head, _each(samples, _privacy_sample), total=len(samples))
+
+
 @_needs("missing", "footer_code")
 def _footer_identity(ev: Evidence) -> Lines:
     head = []
@@ -460,6 +492,7 @@ RENDERERS: dict[str, Renderer] = {
     "serious_wording": _serious_wording,
     "dead_links": _dead_links,
     "footer_identity": _footer_identity,
+    "privacy_leak": _privacy_leak,
     "unreachable": _unreachable,
     "account_stale": _account_stale,
     "undetermined": _undetermined,

@@ -112,6 +112,28 @@ class WordingMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class PrivacyExposure:
+    """Personal data one page or attachment shows. Numbers are masked here already: never the raw value."""
+
+    url: str  # the page or attachment showing the data
+    document: str  # "网页", "PDF", "XLSX", "XLS", "DOCX"
+    title: str  # page title, or the text of the link to the attachment
+    found_on: str = ""  # for an attachment: the page linking it
+    counts: tuple[tuple[str, int], ...] = ()  # (kind, how many), e.g. ("身份证号码", 12)
+    samples: tuple[tuple[str, str, str], ...] = ()  # (kind, masked number, masked snippet), a few
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadAttachment:
+    """An attachment whose text could not be read whole, and why (scanned, too big, damaged, .doc …)."""
+
+    url: str
+    found_on: str
+    document: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class DeadLink:
     url: str
     outcome: str  # "http_404", "timeout", "dns", ...
@@ -138,6 +160,9 @@ class SiteObservation:
     footer: FooterIdentity = field(default_factory=FooterIdentity)
     wording: list[WordingMatch] = field(default_factory=list)
     dead_links: list[DeadLink] = field(default_factory=list)
+    privacy: list[PrivacyExposure] = field(default_factory=list)
+    unread_attachments: list[UnreadAttachment] = field(default_factory=list)
+    attachments_read: int = 0
     pages_fetched: int = 0
     trap_urls: list[str] = field(default_factory=list)  # URLs refused as crawler traps
     notes: list[str] = field(default_factory=list)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from monitor.config import read_toml
+from monitor.content.privacy import NameVocabulary
 from monitor.models import Severity
 
 # Thresholds each rule accepts besides `severity` and `wording`. A key not listed is a typo.
@@ -25,7 +26,8 @@ RULE_KEYS: dict[str, set[str]] = {
     "illegal_links": {"hidden_wording", "keyword_score"},
     "serious_wording": set(),
     "tampered": set(),
-    "forged_dates": {"tolerance_days"},
+    "forged_dates": {"tolerance_days", "url_gap_days", "recent_days"},
+    "privacy_leak": {"max_attachments", "attachment_chars"},
     "no_interaction": set(),
     "services_unusable": set(),
     "missing_jiucuo": {"inner_share"},
@@ -151,6 +153,26 @@ class Rulebook:
             wrong, _, right = line.partition("\t")
             pairs.append((wrong.strip(), right.strip()))
         return pairs
+
+    @cached_property
+    def privacy_names(self) -> NameVocabulary:
+        """How the privacy rule tells a person's name and a public contact apart (rules/privacy.toml)."""
+        path = self.directory / "privacy.toml"
+        data = read_toml(path, RulesError)
+        known = {"surnames", "compound_surnames", "not_name_endings", "not_names", "contact_labels"}
+        unknown = set(data) - known
+        if unknown:
+            raise RulesError(f"{path}: unknown key '{sorted(unknown)[0]}'")
+        try:
+            return NameVocabulary(
+                surnames="".join(str(data["surnames"]).split()),
+                compound_surnames=tuple(str(v) for v in data["compound_surnames"]),
+                not_name_endings="".join(str(data["not_name_endings"]).split()),
+                not_names=frozenset(str(v) for v in data["not_names"]),
+                contact_labels=tuple(str(v) for v in data["contact_labels"]),
+            )
+        except KeyError as exc:
+            raise RulesError(f"{path}: '{exc.args[0]}' is missing") from exc
 
     @cached_property
     def illegal_keywords(self) -> dict[str, int]:

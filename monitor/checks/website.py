@@ -20,7 +20,7 @@ from monitor.rulebook import ColumnCategory, Rulebook, RuleSpec
 CRAWL_RULES = (
     "homepage_stale", "stale_columns", "stale_columns_long", "blank_columns", "illegal_links",
     "missing_jiucuo", "jiucuo_code_mismatch", "serious_wording", "dead_links", "footer_identity",
-    "fetch_failed", "undetermined",
+    "fetch_failed", "undetermined", "privacy_leak",
 )
 EVIDENCE_LIST_CAP = 50  # evidence lists are cut here; counts stay exact
 
@@ -52,6 +52,7 @@ def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as
         lambda: serious_wording(obs, rulebook.rule("serious_wording")),
         lambda: dead_links(obs, rulebook.rule("dead_links")),
         lambda: footer_identity(obs, website, rulebook.rule("footer_identity")),
+        lambda: privacy_leak(obs, rulebook.rule("privacy_leak")),
     ]
     findings = [finding for rule in rules for finding in rule()]
     if obs.tls_error:  # a broken certificate is common on these sites: a detail of each finding, not a crash
@@ -272,6 +273,35 @@ def footer_identity(obs: SiteObservation, website: Website, spec: RuleSpec) -> l
     if wrong_code:
         evidence.update(footer_code=footer.site_code, registered_code=website.site_code)
     return [_finding(spec, evidence)]
+
+
+UNREAD_ATTACHMENTS = "unread-attachments"
+
+
+def privacy_leak(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
+    """泄露个人隐私信息: one finding per page or attachment showing personal data (numbers masked).
+
+    Attachments that could not be read (scanned, too big, damaged, .doc) are listed in one warning, so
+    an operator knows what was not looked at; they do not make the site unjudgeable.
+    """
+    findings = []
+    for exposure in obs.privacy:
+        counts = dict(exposure.counts)
+        evidence: dict[str, object] = {
+            "url": exposure.url, "document": exposure.document, "title": exposure.title,
+            "kinds": counts, "count": sum(counts.values()),
+            "samples": [{"kind": kind, "masked": masked, "snippet": snippet}
+                        for kind, masked, snippet in exposure.samples],
+        }
+        if exposure.found_on:
+            evidence["found_on"] = exposure.found_on
+        findings.append(_finding(spec, evidence, key=exposure.url))
+    if obs.unread_attachments:
+        unread = [{"url": a.url, "document": a.document, "reason": a.reason, "found_on": a.found_on}
+                  for a in obs.unread_attachments]
+        evidence = {"level": "未能判断", "count": len(unread), "attachments": unread[:EVIDENCE_LIST_CAP]}
+        findings.append(_finding(spec, evidence, key=UNREAD_ATTACHMENTS, warning=True))
+    return findings
 
 
 def _finding(spec: RuleSpec, evidence: dict[str, object], *, key: str = "", wording: str | None = None,

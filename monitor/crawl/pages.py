@@ -11,25 +11,29 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Collection
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TypeVar
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from monitor.content.attachments import attachment_kind
+from monitor.content.exposure import exposure
+from monitor.content.privacy import NameVocabulary
 from monitor.crawl.external import ExternalLinks
 from monitor.crawl.urls import SiteScope, is_http_url
 from monitor.extract.footer import find_jiucuo_of
 from monitor.extract.links import HidingDetector, external_links_of
 from monitor.extract.text import find_wording, parse, title_and_text_of
 from monitor.extract.urljoin import join_url
-from monitor.observations import JiucuoEntry, LinkObservation, SiteObservation, WordingMatch
+from monitor.observations import JiucuoEntry, LinkObservation, PrivacyExposure, SiteObservation, WordingMatch
 
 MAX_LINKS = 1000  # distinct external links kept per site
 MAX_WORDING = 200
 MAX_CANDIDATES = 400  # distinct same-site URLs remembered for dead-link checks
 MAX_FOUND_ON = 5
+MAX_ATTACHMENT_LINKS = 400  # distinct attachment URLs remembered; how many are read is a rule setting
 BIG_PAGE_CHARS = 512_000  # pages this big are read on the parse thread, not on the event loop
 
 T = TypeVar("T")
@@ -74,6 +78,19 @@ def same_site_anchors_of(
     return found
 
 
+def attachment_links_of(tree: LexborHTMLParser, page_url: str, scope: SiteScope) -> list[tuple[str, str]]:
+    """(link text, absolute URL) of the site's attachments (PDF, Word, Excel …) the page links to."""
+    found: list[tuple[str, str]] = []
+    for anchor in tree.css("a[href]"):
+        href = (anchor.attributes.get("href") or "").strip()
+        if not href or not attachment_kind(href):  # the file name decides; relative hrefs need no joining
+            continue
+        url = join_url(page_url, href).split("#", 1)[0]
+        if is_http_url(url) and scope.contains(url):
+            found.append((" ".join(anchor.text().split()), url))
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class PageFacts:
     """What the integrity checks saw on one page; the HTML itself is not kept."""
@@ -83,6 +100,8 @@ class PageFacts:
     jiucuo: JiucuoEntry
     wording: list[WordingMatch]
     anchors: list[tuple[str, str]]  # same-site (text, URL)
+    privacy: PrivacyExposure | None = None  # personal data the page shows, masked
+    attachments: list[tuple[str, str]] = field(default_factory=list)  # (link text, URL) of attachments
 
 
 @dataclass(frozen=True)
@@ -91,6 +110,7 @@ class PageExaminer:
 
     scope: SiteScope
     phrases: tuple[tuple[str, str], ...]
+    names: NameVocabulary | None = None  # None: personal data is not looked for
 
     def examine(self, html: str, page_url: str) -> PageFacts:
         return self.examine_tree(parse(html), page_url)
@@ -104,12 +124,15 @@ class PageExaminer:
         site_host = (urlsplit(page_url).hostname or "") if own_page else self.scope.main_host
         title, text = title_and_text_of(tree)
         detector = HidingDetector(tree.root) if tree.root is not None else None
+        own = own_page and self.names is not None
         return PageFacts(
             url=page_url,
             links=external_links_of(tree, page_url, site_host=site_host, detector=detector),
             jiucuo=find_jiucuo_of(tree, page_url, detector),
             wording=find_wording(f"{title}\n{text}", page_url, list(self.phrases)),
             anchors=same_site_anchors_of(tree, page_url, self.scope, anchors_only),
+            privacy=exposure(page_url, "网页", title, text, self.names) if own and self.names else None,
+            attachments=attachment_links_of(tree, page_url, self.scope) if own else [],
         )
 
 
@@ -122,6 +145,7 @@ class PageInspector:
         self._link_keys: set[tuple[str, str, str]] = set()
         self.candidates: dict[str, list[str]] = {}  # same-site URL -> pages it was found on
         self._open: set[str] | None = None  # once candidates are full: those still taking pages
+        self.attachments: dict[str, tuple[str, str]] = {}  # attachment URL -> (linking page, link text)
 
     def wanted_anchors(self) -> set[str] | None:
         """None while any same-site URL may become a candidate; once the candidates are full, the
@@ -139,6 +163,11 @@ class PageInspector:
         self._obs.wording.extend(facts.wording[: max(room, 0)])
         for _, url in facts.anchors:
             self._add_candidate(url, facts.url)
+        if facts.privacy is not None:
+            self._obs.privacy.append(facts.privacy)
+        for text, url in facts.attachments:
+            if url not in self.attachments and len(self.attachments) < MAX_ATTACHMENT_LINKS:
+                self.attachments[url] = (facts.url, text)
 
     def _add_link(self, link: LinkObservation) -> None:
         """Keep each distinct (target, hiding, text) once: footers repeat the same links on every page."""

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from monitor.config import CrawlSettings
+from monitor.crawl.attachments import read_attachments
 from monitor.crawl.column_reader import ColumnRead, ColumnReader, newest_first, sanitise_dates
 from monitor.crawl.deadlinks import MAX_DEAD_LINK_CHECKS, check_dead_links
 from monitor.crawl.external import ExternalLinks
@@ -114,7 +115,9 @@ class _SiteRun:
         self._today = today
         self._external = ExternalLinks(rulebook, crawl.max_external_checks)
         self._inspector = PageInspector(obs, self._external)
-        self._examiner = PageExaminer(scope, tuple(rulebook.serious_wording))
+        self._examiner = PageExaminer(scope, tuple(rulebook.serious_wording), rulebook.privacy_names)
+        self._privacy = rulebook.rule("privacy_leak")
+        self._names = rulebook.privacy_names
         self._known_columns: set[str] = set()
         self._entrance_targets: list[str] = []
         self._reader = ColumnReader(
@@ -127,6 +130,10 @@ class _SiteRun:
         if not level_one and self._obs.homepage_is_entrance:
             level_one = await self._through_entrance()
         await self._read_columns(level_one)
+        await read_attachments(
+            self._inspector.attachments, self._session, self._obs, self._names,
+            limit=int(self._privacy["max_attachments"]), max_chars=int(self._privacy["attachment_chars"]),
+        )
         self._obs.external, notes = await self._external.judge(self._session)
         self._obs.notes += notes
         self._obs.dead_links = await check_dead_links(self._inspector.candidates, self._session)
