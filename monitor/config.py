@@ -59,6 +59,7 @@ class ScheduleSettings:
     site_check_interval_h: float
     account_check_interval_h: float
     report_hour: int
+    retry_after_min: float = 10.0  # a failed or abandoned check is tried again this soon, doubling
 
 
 @dataclass(frozen=True)

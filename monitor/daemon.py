@@ -2,7 +2,9 @@
 
 - probe rounds: every 24 h / probe.per_day, each site probed at a random offset inside the round (no
   lockstep), the round judged for a monitor outage, then each site's 7-day availability verdict;
-- website checks: every tick, the sites whose next check is due (from the store) within a global cap;
+- website checks: every tick, the sites whose next check is due (from the store) each start as a task of
+  their own, at most a global cap's worth at once; a slow site holds its own slot, never the others,
+  and every site check ends within crawl.site_deadline_s;
 - new-media checks: likewise for the accounts of the quarter's sample;
 - the quarterly report, once, the first day after a quarter ends.
 What is due derives from the registry and the store, so a restart resumes where it stopped, registry
@@ -22,7 +24,7 @@ from monitor.config import Settings
 from monitor.fetch.result import Fetcher
 from monitor.models import SubjectKind, Website, iso
 from monitor.rulebook import Rulebook
-from monitor.scheduling import due_items
+from monitor.scheduling import FAILED_OUTCOMES, due_items
 from monitor.store import Store
 
 log = logging.getLogger("govmon.daemon")
@@ -43,6 +45,8 @@ class Daemon:
         self.rng = rng or random.Random()
         self.sleep = sleep
         self.in_flight: set[asyncio.Task[object]] = set()
+        self.site_tasks: dict[int, asyncio.Task[object]] = {}  # website id -> its check in progress
+        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
         self.stopping = False
 
     # -- scheduling ---------------------------------------------------------------------------------
@@ -62,7 +66,7 @@ class Daemon:
         soon = self.clock() + timedelta(seconds=1)  # the scheduler runs on the wall clock; ours is it in production
         jobs: list[tuple[str, Callable[[], Awaitable[str]], float]] = [
             ("probe_round", self.probe_round, self.probe_interval_s),
-            ("website_checks", self.check_due_websites, self.tick_s),
+            ("website_checks", self.start_due_websites, self.tick_s),
             ("account_checks", self.check_due_accounts, self.tick_s),
             ("quarterly_report", self.report_if_due, 3600.0),
             ("housekeeping", self.housekeeping, 86400.0),
@@ -77,8 +81,9 @@ class Daemon:
             await stop.wait()
         finally:
             self.stopping = True
-            scheduler.shutdown(wait=False)
+            scheduler.pause()  # no new work; shutting the scheduler down would cancel its jobs at once
             await self._drain()
+            scheduler.shutdown(wait=False)
             log.info("govmon daemon stopped")
 
     def _logged(self, name: str, job: Callable[[], Awaitable[str]]) -> Callable[[], Awaitable[None]]:
@@ -105,10 +110,13 @@ class Daemon:
         return run
 
     async def _drain(self) -> None:
-        """Give in-flight jobs `grace_s` to finish, then cancel them: their checks are simply due again."""
-        if not self.in_flight:
+        """Give in-flight jobs and site checks `grace_s` to finish, then cancel them: a cancelled check
+        is recorded as abandoned and is due again soon."""
+        running = set(self.in_flight) | set(self.site_tasks.values())
+        if not running:
             return
-        _done, pending = await asyncio.wait(set(self.in_flight), timeout=self.grace_s)
+        log.info("stopping: %d jobs in flight get %.0f s to finish", len(running), self.grace_s)
+        _done, pending = await asyncio.wait(running, timeout=self.grace_s)
         for task in pending:
             task.cancel()
         if pending:
@@ -152,30 +160,56 @@ class Daemon:
                                  timeout_s=self.settings.probe.timeout_s, clock=self.clock)
         return result.ok
 
+    def due_websites(self) -> list[int]:
+        """Ids of the sites due now (failed and abandoned checks retried with backoff), most overdue first."""
+        interval = timedelta(hours=self.settings.schedule.site_check_interval_h)
+        failures = self.store.failures_since_success(SubjectKind.WEBSITE, "site", FAILED_OUTCOMES)
+        due = due_items(self.store.schedule_history(SubjectKind.WEBSITE, "site"), self.clock(), interval, "site",
+                        failures, timedelta(minutes=self.settings.schedule.retry_after_min))
+        return [item.subject_id for item in due]
+
+    async def start_due_websites(self) -> str:
+        """Start a task for each due site not already being checked, and return at once: one slow
+        site keeps its own slot and never stops the next tick from starting the others."""
+        due = self.due_websites()
+        started = [sid for sid in due if sid not in self.site_tasks and not self.stopping]
+        for website_id in started:
+            task = asyncio.create_task(self._check_site(website_id), name=f"site-check-{website_id}")
+            self.site_tasks[website_id] = task
+            task.add_done_callback(lambda _t, sid=website_id: self.site_tasks.pop(sid, None))
+        busy = len(self.site_tasks) - len(started)
+        return f"{len(due)} sites due, {len(started)} started, {busy} still being checked" if due else "nothing due"
+
     async def check_due_websites(self) -> str:
-        """Check the sites whose next check is due; at most a global-cap's worth at once."""
+        """Start the due site checks and wait for them (one pass, as tests and one-off runs want)."""
+        due = await self.start_due_websites()
+        results = await asyncio.gather(*self.site_tasks.values(), return_exceptions=True)
+        verdicts = [r for r in results if isinstance(r, str)]
+        return f"{due}; {len(verdicts)} checked, {verdicts.count('不合格')} 不合格"
+
+    def _site_slots(self) -> asyncio.Semaphore:
+        """Sites checked at once: the global cap shared out per host (one semaphore per event loop)."""
+        loop = asyncio.get_running_loop()
+        if self._slots is None or self._slots[0] is not loop:
+            size = max(1, self.settings.crawl.global_concurrency // self.settings.crawl.per_host_concurrency)
+            self._slots = (loop, asyncio.Semaphore(size))
+        return self._slots[1]
+
+    async def _check_site(self, website_id: int) -> str | None:
+        """One site's check within its slot; its failures are its own (logged and recorded, never raised)."""
         from monitor.service import check_website
 
-        interval = timedelta(hours=self.settings.schedule.site_check_interval_h)
-        now = self.clock()
-        due = due_items(self.store.schedule_history(SubjectKind.WEBSITE, "site"), now, interval, "site")
-        if not due:
-            return "nothing due"
-        semaphore = asyncio.Semaphore(max(1, self.settings.crawl.global_concurrency
-                                          // self.settings.crawl.per_host_concurrency))
-        verdicts: list[str] = []
-
-        async def one(website_id: int) -> None:
+        async with self._site_slots():
             website = self.store.website(website_id)
             if website is None or website.retired_at or self.stopping:
-                return
-            async with semaphore:
+                return None
+            try:
                 check = await check_website(self.store, self.rulebook, self.settings, website, self.clock(),
-                                            fetcher=self.fetcher)
-            verdicts.append(check.verdict)
-
-        await asyncio.gather(*(one(item.subject_id) for item in due), return_exceptions=True)
-        return f"{len(due)} sites due, {len(verdicts)} checked, {verdicts.count('不合格')} 不合格"
+                                            fetcher=self.fetcher, clock=self.clock)
+            except Exception:  # recorded as an error run by check_website; due again soon
+                return None
+        log.info("site %s: %s", website.name, check.verdict)
+        return check.verdict
 
     async def check_due_accounts(self) -> str:
         """Check the accounts of the current quarter's sample whose next check is due."""
@@ -186,7 +220,7 @@ class Daemon:
         if not accounts:
             return "nothing due"
         checks = await run_account_checks(self.store, self.rulebook, self.settings, accounts, self.clock(),
-                                          fetcher=self.fetcher)
+                                          fetcher=self.fetcher, clock=self.clock)
         states = [getattr(c, "state", "") for c in checks]
         return f"{len(accounts)} accounts due: {states.count('updated')} updated, {states.count('stale')} stale, " \
                f"{states.count('unknown')} unknown"

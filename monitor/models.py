@@ -137,3 +137,8 @@ def verdict(findings: list[Finding]) -> str:
 def iso(moment: datetime) -> str:
     """Timestamps are stored as ISO 8601 with their offset, to the second."""
     return moment.isoformat(timespec="seconds")
+
+
+def wall_clock(as_of: datetime) -> datetime:
+    """When a run actually happens (not the moment it is judged as of), in as_of's zone."""
+    return datetime.now(as_of.tzinfo).replace(microsecond=0)

@@ -4,7 +4,7 @@ everything nor skips what was due. Pure: the caller passes the current moment.""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -22,6 +22,12 @@ class DueItem:
     last_run: datetime | None
 
 
+# Run outcomes that are no check at all: the subject is retried soon rather than a whole interval later.
+FAILED_OUTCOMES = ("abandoned", "error", "deadline")
+# subject id -> (failed runs in a row, start of the latest), from Store.failures_since_success
+Failures = Mapping[int, tuple[int, datetime]]
+
+
 def next_due(last_run: datetime | None, registered_at: datetime, interval: timedelta, key: str) -> datetime:
     """One interval after the last run; never run yet: a fixed offset into the first interval."""
     if last_run is not None:
@@ -29,21 +35,40 @@ def next_due(last_run: datetime | None, registered_at: datetime, interval: timed
     return registered_at + interval * stable_fraction(key)
 
 
+def retry_due(failures: int, last_failure: datetime, first_retry: timedelta, interval: timedelta) -> datetime:
+    """A failed or abandoned run is tried again after `first_retry`, doubling with each failure in a
+    row, never later than one interval."""
+    delay = min(first_retry * (2 ** max(failures - 1, 0)), interval) if failures < 32 else interval
+    return last_failure + delay
+
+
+def due_at(subject_id: int, registered_at: datetime, last_run: datetime | None, interval: timedelta, kind: str,
+           failures: Failures, first_retry: timedelta) -> datetime:
+    at = next_due(last_run, registered_at, interval, f"{kind}:{subject_id}")
+    if subject_id in failures:
+        count, last_failure = failures[subject_id]
+        at = min(at, retry_due(count, last_failure, first_retry, interval))
+    return at
+
+
 def due_items(subjects: Iterable[tuple[int, datetime, datetime | None]], now: datetime, interval: timedelta,
-              kind: str) -> list[DueItem]:
+              kind: str, failures: Failures | None = None, first_retry: timedelta = timedelta(minutes=10),
+              ) -> list[DueItem]:
     """Subjects (id, registered_at, last_run) due at `now`, most overdue first.
 
     However many runs were missed while the daemon was down, a subject appears once (coalesced).
     """
     due = []
     for subject_id, registered_at, last_run in subjects:
-        at = next_due(last_run, registered_at, interval, f"{kind}:{subject_id}")
+        at = due_at(subject_id, registered_at, last_run, interval, kind, failures or {}, first_retry)
         if at <= now:
             due.append(DueItem(subject_id, at, last_run))
     return sorted(due, key=lambda item: (item.due_at, item.subject_id))
 
 
 def upcoming(subjects: Iterable[tuple[int, datetime, datetime | None]], interval: timedelta,
-             kind: str) -> dict[int, datetime]:
+             kind: str, failures: Failures | None = None, first_retry: timedelta = timedelta(minutes=10),
+             ) -> dict[int, datetime]:
     """When each subject is next due (for `govmon status`)."""
-    return {sid: next_due(last, registered, interval, f"{kind}:{sid}") for sid, registered, last in subjects}
+    return {sid: due_at(sid, registered, last, interval, kind, failures or {}, first_retry)
+            for sid, registered, last in subjects}

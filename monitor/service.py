@@ -5,9 +5,10 @@ Shared by `govmon check`, the daemon and the demo, so every path records runs an
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -16,7 +17,16 @@ from typing import Any
 from monitor.checks.website import evaluate_site
 from monitor.config import Settings
 from monitor.fetch.result import Fetcher
-from monitor.models import UNDECIDED, Finding, SubjectKind, Website, iso, undetermined_vetoes, verdict
+from monitor.models import (
+    UNDECIDED,
+    Finding,
+    SubjectKind,
+    Website,
+    iso,
+    undetermined_vetoes,
+    verdict,
+    wall_clock,
+)
 from monitor.observations import SiteObservation
 from monitor.rulebook import Rulebook
 from monitor.store import PageVisit, Store
@@ -78,36 +88,63 @@ async def http_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
 
 async def crawl_and_judge(website: Website, rulebook: Rulebook, settings: Settings, as_of: datetime,
                           fetcher: Fetcher) -> tuple[SiteObservation, list[Finding], tuple[str, ...]]:
-    """Crawl one site and apply the rules, without storing anything (ad-hoc checks use this)."""
+    """Crawl one site and apply the rules, without storing anything (ad-hoc checks use this).
+
+    The crawl as a whole, politeness pauses included, ends within `crawl.site_deadline_s`; a site
+    over it is judged on nothing (an unfinished crawl is no evidence) and said to be over its deadline.
+    """
     from monitor.crawl import SiteCrawler
 
-    observation = await SiteCrawler(fetcher, rulebook, settings.crawl).crawl(website, as_of)
+    deadline_s = settings.crawl.site_deadline_s
+    try:
+        async with asyncio.timeout(deadline_s):
+            observation = await SiteCrawler(fetcher, rulebook, settings.crawl).crawl(website, as_of)
+    except TimeoutError:
+        log.warning("check of %s outlasted its deadline of %g s", website.url, deadline_s)
+        observation = SiteObservation(url=website.url, observed_at=as_of, homepage_ok=False, over_deadline=True,
+                                      homepage_error=f"site check over its deadline of {deadline_s:g} s")
+        return observation, [], ()
     judgement = evaluate_site(observation, website, rulebook, as_of)
     return observation, judgement.findings, judgement.checked_rules
 
 
 async def check_website(store: Store, rulebook: Rulebook, settings: Settings, website: Website,
-                        as_of: datetime, *, fetcher: Fetcher) -> SiteCheck:
-    """Crawl, judge and store one registered website; a broken site yields findings, not exceptions."""
+                        as_of: datetime, *, fetcher: Fetcher,
+                        clock: Callable[[], datetime] | None = None) -> SiteCheck:
+    """Crawl, judge and store one registered website; a broken site yields findings, not exceptions.
+
+    The run records when it actually ran (`clock`, default the wall clock) apart from `as_of`: the
+    daemon schedules by the former, so a check judged as of a future day does not block it. A check
+    cancelled (daemon shutdown past its grace) is recorded as abandoned, and is due again soon."""
     assert website.id is not None, "only registered websites are stored"
+    now = clock or (lambda: wall_clock(as_of))
     started = time.monotonic()
-    run_id = store.start_run(SubjectKind.WEBSITE, website.id, "site", as_of=iso(as_of), started_at=iso(as_of))
+    run_id = store.start_run(SubjectKind.WEBSITE, website.id, "site", as_of=iso(as_of), started_at=iso(now()))
     try:
         observation, findings, checked = await crawl_and_judge(website, rulebook, settings, as_of, fetcher)
+    except asyncio.CancelledError:
+        store.finish_run(run_id, finished_at=iso(now()), outcome="abandoned", error="cancelled at shutdown")
+        raise
     except Exception as exc:  # a crawler bug must not stop the other sites of a run
         log.exception("check of %s failed", website.url)
-        store.finish_run(run_id, finished_at=iso(as_of), outcome="error", error=f"{type(exc).__name__}: {exc}")
+        store.finish_run(run_id, finished_at=iso(now()), outcome="error", error=f"{type(exc).__name__}: {exc}")
         raise
     stored = store.record_findings(SubjectKind.WEBSITE, website.id, findings, checked_rules=checked, seen_at=iso(as_of))
     _record_pages(store, run_id, website, observation)
     check = SiteCheck(website, as_of, observation, stored, run_id, time.monotonic() - started)
     store.finish_run(
-        run_id, finished_at=iso(as_of), outcome="ok" if observation.homepage_ok else "homepage_failed",
+        run_id, finished_at=iso(now()), outcome=_run_outcome(observation),
         pages=observation.pages_fetched, error=observation.homepage_error, summary=_summary(check),
     )
     log.info("checked %s (%s): %s, %d findings, %d pages, %.1fs", website.name, website.url, check.verdict,
              len(stored), observation.pages_fetched, check.duration_s)
     return check
+
+
+def _run_outcome(observation: SiteObservation) -> str:
+    if observation.over_deadline:
+        return "deadline"
+    return "ok" if observation.homepage_ok else "homepage_failed"
 
 
 def _summary(check: SiteCheck) -> dict[str, Any]:

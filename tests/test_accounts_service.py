@@ -164,7 +164,8 @@ async def test_sampled_checks_and_due_accounts(store, rulebook, settings, server
                                                       platform_delay_s=0.0))
     async with LocalFetcher() as fetcher:
         checks = await run_sampled_account_checks(store, rulebook, settings_all, "2022Q4", AS_OF, fetcher,
-                                                  options=SourceOptions(weibo_base=server.base))
+                                                  options=SourceOptions(weibo_base=server.base),
+                                                  clock=lambda: AS_OF)
     assert {c.account.name: c.state for c in checks} == {"省政府发布": "updated", "县局": "unknown"}
     interval = timedelta(hours=24)
     assert due_accounts(store, settings_all, AS_OF + timedelta(hours=1), interval) == []
@@ -172,7 +173,8 @@ async def test_sampled_checks_and_due_accounts(store, rulebook, settings, server
     due = due_accounts(store, settings_all, later, interval)
     assert {a.id for a in due} == {full.id, full.id + 1}
     async with LocalFetcher() as fetcher:  # what the daemon runs (production base URLs: the 418 account fails)
-        rechecked = await run_account_checks(store, rulebook, settings_all, due[:1], later, fetcher=fetcher)
+        rechecked = await run_account_checks(store, rulebook, settings_all, due[:1], later, fetcher=fetcher,
+                                             clock=lambda: later)
     assert len(rechecked) == 1 and due_accounts(store, settings_all, later, interval) == due[1:]
 
 

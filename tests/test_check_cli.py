@@ -53,7 +53,8 @@ def test_check_one_healthy_site_by_name_exits_zero_and_status_shows_it(running_p
     status = run(config, "status", "--json")
     assert status.exit_code == 0, status.output
     sites = {s["name"]: s for s in json.loads(status.stdout)["websites"]}
-    assert sites["四川省人民政府（示例）"]["last_check"].startswith("2022-12-28T10:00")
+    assert sites["四川省人民政府（示例）"]["last_check_as_of"].startswith("2022-12-28T10:00")
+    assert not sites["四川省人民政府（示例）"]["last_check"].startswith("2022")  # when it ran, apart from as_of
     assert sites["四川省人民政府（示例）"]["verdict"] == "合格"
     assert sites["理县人民政府（示例）"]["last_check"] is None
 

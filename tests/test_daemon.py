@@ -32,7 +32,7 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, datetime]]:
     """Replace the crawl with a recorder that stores a finished run, as the real check does."""
     calls: list[tuple[int, datetime]] = []
 
-    async def fake_check(store, rulebook, settings, website: Website, as_of: datetime, *, fetcher) -> SiteCheck:
+    async def fake_check(store, rulebook, settings, website: Website, as_of: datetime, *, fetcher, **_: object) -> SiteCheck:
         calls.append((website.id, as_of))
         run = store.start_run(SubjectKind.WEBSITE, website.id, "site", as_of=iso(as_of), started_at=iso(as_of))
         store.finish_run(run, finished_at=iso(as_of), outcome="ok")

@@ -60,5 +60,41 @@ def test_sigterm_abandons_in_flight_probes_within_the_grace_bound(tmp_path: Path
     store = Store.open(db)
     try:
         assert store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        outcomes = [row[0] for row in store._db.execute("SELECT outcome FROM check_runs")]
+        assert "running" not in outcomes  # the cancelled check is recorded as abandoned: due again soon
     finally:
         store.close()
+
+
+def test_sigterm_lets_a_check_in_flight_finish_within_grace(tmp_path: Path):
+    slow = Site({"/": Reply(stall_s=2.0), "/robots.txt": Reply(404, b"")})
+    db = tmp_path / "govmon.db"
+    (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
+    with slow:
+        store = Store.open(db)
+        store._db["websites"].insert({"url": slow.url(), "name": "两秒", "region": "成都", "kind": "市级部门",
+                                     "site_code": "5101000001"})
+        store.close()
+        env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "monitor", "--config", str(tmp_path / "config.toml"), "--db", str(db),
+             "run", "--tick", "3600", "--grace", "10"],
+            cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True,
+        )
+        try:
+            wait_for(lambda: slow.hits["/robots.txt"] >= 1)  # the website check has begun
+            sent = time.monotonic()
+            proc.send_signal(signal.SIGTERM)
+            _out, err = proc.communicate(timeout=15)
+            stopped_after = time.monotonic() - sent
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == 0, err
+    assert 1.0 < stopped_after < 8, f"stopped after {stopped_after:.1f}s"  # waited for the 2 s answer
+    store = Store.open(db)
+    try:
+        outcomes = [row[0] for row in store._db.execute("SELECT outcome FROM check_runs WHERE kind = 'site'")]
+    finally:
+        store.close()
+    assert outcomes == ["ok"], err

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from monitor.cli.common import AppState, print_json, setup_logging, state, stdout
 from monitor.models import SubjectKind, iso
-from monitor.scheduling import upcoming
+from monitor.scheduling import FAILED_OUTCOMES, upcoming
 from monitor.store import Store
 
 
@@ -77,16 +77,33 @@ def status(
     _print_status(report)
 
 
+# A check still marked running this long after its deadline is stuck (its process hung or died).
+STUCK_MARGIN = timedelta(minutes=5)
+
+
 def collect_status(store: Store, app: AppState, now: datetime) -> dict[str, Any]:
-    """Everything `govmon status` shows, as data."""
+    """Everything `govmon status` shows, as data: per site, then the overdue and stuck ones, then errors."""
     window_start = now - timedelta(days=app.rulebook.rule("unreachable")["window_days"])
     history = store.schedule_history(SubjectKind.WEBSITE, "site")
     last_runs = {sid: iso(last) for sid, _registered, last in history if last}
-    due = upcoming(history, timedelta(hours=app.settings.schedule.site_check_interval_h), "site")
+    failures = store.failures_since_success(SubjectKind.WEBSITE, "site", FAILED_OUTCOMES)
+    due = upcoming(history, timedelta(hours=app.settings.schedule.site_check_interval_h), "site", failures,
+                   timedelta(minutes=app.settings.schedule.retry_after_min))
+    running = store.running_runs(SubjectKind.WEBSITE, "site")
+    stuck_after = timedelta(seconds=app.settings.crawl.site_deadline_s) + STUCK_MARGIN
     websites = store.websites()
-    sites = [_site_status(store, w, last_runs.get(w.id or 0), due.get(w.id or 0), window_start, now) for w in websites]
+    sites = [_site_status(store, w, last_runs.get(w.id or 0), due.get(w.id or 0), window_start, now)
+             for w in websites]
+    for site in sites:
+        since = running.get(site["id"])
+        site["checking_since"] = since
+        site["stuck"] = bool(since) and now - datetime.fromisoformat(since) > stuck_after
+        next_due = site["next_check_due"]
+        site["overdue"] = not since and bool(next_due) and datetime.fromisoformat(next_due) < now
     errors = store.recent_run_errors(iso(window_start), limit=20)
-    return {"as_of": iso(now), "database": str(store.path), "websites": sites, "recent_errors": errors}
+    return {"as_of": iso(now), "database": str(store.path), "websites": sites,
+            "overdue": [s["name"] for s in sites if s["overdue"]],
+            "stuck": [s["name"] for s in sites if s["stuck"]], "recent_errors": errors}
 
 
 def _site_status(store: Store, website: Any, last_run: str | None, next_due: datetime | None,
@@ -97,11 +114,25 @@ def _site_status(store: Store, website: Any, last_run: str | None, next_due: dat
     total, failed = len(counted), sum(1 for p in counted if p.failed)
     return {
         "id": website.id, "name": website.name, "url": website.url,
-        "last_check": last_run, "verdict": json.loads(run["summary"] or "{}").get("verdict") if run else None,
-        "last_probe": {"at": iso(probe.at), "outcome": probe.outcome, "latency_ms": probe.latency_ms} if probe else None, "probes_7d": total, "failed_7d": failed,
+        "last_check": last_run, "last_check_as_of": run["as_of"] if run else None,
+        "last_outcome": run["outcome"] if run else None,
+        "verdict": json.loads(run["summary"] or "{}").get("verdict") if run else None,
+        "last_probe": {"at": iso(probe.at), "outcome": probe.outcome, "latency_ms": probe.latency_ms} if probe else None,
+        "probes_7d": total, "failed_7d": failed,
         "failure_share_7d": round(failed / total, 4) if total else None,
         "next_check_due": iso(next_due) if next_due else None,
     }
+
+
+def _state_of(site: dict[str, Any]) -> str:
+    """The last verdict, or what is happening now (checking, stuck, a failed last run)."""
+    if site["stuck"]:
+        return f"卡住（自 {site['checking_since']} 起运行）"
+    if site["checking_since"]:
+        return f"检查中（自 {site['checking_since']}）"
+    if site["last_outcome"] in FAILED_OUTCOMES:
+        return {"deadline": "超时未完成", "abandoned": "中断", "error": "出错"}[site["last_outcome"]]
+    return site["verdict"] or "—"
 
 
 def _print_status(report: dict[str, Any]) -> None:
@@ -112,12 +143,16 @@ def _print_status(report: dict[str, Any]) -> None:
         probe = site["last_probe"]
         share = site["failure_share_7d"]
         table.add_row(
-            site["name"], site["last_check"] or "—", site["verdict"] or "—",
+            site["name"], site["last_check"] or "—", _state_of(site),
             f"{probe['at']} {probe['outcome']}" if probe else "—",
             f"{share:.2%} ({site['failed_7d']}/{site['probes_7d']})" if share is not None else "—",
             site["next_check_due"] or "—",
         )
     stdout.print(table)
+    if report["overdue"]:
+        stdout.print(f"\n[bold yellow]逾期未检查[/] {len(report['overdue'])} 个：{'、'.join(report['overdue'])}")
+    if report["stuck"]:
+        stdout.print(f"\n[bold red]检查卡住（超过时限仍在运行）[/] {len(report['stuck'])} 个：{'、'.join(report['stuck'])}")
     if report["recent_errors"]:
         stdout.print("\n[bold]最近错误[/]")
         for error in report["recent_errors"]:

@@ -6,6 +6,7 @@ daemon neither re-checks every account nor forgets one.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from monitor.config import Settings
@@ -28,6 +29,7 @@ def due_accounts(store: Store, settings: Settings, now: datetime, interval: time
 
 
 async def run_account_checks(store: Store, rulebook: Rulebook, settings: Settings, accounts: list[Account],
-                             as_of: datetime, *, fetcher: Fetcher) -> list[AccountCheck]:
+                             as_of: datetime, *, fetcher: Fetcher,
+                             clock: Callable[[], datetime] | None = None) -> list[AccountCheck]:
     """Check the due accounts (paced per platform); the daemon counts their states."""
-    return await check_accounts(store, rulebook, settings, accounts, as_of, fetcher=fetcher)
+    return await check_accounts(store, rulebook, settings, accounts, as_of, fetcher=fetcher, clock=clock)

@@ -14,7 +14,7 @@ from datetime import datetime
 from monitor.checks.accounts import AccountObservation, AccountVerdict, evaluate_account, pick_observation
 from monitor.config import Settings
 from monitor.fetch.result import Fetcher
-from monitor.models import Account, Finding, SubjectKind, iso
+from monitor.models import Account, Finding, SubjectKind, iso, wall_clock
 from monitor.newmedia.observations import manual_observations, observation_from_result, save_observation
 from monitor.newmedia.pacing import Sleep, polite
 from monitor.newmedia.posts import SourceResult
@@ -22,6 +22,8 @@ from monitor.newmedia.sampling import ensure_sample, sampled_accounts
 from monitor.newmedia.sources import SourceOptions, latest_posts, source_options
 from monitor.rulebook import Rulebook
 from monitor.store import Store
+
+Clock = Callable[[], datetime]
 
 RULE_ID = "account_stale"
 RUN_KIND = "account"
@@ -62,8 +64,11 @@ class AccountCheck:
 
 
 async def check_account(store: Store, rulebook: Rulebook, settings: Settings, account: Account, as_of: datetime,
-                        *, fetcher: Fetcher, options: SourceOptions | None = None) -> AccountCheck:
-    """Check one account as of `as_of`. An account without an id (ad hoc) is judged but not stored."""
+                        *, fetcher: Fetcher, options: SourceOptions | None = None, clock: Clock | None = None,
+                        ) -> AccountCheck:
+    """Check one account as of `as_of`. An account without an id (ad hoc) is judged but not stored.
+
+    `clock` says when the check actually ran (default: the wall clock), recorded apart from as_of."""
     rule = rulebook.rule(RULE_ID)
     options = options or source_options(settings)
     result = await latest_posts(account, fetcher, as_of=as_of, options=options)
@@ -78,28 +83,32 @@ async def check_account(store: Store, rulebook: Rulebook, settings: Settings, ac
     if verdict.state != "unknown":
         stored = store.record_findings(SubjectKind.ACCOUNT, account.id, verdict.findings,
                                        checked_rules=[RULE_ID], seen_at=iso(as_of))
-    _record_run(store, account.id, as_of, result, verdict)
+    ran_at = clock() if clock else wall_clock(as_of)
+    _record_run(store, account.id, as_of, ran_at, result, verdict)
     return AccountCheck(account, result, current, verdict, stored)
 
 
-def _record_run(store: Store, account_id: int, as_of: datetime, result: SourceResult, verdict: AccountVerdict) -> None:
-    """A check_runs row, so the daemon can tell when an account was last looked at."""
-    run_id = store.start_run(SubjectKind.ACCOUNT, account_id, RUN_KIND, as_of=iso(as_of), started_at=iso(as_of))
-    store.finish_run(run_id, finished_at=iso(as_of), outcome=result.outcome, error=result.error,
+def _record_run(store: Store, account_id: int, as_of: datetime, ran_at: datetime, result: SourceResult,
+                verdict: AccountVerdict) -> None:
+    """A check_runs row, so the daemon can tell when an account was last looked at (by when it ran)."""
+    run_id = store.start_run(SubjectKind.ACCOUNT, account_id, RUN_KIND, as_of=iso(as_of), started_at=iso(ran_at))
+    store.finish_run(run_id, finished_at=iso(ran_at), outcome=result.outcome, error=result.error,
                      summary={"state": verdict.state, "days_silent": verdict.days_silent,
                               "source_kind": result.source_kind})
 
 
 async def check_accounts(store: Store, rulebook: Rulebook, settings: Settings, accounts: list[Account],
                          as_of: datetime, *, fetcher: Fetcher, progress: Callable[[AccountCheck], None] | None = None,
-                         options: SourceOptions | None = None, sleep: Sleep = asyncio.sleep) -> list[AccountCheck]:
+                         options: SourceOptions | None = None, sleep: Sleep = asyncio.sleep,
+                         clock: Clock | None = None) -> list[AccountCheck]:
     """Check many accounts, politely: one request at a time per platform, platform_delay_s apart,
     each URL fetched once per run. Results come back in the order of `accounts`."""
     paced = polite(fetcher, settings.accounts.platform_delay_s, sleep=sleep)
 
     async def one(account: Account) -> AccountCheck:
         # Platforms proceed side by side; the pacing lock queues the accounts of one platform.
-        check = await check_account(store, rulebook, settings, account, as_of, fetcher=paced, options=options)
+        check = await check_account(store, rulebook, settings, account, as_of, fetcher=paced, options=options,
+                                    clock=clock)
         if progress is not None:
             progress(check)
         return check
@@ -109,11 +118,13 @@ async def check_accounts(store: Store, rulebook: Rulebook, settings: Settings, a
 
 async def run_sampled_account_checks(store: Store, rulebook: Rulebook, settings: Settings, quarter: str,
                                      as_of: datetime, fetcher: Fetcher, *,
-                                     options: SourceOptions | None = None) -> list[AccountCheck]:
+                                     options: SourceOptions | None = None,
+                                     clock: Clock | None = None) -> list[AccountCheck]:
     """`govmon check --accounts`: the quarter's sample (drawn and stored on first use), each checked."""
     ensure_sample(store, settings, quarter, now=as_of)
     accounts = [a for a in sampled_accounts(store, quarter) if not a.retired_at]  # closed since the draw
-    return await check_accounts(store, rulebook, settings, accounts, as_of, fetcher=fetcher, options=options)
+    return await check_accounts(store, rulebook, settings, accounts, as_of, fetcher=fetcher, options=options,
+                                clock=clock)
 
 
 def manual_check_list(checks: list[AccountCheck]) -> list[AccountCheck]:

@@ -14,7 +14,7 @@ from monitor.store.base import StoreBase, moment
 _LONG_AGO = "1970-01-01T00:00:00+00:00"
 _SUBJECT_TABLES = {SubjectKind.WEBSITE: "websites", SubjectKind.ACCOUNT: "accounts"}
 # Run outcomes `govmon status` lists as errors.
-FAILED_OUTCOMES = ("error", "abandoned", "homepage_failed")
+FAILED_OUTCOMES = ("error", "abandoned", "deadline", "homepage_failed")
 
 
 @dataclass(frozen=True)
@@ -82,6 +82,28 @@ class RunQueries(StoreBase):
             f" ON r.subject_kind = 'website' AND w.id = r.subject_id WHERE r.outcome IN ({marks})"
             " AND r.started_at >= ? ORDER BY r.started_at DESC LIMIT ?", [*FAILED_OUTCOMES, since, limit],
         ))
+
+    def failures_since_success(self, subject_kind: SubjectKind, kind: str,
+                               failed: tuple[str, ...]) -> dict[int, tuple[int, datetime]]:
+        """Per subject whose latest finished run failed (an outcome in `failed`): how many runs in a row
+        failed, and when the latest of them started. The daemon retries these soon, with backoff."""
+        marks = ", ".join("?" for _ in failed)
+        rows = self._db.query(
+            f"SELECT r.subject_id, COUNT(*) AS n, MAX(r.started_at) AS last FROM check_runs r"
+            f" WHERE r.subject_kind = ? AND r.kind = ? AND r.outcome IN ({marks}) AND r.started_at > COALESCE("
+            f"(SELECT MAX(o.started_at) FROM check_runs o WHERE o.subject_kind = r.subject_kind"
+            f" AND o.subject_id = r.subject_id AND o.kind = r.kind AND o.outcome NOT IN ('running', {marks})), '')"
+            f" GROUP BY r.subject_id",
+            [str(subject_kind), kind, *failed, *failed],
+        )
+        return {row["subject_id"]: (row["n"], moment(row["last"])) for row in rows}
+
+    def running_runs(self, subject_kind: SubjectKind, kind: str) -> dict[int, str]:
+        """Subject id -> start of its run still marked running (in flight, or left by a dead process)."""
+        rows = self._db.query(
+            "SELECT subject_id, MIN(started_at) AS since FROM check_runs WHERE subject_kind = ? AND kind = ?"
+            " AND outcome = 'running' GROUP BY subject_id", [str(subject_kind), kind])
+        return {row["subject_id"]: row["since"] for row in rows}
 
     def abandon_unfinished_runs(self, at: str) -> int:
         """Runs left 'running' by a killed process: mark them abandoned so they are simply due again."""
