@@ -337,7 +337,17 @@ def _wording_match(entry: dict[str, Any]) -> str:
 def _serious_wording(ev: Evidence) -> Lines:
     matches = ev.entries("matches")
     count = ev.get("count", len(matches))
-    return Lines([f"严重表述错误 {count} 处"], _each(matches, _wording_match), total=int(count))
+    if not ev.data.get("phrase"):  # evidence of one finding for all terms
+        return Lines([f"严重表述错误 {count} 处"], _each(matches, _wording_match), total=int(count))
+    correct = f"，应为「{ev.get('correction')}」" if ev.get("correction") else ""
+    category = f"（{ev.get('category')}）" if ev.get("category") else ""
+    level = "疑似" if ev.get("level") == "疑似" else ""
+    head = [f"{level}表述错误「{ev.get('phrase')}」{correct}{category}，共 {count} 处"]
+    return Lines(head, _each(matches, _wording_sentence), total=int(count))
+
+
+def _wording_sentence(entry: dict[str, Any]) -> str:
+    return f"{_short(entry.get('snippet', ''), DETAIL_CHARS * 2)}（{entry.get('page_url', '')}）"
 
 
 def _dead_link(entry: dict[str, Any]) -> str:

@@ -105,10 +105,14 @@ class FooterIdentity:
 
 @dataclass(frozen=True, slots=True)
 class WordingMatch:
+    """A term of the wording lexicon (rules/wording/) found on a page."""
+
     page_url: str
-    phrase: str
+    phrase: str  # the term as written
     correction: str
-    snippet: str
+    snippet: str  # the sentence with the term between 【 and 】
+    category: str = ""  # the lexicon category's label
+    severity: str = "veto"  # "veto" or "suspect" (疑似, for a reviewer)
 
 
 @dataclass(frozen=True, slots=True)

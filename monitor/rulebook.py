@@ -14,6 +14,7 @@ from typing import Any
 
 from monitor.config import read_toml
 from monitor.content.privacy import NameVocabulary
+from monitor.content.wording import Lexicon, WordingError
 from monitor.models import Severity
 
 # Thresholds each rule accepts besides `severity` and `wording`. A key not listed is a typo.
@@ -146,20 +147,21 @@ class Rulebook:
         return tuple(_read_lines(self.directory / "blank_markers.txt"))
 
     @cached_property
-    def serious_wording(self) -> list[tuple[str, str]]:
-        """(wrong phrase, correction) pairs; correction may be empty."""
-        pairs = []
-        for line in _read_lines(self.directory / "serious_wording.txt"):
-            wrong, _, right = line.partition("\t")
-            pairs.append((wrong.strip(), right.strip()))
-        return pairs
+    def wording(self) -> Lexicon:
+        """The 错敏 wording lexicon of rules/wording/ (categories, severities, sources, allowlist)."""
+        try:
+            return Lexicon.load(self.directory / "wording", lambda path: read_toml(path, RulesError))
+        except (WordingError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            if isinstance(exc, WordingError):
+                raise RulesError(str(exc)) from exc
+            raise RulesError(f"{self.directory / 'wording'}: malformed entry: {exc!r}") from exc
 
     @cached_property
     def privacy_names(self) -> NameVocabulary:
         """How the privacy rule tells a person's name and a public contact apart (rules/privacy.toml)."""
         path = self.directory / "privacy.toml"
         data = read_toml(path, RulesError)
-        known = {"surnames", "compound_surnames", "not_name_endings", "not_names", "contact_labels"}
+        known = {"surnames", "compound_surnames", "not_name_endings", "not_names", "contact_labels", "contact_honorifics"}
         unknown = set(data) - known
         if unknown:
             raise RulesError(f"{path}: unknown key '{sorted(unknown)[0]}'")
@@ -170,6 +172,7 @@ class Rulebook:
                 not_name_endings="".join(str(data["not_name_endings"]).split()),
                 not_names=frozenset(str(v) for v in data["not_names"]),
                 contact_labels=tuple(str(v) for v in data["contact_labels"]),
+                contact_honorifics=tuple(str(v) for v in data.get("contact_honorifics", [])),
             )
         except KeyError as exc:
             raise RulesError(f"{path}: '{exc.args[0]}' is missing") from exc

@@ -12,7 +12,7 @@ from stdnum import luhn
 from tests.content_files import pdf_with_lines, xlsx_with_rows
 from tests.fetch_servers import Reply, Route
 
-ID_IN_ARTICLE = "510104198206151238"
+ID_IN_ARTICLE = "510104198206151232"
 ID_IN_PDF = "51010719800101123" + "5"
 ID_IN_XLSX = "11010519491231002X"
 MOBILE_IN_ARTICLE = "13981234567"

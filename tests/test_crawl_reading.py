@@ -39,7 +39,7 @@ def _links(paths: list[str]) -> str:
 def test_full_candidates_keep_collecting_found_on_pages_exactly_as_before() -> None:
     """Once 400 candidates are known, only those still taking pages are collected, with the same result."""
     scope = SiteScope.for_site(f"{SITE}/")
-    examiner = PageExaminer(scope, ())
+    examiner = PageExaminer(scope)
     pages = [(f"{SITE}/first/", _links([f"/a/{i}.html" for i in range(MAX_CANDIDATES)]))]
     pages += [
         (f"{SITE}/p{n}/", _links(["/a/0.html", "/a/1.html", f"/new/{n}.html", "#top", "http://other.cn/"]))

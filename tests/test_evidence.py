@@ -133,12 +133,15 @@ def test_missing_jiucuo_and_code_mismatch(rulebook):
 
 def test_serious_wording_dead_links_and_footer(rulebook):
     obs = observation(
-        wording=[WordingMatch(f"{BASE}/a.html", "中华人民共和国国务院总理", "国务院总理", "…由中华人民共和国国务院总理签署…")],
+        wording=[WordingMatch(f"{BASE}/a.html", "中华人民共和国国务院办公室", "国务院办公厅",
+                              "由【中华人民共和国国务院办公室】印发。", "国家、地区、机构名称错误")],
         dead_links=[DeadLink(f"{BASE}/old.html", "http_404", 404, (f"{BASE}/", f"{BASE}/b.html")),
                     DeadLink("http://gone.example.cn/", "dns", None, (f"{BASE}/yqlj.html",))],
         footer=FooterIdentity(site_code="5101000009", icp="蜀ICP备1号"))
-    assert describe_evidence(one(rules.serious_wording(obs, rulebook.rule("serious_wording"))))[1] == (
-        f"「中华人民共和国国务院总理」应为「国务院总理」：…由中华人民共和国国务院总理签署…（{BASE}/a.html）")
+    assert describe_evidence(one(rules.serious_wording(obs, rulebook.rule("serious_wording")),
+                                 "term:中华人民共和国国务院办公室")) == [
+        "表述错误「中华人民共和国国务院办公室」，应为「国务院办公厅」（国家、地区、机构名称错误），共 1 处",
+        f"由【中华人民共和国国务院办公室】印发。（{BASE}/a.html）"]
     assert describe_evidence(one(rules.dead_links(obs, rulebook.rule("dead_links")))) == [
         "错链、断链 2 个", f"{BASE}/old.html 无法打开（HTTP错误 404）；所在页面：{BASE}/、{BASE}/b.html",
         f"http://gone.example.cn/ 无法打开（域名解析失败）；所在页面：{BASE}/yqlj.html"]

@@ -15,8 +15,8 @@ from monitor.extract.links import (
     registrable_domain,
     style_technique,
 )
-from monitor.extract.text import find_wording, score_text, title_and_text
-from monitor.observations import LinkObservation, WordingMatch
+from monitor.extract.text import score_text, title_and_text
+from monitor.observations import LinkObservation
 from monitor.rulebook import Rulebook
 
 PAGES = Path(__file__).parent / "data" / "realworld"
@@ -346,24 +346,6 @@ def test_title_and_text_of_empty_and_fragment_input() -> None:
     assert title_and_text("<p>只有片段</p>") == ("", "只有片段")
 
 
-def test_find_wording_gives_phrase_correction_and_short_snippet() -> None:
-    text = (
-        "这是一段很长的前文，用来测试片段长度是否合适。" * 3
-        + "中华人民共和国国务院办公室发布通知。后文后文后文后文后文后文后文后文后文。"
-    )
-    phrases = [("中华人民共和国国务院办公室", "国务院办公厅"), ("台湾国", "台湾地区"), ("", "")]
-    found = find_wording(text, PAGE, phrases)
-    assert found == [WordingMatch(PAGE, "中华人民共和国国务院办公室", "国务院办公厅", found[0].snippet)]
-    snippet = found[0].snippet
-    assert "中华人民共和国国务院办公室" in snippet
-    assert len(snippet) <= len("中华人民共和国国务院办公室") + 40
-    assert (
-        snippet
-        == "段很长的前文，用来测试片段长度是否合适。中华人民共和国国务院办公室发布通知。后文后文后文后文后文后文后文后"
-    )
-
-
-# -- every place a page links from ------------------------------------------------------------------
 def _kinds(body: str, head: str = "") -> dict[str, tuple[str, str, str]]:
     found = extract_external_links(_page(body, head), PAGE, site_host=SITE)
     return {link.href: (link.element, link.text, link.hidden) for link in found}

@@ -74,6 +74,14 @@ def test_bank_card_beside_a_name_counts_alone_it_does_not():
     assert find_personal_data(f"专户 {CARD} 余额") == []
 
 
+def test_a_table_header_is_not_a_contact_label_but_a_procurement_contact_is():
+    rows = f"姓名 身份证号 联系电话 张建华 {VALID_ID} 13981234567 李秀英 139****6789"
+    assert [d.kind for d in find_personal_data(rows)] == [KIND_ID, KIND_MOBILE]
+    contact = "采购单位联系方式 易女士 邱先生;18975079580 18627455418 代理机构名称"
+    assert find_personal_data(contact) == []
+    assert find_personal_data("联系人：张三 13912345678") == []
+
+
 def test_mobile_beside_a_name_in_prose():
     found = find_personal_data("经核实，李建国（13608001234）户籍所在地为某村。")
     assert [d.kind for d in found] == [KIND_MOBILE]

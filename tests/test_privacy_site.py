@@ -60,3 +60,25 @@ def test_privacy_findings_name_the_leaking_urls_with_masked_values_only(tmp_path
     for number in UNMASKED:
         assert number.encode() not in everything, number
     assert b"110105********002X" in everything
+
+
+def test_the_article_pages_as_the_page_examiner_reads_them():
+    """The 公示 article leaks an ID and a mobile; the decoy article and the contact notice leak nothing."""
+    from monitor.crawl.pages import PageExaminer
+    from monitor.crawl.urls import SiteScope
+    from monitor.rulebook import Rulebook
+    from tests.conftest import REPO
+    from tests.content_site import NOTICES
+
+    rulebook = Rulebook(REPO / "rules")
+    site = "http://www.example.gov.cn"
+    examiner = PageExaminer(SiteScope.for_site(f"{site}/"), rulebook.wording, rulebook.privacy_names)
+    routes = content_site_routes()
+    facts = {url: examiner.examine(routes[url].body.decode("utf-8"), f"{site}{url}")  # type: ignore[union-attr]
+             for url, _, _ in NOTICES if url.endswith(".html")}
+    leak = facts[LEAKING_PATHS[0]].privacy
+    assert leak is not None and dict(leak.counts) == {"身份证号码": 1, "手机号码": 1}
+    assert [masked for _, masked, _ in leak.samples] == ["510104********1232", "139****4567"]
+    assert {url for url, f in facts.items() if f.privacy is not None} == {LEAKING_PATHS[0]}
+    assert [url for _, url in facts["/tzgg/202212/t20221218_102.html"].attachments] == [
+        f"{site}/uploads/2022/gongshi-mingdan.pdf", f"{site}/uploads/2022/butie-mingdan.xlsx"]

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from monitor.checks.undetermined import undetermined, undetermined_rules
 from monitor.models import Finding, Severity, Website
-from monitor.observations import ColumnObservation, LinkObservation, SiteObservation
+from monitor.observations import ColumnObservation, LinkObservation, SiteObservation, WordingMatch
 from monitor.rulebook import ColumnCategory, Rulebook, RuleSpec
 
 # Rules a crawl can judge. `unreachable` is judged from probes (monitor/checks/availability.py).
@@ -49,7 +49,7 @@ def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as
         lambda: illegal_links(obs, rulebook.rule("illegal_links")),
         lambda: missing_jiucuo(obs, rulebook.rule("missing_jiucuo")),
         lambda: jiucuo_code_mismatch(obs, website, rulebook.rule("jiucuo_code_mismatch")),
-        lambda: serious_wording(obs, rulebook.rule("serious_wording")),
+        lambda: serious_wording(obs, rulebook.rule("serious_wording"), rulebook.wording.allowed(obs.url)),
         lambda: dead_links(obs, rulebook.rule("dead_links")),
         lambda: footer_identity(obs, website, rulebook.rule("footer_identity")),
         lambda: privacy_leak(obs, rulebook.rule("privacy_leak")),
@@ -235,15 +235,29 @@ def jiucuo_code_mismatch(obs: SiteObservation, website: Website, spec: RuleSpec)
     return [_finding(spec, {"registered_code": website.site_code, "count": len(wrong), "pages": wrong[:EVIDENCE_LIST_CAP]})]
 
 
-def serious_wording(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
-    """严重表述错误 from the phrase list in rules/serious_wording.txt."""
-    if not obs.wording:
-        return []
-    matches = [
-        {"page_url": m.page_url, "phrase": m.phrase, "correction": m.correction, "snippet": m.snippet}
-        for m in obs.wording
-    ]
-    return [_finding(spec, {"count": len(matches), "matches": matches[:EVIDENCE_LIST_CAP]})]
+def serious_wording(obs: SiteObservation, spec: RuleSpec, allowed: frozenset[str] = frozenset()) -> list[Finding]:
+    """严重表述错误: one finding per lexicon term seen on the site (rules/wording/), with each sentence.
+
+    One finding per term lets a reviewer dismiss a term for a site for good: a dismissed finding stays
+    dismissed whenever the same term is seen there again. Terms of a 疑似 category are warnings.
+    """
+    by_term: dict[str, list[WordingMatch]] = {}
+    for match in obs.wording:
+        if match.phrase not in allowed:
+            by_term.setdefault(match.phrase, []).append(match)
+    findings = []
+    for term, matches in by_term.items():
+        first = matches[0]
+        evidence: dict[str, object] = {
+            "phrase": term, "correction": first.correction, "category": first.category, "count": len(matches),
+            "matches": [{"page_url": m.page_url, "phrase": m.phrase, "snippet": m.snippet}
+                        for m in matches[:EVIDENCE_LIST_CAP]],
+        }
+        suspect = first.severity != "veto"
+        if suspect:
+            evidence["level"] = "疑似"
+        findings.append(_finding(spec, evidence, key=f"term:{term}", warning=suspect))
+    return findings
 
 
 def dead_links(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:

@@ -44,6 +44,7 @@ _NOT_PERSONAL_LABEL = re.compile(r"(信用代码|纳税人识别号|组织机构
 _ID_LABEL = re.compile(r"(身份证|证件号|公民身份号码|身份号码)")
 _AMOUNT_AFTER = re.compile(r"^\s*(元|万元|亿元|千元|%|％)")
 _NAME_WINDOW = 24  # characters either side of a number in which a name makes it personal
+_CONTACT_WINDOW = 40  # characters before a number in which a contact label makes it public
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class NameVocabulary:
     not_name_endings: str
     not_names: frozenset[str]
     contact_labels: tuple[str, ...]
+    contact_honorifics: tuple[str, ...] = ()
 
     @cached_property
     def name_pattern(self) -> re.Pattern[str]:
@@ -68,7 +70,10 @@ class NameVocabulary:
 
     @cached_property
     def contact_pattern(self) -> re.Pattern[str]:
-        return re.compile("|".join(map(re.escape, self.contact_labels)) or "(?!)")
+        """A label with its colon (or its number right after it), or an honorific."""
+        labels = "|".join(map(re.escape, self.contact_labels)) or "(?!)"
+        honorifics = "|".join(map(re.escape, self.contact_honorifics)) or "(?!)"
+        return re.compile(f"(?:{labels})\\s*(?:[:：]|(?=\\+?\\d))|{honorifics}")
 
     def has_name(self, fragment: str) -> bool:
         for match in self.name_pattern.finditer(fragment):
@@ -222,7 +227,7 @@ def _personal(text: str, start: int, end: int, names: NameVocabulary) -> bool:
     before, after = _line_before(text, start, _NAME_WINDOW), _line_after(text, end, _NAME_WINDOW)
     if _AMOUNT_AFTER.match(after):
         return False
-    if names.contact_pattern.search(before):
+    if names.contact_pattern.search(_line_before(text, start, _CONTACT_WINDOW)):
         return False
     return names.has_name(before) or names.has_name(after)
 

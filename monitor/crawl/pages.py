@@ -21,11 +21,12 @@ from selectolax.lexbor import LexborHTMLParser
 from monitor.content.attachments import attachment_kind
 from monitor.content.exposure import exposure
 from monitor.content.privacy import NameVocabulary
+from monitor.content.wording import Lexicon
 from monitor.crawl.external import ExternalLinks
 from monitor.crawl.urls import SiteScope, is_http_url
 from monitor.extract.footer import find_jiucuo_of
 from monitor.extract.links import HidingDetector, external_links_of
-from monitor.extract.text import find_wording, parse, title_and_text_of
+from monitor.extract.text import parse, title_and_text_of
 from monitor.extract.urljoin import join_url
 from monitor.observations import JiucuoEntry, LinkObservation, PrivacyExposure, SiteObservation, WordingMatch
 
@@ -78,6 +79,14 @@ def same_site_anchors_of(
     return found
 
 
+def wording_matches(lexicon: Lexicon, text: str, page_url: str) -> list[WordingMatch]:
+    """Each lexicon hit of a page, with its sentence highlighted."""
+    return [
+        WordingMatch(page_url, hit.term, hit.correction, hit.sentence, hit.category.label, hit.severity)
+        for hit in lexicon.scan(text)
+    ]
+
+
 def attachment_links_of(tree: LexborHTMLParser, page_url: str, scope: SiteScope) -> list[tuple[str, str]]:
     """(link text, absolute URL) of the site's attachments (PDF, Word, Excel …) the page links to."""
     found: list[tuple[str, str]] = []
@@ -109,7 +118,7 @@ class PageExaminer:
     """Runs the per-page integrity extractors. Pure and immutable, so it may run in a worker thread."""
 
     scope: SiteScope
-    phrases: tuple[tuple[str, str], ...]
+    lexicon: Lexicon | None = None  # None: wording is not checked
     names: NameVocabulary | None = None  # None: personal data is not looked for
 
     def examine(self, html: str, page_url: str) -> PageFacts:
@@ -129,7 +138,7 @@ class PageExaminer:
             url=page_url,
             links=external_links_of(tree, page_url, site_host=site_host, detector=detector),
             jiucuo=find_jiucuo_of(tree, page_url, detector),
-            wording=find_wording(f"{title}\n{text}", page_url, list(self.phrases)),
+            wording=wording_matches(self.lexicon, f"{title}\n{text}", page_url) if self.lexicon else [],
             anchors=same_site_anchors_of(tree, page_url, self.scope, anchors_only),
             privacy=exposure(page_url, "网页", title, text, self.names) if own and self.names else None,
             attachments=attachment_links_of(tree, page_url, self.scope) if own else [],

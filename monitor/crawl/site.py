@@ -115,7 +115,7 @@ class _SiteRun:
         self._today = today
         self._external = ExternalLinks(rulebook, crawl.max_external_checks)
         self._inspector = PageInspector(obs, self._external)
-        self._examiner = PageExaminer(scope, tuple(rulebook.serious_wording), rulebook.privacy_names)
+        self._examiner = PageExaminer(scope, rulebook.wording, rulebook.privacy_names)
         self._privacy = rulebook.rule("privacy_leak")
         self._names = rulebook.privacy_names
         self._known_columns: set[str] = set()

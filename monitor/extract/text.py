@@ -1,4 +1,4 @@
-"""Page text: title, visible text, keyword scores and serious-wording matches.
+"""Page text: title, visible text and keyword scores.
 
 Text is gathered the way a reader sees it: inline tags join without a gap (so a footer written
 `京<span>ICP</span>备` reads `京ICP备`), block tags separate words, and script, style and template
@@ -8,8 +8,6 @@ content is dropped because it is never shown as text.
 from __future__ import annotations
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
-
-from monitor.observations import WordingMatch
 
 # Tags whose content is never rendered as text.
 SKIPPED_TAGS = frozenset({"script", "style", "template", "head", "iframe", "object", "svg", "-comment"})
@@ -26,7 +24,6 @@ BLOCK_TAGS = frozenset(
 )
 # fmt: on
 
-SNIPPET_CONTEXT = 20  # characters kept on each side of a wording match (~40 in all)
 
 
 def fold_whitespace(text: str) -> str:
@@ -87,18 +84,3 @@ def score_text(text: str, keywords: dict[str, int]) -> tuple[int, tuple[str, ...
     haystack = text.lower()
     matched = sorted(word for word in keywords if word and word.lower() in haystack)
     return sum(keywords[word] for word in matched), tuple(matched)
-
-
-def find_wording(text: str, page_url: str, phrases: list[tuple[str, str]]) -> list[WordingMatch]:
-    """Each listed wrong phrase present in `text`, with a short snippet around its first use."""
-    matches = []
-    for phrase, correction in phrases:
-        if not phrase:
-            continue
-        at = text.find(phrase)
-        if at < 0:
-            continue
-        start = max(0, at - SNIPPET_CONTEXT)
-        snippet = text[start : at + len(phrase) + SNIPPET_CONTEXT]
-        matches.append(WordingMatch(page_url, phrase, correction, fold_whitespace(snippet)))
-    return matches

@@ -1,0 +1,94 @@
+"""The 错敏 wording lexicon (rules/wording/): one planted error per category, the right forms beside
+them stay silent, the sentence shows the term, the allowlist and bad lexicon files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.config import read_toml
+from monitor.content.wording import Lexicon, WordingError
+from monitor.rulebook import Rulebook, RulesError
+from tests.conftest import REPO
+
+LEXICON = Rulebook(REPO / "rules").wording
+
+# One text per category: the planted error, and right forms of the same words that must stay silent.
+PLANTED = {
+    "leaders": ("会议传达学习了国务院总理习近平的重要讲话精神。", "国务院总理习近平",
+                "习近平总书记强调，李强总理指出，国务院副总理丁薛祥出席，李强同志在会上讲话。"),
+    "disgraced": ("在孙政才同志的亲切关怀下，全市经济稳步发展。", "孙政才",
+                  "中央纪委通报孙政才严重违纪违法问题，决定给予孙政才开除党籍处分。"),
+    "names": ("台湾总统选举结果公布后，本报记者采访了台胞。", "台湾总统", "台湾地区领导人选举结果公布。"),
+    "outdated": ("县国土资源部门联合环境保护部开展督查。", "环境保护部", "自然资源部、生态环境部联合开展督查，县农业农村部门参加。"),
+    "formulations": ("坚持以习近平新时代中国特色社会主意思想为指导。", "习近平新时代中国特色社会主意思想",
+                     "坚持以习近平新时代中国特色社会主义思想为指导，培育和践行社会主义核心价值观。"),
+    "typos": ("会议对下一步工作进行了布署。", "布署", "会议对下一步工作进行了部署，要求贯彻落实。"),
+}
+
+
+@pytest.mark.parametrize("category", sorted(PLANTED))
+def test_each_category_finds_its_planted_error_and_not_the_right_forms(category):
+    text, term, right = PLANTED[category]
+    hits = LEXICON.scan(text)
+    assert [(h.category.name, h.term) for h in hits] == [(category, term)]
+    assert f"【{term}】" in hits[0].sentence
+    assert LEXICON.scan(right) == []
+
+
+def test_every_category_names_sources_and_a_severity():
+    names = {c.name: c for c in LEXICON.categories}
+    assert set(names) == set(PLANTED)
+    assert {n for n, c in names.items() if c.severity == "veto"} == {"leaders", "names", "formulations"}
+    assert all(c.sources for c in names.values())
+
+
+def test_a_term_inside_a_longer_listed_term_is_reported_once():
+    hits = LEXICON.scan("学习习近平新时代中国特色社会主意思想。")
+    assert [h.term for h in hits] == ["习近平新时代中国特色社会主意思想"]
+
+
+def test_leader_with_a_title_after_the_name_and_the_correction_says_why():
+    (hit,) = LEXICON.scan("王沪宁总理出席会议。")
+    assert hit.term == "王沪宁总理" and "总理" in hit.correction and hit.severity == "veto"
+
+
+def test_sentence_is_cut_at_sentence_ends():
+    (hit,) = LEXICON.scan("第一句话。第二句话里有布署一词！第三句话。")
+    assert hit.sentence == "第二句话里有【布署】一词！"
+
+
+def write(folder: Path, name: str, text: str) -> None:
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_allowlist_drops_a_term_for_one_site_only(tmp_path: Path):
+    write(tmp_path, "typos.toml", 'terms = [{ wrong = "布署", right = "部署" }]\n'
+          '[category]\nlabel = "错别字"\nseverity = "suspect"\nsources = ["x"]\n')
+    write(tmp_path, "allow.toml", '[sites."http://www.a.gov.cn/"]\nterms = ["布署"]\n')
+    lexicon = Lexicon.load(tmp_path, read_toml)
+    assert lexicon.scan("布署", "https://www.a.gov.cn") == []
+    assert [h.term for h in lexicon.scan("布署", "http://www.b.gov.cn/")] == ["布署"]
+    assert lexicon.allowed("http://www.a.gov.cn") == frozenset({"布署"})
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[category]\nlabel = "x"\nseverity = "high"\nsources = ["s"]\n', "'category.severity' must be veto or suspect"),
+    ('[category]\nlabel = "x"\nseverity = "veto"\n', "'category.sources' must name at least one source"),
+    ('term = []\n[category]\nlabel = "x"\nseverity = "veto"\nsources = ["s"]\n', "unknown key 'term'"),
+    ('[category]\nlabel = "x"\nseverity = "veto"\nsources = ["s"]\nterms = []\n', "unknown key 'category.terms'"),
+    ('terms = [{ wrong = "农业部", exceptions = ["农业"] }]\n[category]\nlabel = "x"\nseverity = "veto"\nsources = ["s"]\n',
+     "exception '农业' of '农业部' does not contain it"),
+])
+def test_a_bad_lexicon_file_is_named_with_its_key(tmp_path: Path, text: str, message: str):
+    write(tmp_path, "bad.toml", text)
+    with pytest.raises(WordingError, match=message):
+        Lexicon.load(tmp_path, read_toml)
+    rules = tmp_path / "rules"
+    import shutil
+
+    shutil.copytree(REPO / "rules", rules)
+    write(rules / "wording", "bad.toml", text)
+    with pytest.raises(RulesError, match="bad.toml"):
+        _ = Rulebook(rules).wording
