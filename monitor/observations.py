@@ -154,6 +154,7 @@ class SiteObservation:
     homepage_ok: bool
     homepage_error: str = ""  # outcome and detail when the home page failed
     over_deadline: bool = False  # the check outlasted crawl.site_deadline_s: nothing was judged
+    homepage_partial: bool = False  # the home page answered but could not be read whole (cut, not text)
     final_url: str = ""
     tls_error: str = ""  # certificate problem seen (the crawl went on without verification)
     homepage_items: list[ListingItem] = field(default_factory=list)

@@ -35,7 +35,7 @@ RULE_KEYS: dict[str, set[str]] = {
     "jiucuo_code_mismatch": set(),
     "dead_links": set(),
     "footer_identity": set(),
-    "fetch_failed": set(),
+    "fetch_failed": {"homepage_wording", "partial_homepage_wording", "deadline_wording"},
     "undetermined": set(),
     "account_stale": {"stale_days", "zombie_days"},
     "account_no_interaction": set(),
@@ -219,7 +219,10 @@ def _rule_spec(path: Path, rule_id: str, table: dict[str, Any]) -> RuleSpec:
         raise RulesError(f"{path}: '{rule_id}.wording' must be a non-empty string")
     thresholds = {k: v for k, v in table.items() if k not in ("severity", "wording")}
     for key, value in thresholds.items():
-        if key != "hidden_wording" and (isinstance(value, bool) or not isinstance(value, int | float) or value < 0):
+        if key.endswith("_wording"):
+            if not isinstance(value, str) or not value:
+                raise RulesError(f"{path}: '{rule_id}.{key}' must be a non-empty string")
+        elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise RulesError(f"{path}: '{rule_id}.{key}' must be a number >= 0, got {value!r}")
     return RuleSpec(rule_id, severity, wording, thresholds)
 

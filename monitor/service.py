@@ -103,7 +103,6 @@ async def crawl_and_judge(website: Website, rulebook: Rulebook, settings: Settin
         log.warning("check of %s outlasted its deadline of %g s", website.url, deadline_s)
         observation = SiteObservation(url=website.url, observed_at=as_of, homepage_ok=False, over_deadline=True,
                                       homepage_error=f"site check over its deadline of {deadline_s:g} s")
-        return observation, [], ()
     judgement = evaluate_site(observation, website, rulebook, as_of)
     return observation, judgement.findings, judgement.checked_rules
 

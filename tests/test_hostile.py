@@ -7,11 +7,12 @@ tens of milliseconds where a real one would take seconds.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import replace
 
 import pytest
-from hostile_server import HostileServer, Page, drip, drip_headers, endless, gzip_bomb, silence
+from hostile_server import HostileServer, Page, drip, drip_headers, endless, gzip_bomb, html_page, silence
 
 from monitor.config import CrawlSettings, Settings
 from monitor.fetch.client import HttpFetcher
@@ -125,3 +126,97 @@ async def test_a_huge_crawl_delay_is_cut_to_the_configured_cap(crawl: CrawlSetti
             await fetcher.fetch(server.url("/b"))
     assert fake.sleeps == [3.0]
 
+
+
+# -- whole site checks, as a user runs them -----------------------------------------------------------
+TODAY = "2024-06-10"
+HOME_ITEMS = "".join(f"<li><a href='/n{i}.html'>政务动态第{i}条</a><span>2024-06-0{i}</span></li>" for i in range(1, 6))
+FOOTER = ("<div class='footer'>网站标识码：5101000009 蜀ICP备05003323号 川公网安备 51010402000507号"
+          "<a href='http://bszs.conac.cn/sitename?method=show&id=1'>党政机关</a></div>")
+JIUCUO = ('<script id="_jiucuo_" sitecode="5101000009" '
+          'src="https://zfwzgl.www.gov.cn/exposure/jiucuo.js"></script>')
+
+
+def home_page(extra: str = "") -> Page:
+    nav = "".join(f"<a href='/c{i}/'>{name}</a>" for i, name in enumerate(("通知公告", "政务动态", "政策文件",
+                                                                         "部门动态", "工作动态"), start=1))
+    return html_page(f"<div class='nav'>{nav}</div><ul class='list'>{HOME_ITEMS}</ul>{extra}{JIUCUO}{FOOTER}",
+                     title="示例县人民政府")
+
+
+def check_site(tmp_path, routes: dict, **crawl: object) -> tuple[int, dict, float]:
+    """Register the hostile server as a site and run `govmon check NAME --json` on it."""
+    from typer.testing import CliRunner
+
+    from monitor.cli import app
+
+    values: dict[str, object] = {"allow_private_targets": "true", "retries": 0, "per_host_delay_s": 0.0,
+                                 "connect_timeout_s": 0.5, "read_timeout_s": 0.5, "fetch_deadline_s": 2.0,
+                                 "max_response_bytes": 200_000, **crawl}
+    lines = ["[crawl]", *(f"{key} = {value}" for key, value in values.items())]
+    (tmp_path / "config.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with HostileServer(routes) as server:
+        (tmp_path / "sites.csv").write_text("网站名称,网址,所属地方或部门,网站类型,网站标识码\n"
+                                            f"示例县人民政府,{server.url('/')},成都,县级门户,5101000009\n",
+                                            encoding="utf-8")
+        base = ["--config", str(tmp_path / "config.toml"), "--db", str(tmp_path / "g.db")]
+        assert CliRunner().invoke(app, [*base, "registry", "import", str(tmp_path / "sites.csv")]).exit_code == 0
+        started = time.monotonic()
+        result = CliRunner().invoke(app, [*base, "check", "示例县人民政府", "--as-of", TODAY, "--json"])
+        took = time.monotonic() - started
+    return result.exit_code, json.loads(result.stdout), took
+
+
+def vetoes(data: dict) -> list[str]:
+    return [f["rule"] for f in data["findings"] if f["severity"] == "veto"]
+
+
+@pytest.mark.parametrize(("case", "route", "reason"), [
+    ("oversized page", home_page("<img src='data:image/png;base64," + "A" * 400_000 + "'>"), "截断"),
+    ("endless body", endless, "截断"),
+    ("gzip bomb", gzip_bomb(50), "截断"),
+    ("binary garbage", Page(bytes(range(256)) * 400), "无法解码"),
+])
+def test_a_home_page_not_read_whole_makes_the_site_unchecked(tmp_path, case, route, reason) -> None:
+    robots = Page(b"", status=404)
+    code, data, took = check_site(tmp_path, {"/": route, "/robots.txt": robots})
+    assert code == 3, data
+    assert data["verdict"] == "未能检查"
+    assert vetoes(data) == []  # never 不合格 from the first part of a page
+    [finding] = data["findings"]
+    assert finding["wording"] == "首页未能完整读取"
+    assert reason in finding["evidence"]["error"]
+    assert took < 10
+
+
+def test_a_dripping_home_page_ends_the_check_in_bounded_time(tmp_path) -> None:
+    code, data, took = check_site(tmp_path, {"/": drip, "/robots.txt": Page(b"", status=404)})
+    assert code == 3 and data["verdict"] == "未能检查"
+    assert data["findings"][0]["wording"] == "首页无法打开"
+    assert "timeout" in data["findings"][0]["evidence"]["error"]
+    assert took < 10
+
+
+def test_a_site_over_its_total_deadline_is_unchecked_with_the_reason(tmp_path) -> None:
+    slow_columns = {f"/c{i}/": drip for i in range(1, 6)}
+    routes = {"/": home_page(), "/robots.txt": Page(b"", status=404), **slow_columns}
+    code, data, took = check_site(tmp_path, routes, site_deadline_s=1.0, fetch_deadline_s=30.0)
+    assert code == 3 and data["verdict"] == "未能检查"
+    [finding] = data["findings"]
+    assert finding["wording"] == "检查超过总时限未完成"
+    assert "deadline of 1 s" in finding["evidence"]["error"]
+    assert took < 6
+
+
+def test_column_pages_not_read_whole_are_never_blank(tmp_path) -> None:
+    """Five list columns cut at the size cap or not text: formerly five 空列表 columns, a 空白栏目 veto."""
+    garbage = Page(bytes(range(256)) * 400)
+    routes = {"/": home_page(), "/robots.txt": Page(b"", status=404), "/c1/": endless, "/c2/": endless,
+              "/c3/": garbage, "/c4/": garbage, "/c5/": gzip_bomb(20)}
+    code, data, took = check_site(tmp_path, routes)
+    assert "blank_columns" not in vetoes(data) and "missing_jiucuo" not in vetoes(data), data
+    unread = [f for f in data["findings"] if f["rule"] == "fetch_failed"]
+    assert unread, data
+    errors = json.dumps(unread, ensure_ascii=False)
+    assert "截断" in errors and "无法解码" in errors
+    assert took < 15

@@ -33,10 +33,13 @@ class SiteJudgement:
 
 def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as_of: datetime) -> SiteJudgement:
     """Apply every crawl rule to one site's observation."""
-    if not obs.homepage_ok:
+    if not obs.homepage_ok:  # the site is 未能检查: nothing else is judged, earlier findings keep their state
         spec = rulebook.rule("fetch_failed")
         evidence = {"url": obs.url, "error": obs.homepage_error, "checked_at": as_of.isoformat()}
-        return SiteJudgement([_finding(spec, evidence, key="homepage")], ("fetch_failed",))
+        if obs.over_deadline:  # an unfinished crawl says nothing about any rule, fetch_failed included
+            return SiteJudgement([_finding(spec, evidence, key="deadline", wording=spec["deadline_wording"])], ())
+        wording = spec["partial_homepage_wording"] if obs.homepage_partial else spec["homepage_wording"]
+        return SiteJudgement([_finding(spec, evidence, key="homepage", wording=wording)], ("fetch_failed",))
     today = as_of.date()
     categories = {c.name: c for c in rulebook.column_categories}
     unsure = rulebook.rule("undetermined")

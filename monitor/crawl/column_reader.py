@@ -122,6 +122,8 @@ class ColumnReader:
             return None
         if not result.ok and result.outcome != Outcome.EMPTY:
             return ColumnRead(self._failed(link, result))
+        if result.incomplete:  # cut or not text: neither blank nor stale, nor a page without the 找错 entry
+            return ColumnRead(self._failed(link, result, result.incomplete))
         if not result.text.strip():
             return ColumnRead(self._observation(link, result, _Listing([], [], [], EMPTY_PAGE)))
         final = result.final_url
@@ -190,7 +192,7 @@ class ColumnReader:
             if has_dated(listing.items):
                 return
             result = await self._session.fetch(url, page_url)
-            if result is None or not result.ok:
+            if result is None or not result.ok or result.incomplete:
                 continue
             items, facts = await read_page(
                 self._read_next_page, result.text, result.final_url or url, self._inspector.wanted_anchors()
@@ -205,7 +207,7 @@ class ColumnReader:
             return
         first = listing.items[0]
         result = await self._session.fetch(first.url, page_url)
-        if result is None or not result.ok:
+        if result is None or not result.ok or result.incomplete:
             return
         found, facts = await read_page(
             self._read_article, result.text, result.final_url or first.url, self._inspector.wanted_anchors()

@@ -53,6 +53,10 @@ class SiteCrawler:
         if home is None or not home.ok:
             obs.homepage_error = describe_failure(home) if home else "not fetched: not an http(s) URL"
             return obs
+        if home.incomplete:  # a home page not read whole is evidence of nothing: the site is not checked
+            obs.homepage_partial = True
+            obs.homepage_error = f"{home.incomplete} ({describe_failure(home)})"
+            return obs
         scope = SiteScope.for_site(website.url, home.final_url or home.url)
         if home.final_url and not same_owner(host_of(website.url), host_of(home.final_url)):
             obs.notes.append(f"home page redirected to another site: {home.final_url}")
@@ -162,7 +166,7 @@ class _SiteRun:
         leads to, trying its first few same-site links."""
         for url in self._entrance_targets[:MAX_ENTRANCE_LINKS]:
             result = await self._session.fetch(url, self._obs.final_url)
-            if result is None or not result.ok:
+            if result is None or not result.ok or result.incomplete:
                 continue
             page_url = result.final_url or url
             columns, facts = await read_page(read_entrance_target, result.text, page_url, self._examiner)

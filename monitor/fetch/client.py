@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import errno
 import logging
+import re
 import socket
 import ssl
 import time
@@ -385,7 +386,20 @@ def _result(url: str, method: str, hop: _Hop, tls_unverified: str) -> FetchResul
     outcome, error = _judge(hop, method)
     return FetchResult(url=url, outcome=outcome, final_url=hop.url, status=hop.status, headers=hop.headers,
                        body=hop.body, text=text, encoding=encoding, error=error,
-                       tls_unverified=tls_unverified, truncated=hop.truncated)
+                       tls_unverified=tls_unverified, truncated=hop.truncated, undecodable=not_text(text))
+
+
+# Share of a text's characters that may be control or replacement characters before it counts as binary.
+_GARBAGE_SHARE = 0.02
+_SAMPLE_CHARS = 16_384
+_GARBAGE = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffd]")
+
+
+def not_text(text: str) -> bool:
+    """True for bytes served as text that decode to garbage (an image or archive labelled text/html):
+    real pages carry practically no C0 control characters or undecodable bytes."""
+    sample = text[:_SAMPLE_CHARS]
+    return bool(sample) and len(_GARBAGE.findall(sample)) > max(8, len(sample) * _GARBAGE_SHARE)
 
 
 def _judge(hop: _Hop, method: str) -> tuple[Outcome, str]:

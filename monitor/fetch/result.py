@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Protocol
 
+INCOMPLETE_TRUNCATED = "页面超过大小上限被截断"
+INCOMPLETE_UNDECODABLE = "页面内容无法解码（非文本）"
+
 
 class Outcome(StrEnum):
     OK = "ok"
@@ -36,10 +39,23 @@ class FetchResult:
     error: str = ""  # human-readable detail of a failed outcome
     tls_unverified: str = ""  # certificate error that was tolerated, for evidence
     truncated: bool = False
+    undecodable: bool = False  # served as text, but the bytes are not text in any encoding
 
     @property
     def ok(self) -> bool:
         return self.outcome in (Outcome.OK, Outcome.TOO_LARGE)
+
+    @property
+    def incomplete(self) -> str:
+        """Why the body is not the whole page (a short Chinese reason for evidence), or "".
+
+        A page cut at the size cap or not decodable is evidence of nothing: no rule may read what it
+        lacks as a problem."""
+        if self.truncated:
+            return INCOMPLETE_TRUNCATED
+        if self.undecodable:
+            return INCOMPLETE_UNDECODABLE
+        return ""
 
     @property
     def content_type(self) -> str:
