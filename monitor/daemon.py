@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from monitor.config import Settings
 from monitor.fetch.result import Fetcher
 from monitor.models import SubjectKind, Website, iso
+from monitor.render.renderer import Renderer
 from monitor.rulebook import Rulebook
 from monitor.scheduling import FAILED_OUTCOMES, due_items
 from monitor.store import Store
@@ -36,8 +37,9 @@ class Daemon:
 
     def __init__(self, settings: Settings, rulebook: Rulebook, store: Store, *, clock: Clock, fetcher: Fetcher,
                  probe_fetcher: Fetcher | None = None, tick_s: float = 60.0, grace_s: float = 10.0, rng: random.Random | None = None,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep, renderer: Renderer | None = None):
         self.settings, self.rulebook, self.store = settings, rulebook, store
+        self.renderer = renderer  # headless browser for script-filled pages and screenshots, when installed
         self.clock, self.fetcher = clock, fetcher
         # Probes need their own fetcher: no retries (a retry would hide the failure a probe counts).
         self.probe_fetcher = probe_fetcher or fetcher
@@ -205,7 +207,8 @@ class Daemon:
                 return None
             try:
                 check = await check_website(self.store, self.rulebook, self.settings, website, self.clock(),
-                                            fetcher=self.fetcher, clock=self.clock)
+                                            fetcher=self.fetcher, clock=self.clock,
+                                            renderer=self.renderer)
             except Exception:  # recorded as an error run by check_website; due again soon
                 return None
         log.info("site %s: %s", website.name, check.verdict)

@@ -28,6 +28,8 @@ OUTCOME_LABELS = {
 _PHRASES = {  # English reasons written by the crawler, and blank reasons stored before they were Chinese
     "empty list": "空列表", "empty page": "空页面",
     "list loaded by script: not readable without a browser": "列表由脚本加载，需用浏览器人工核查",
+    "list loaded by script: the browser could not render it": "列表由脚本加载，浏览器渲染失败",
+    "list loaded by script: its data requests failed in the browser": "列表由脚本加载，浏览器中数据请求失败",
     "not fetched: not an http(s) URL": "未访问：不是 http(s) 网址",
     "not fetched: page budget reached": "未访问：已达本次抓取页数上限",
 }
@@ -57,7 +59,7 @@ LABELS = {
     "text": "文字", "pages": "页面", "found_on": "所在页面", "missing": "缺少", "keywords": "关键词",
     "site_code": "网站标识码", "registered_code": "注册网站标识码", "source": "来源", "checked_at": "检查时间",
     "at": "时间", "note": "说明", "judged_on": "判断范围", "items_seen": "读到的条目",
-    "columns_read": "读到的栏目", "tls_certificate": "网站证书问题（已跳过校验继续检查）",
+    "columns_read": "读到的栏目", "rendered": "经浏览器渲染后读取", "screenshot": "截图", "tls_certificate": "网站证书问题（已跳过校验继续检查）",
 }
 
 
@@ -159,6 +161,9 @@ def failure(error: Any, status: Any = None) -> str:
     text = str(error or "")
     if text in _PHRASES:
         return _PHRASES[text]
+    known = next((k for k in _PHRASES if text.startswith(f"{k}: ")), None)
+    if known is not None:  # a known reason with its detail
+        return f"{_PHRASES[known]}：{_short(text[len(known) + 2:], DETAIL_CHARS)}"
     found = re.fullmatch(r"([a-z_]+)(?: (\d{3}))?(?:: (.*))?", text, re.S)
     if found is None or found[1] not in OUTCOME_LABELS:
         dead = re.fullmatch(r"http_(\d{3})", text)
@@ -218,7 +223,12 @@ def _stale_column(entry: dict[str, Any]) -> str:
                      entry.get("stale_days"))
     if not entry.get("newest_date") and entry.get("items_seen"):
         newest = f"{entry['items_seen']} 条信息均无日期，视为未更新"
-    return f"{name}{newest}{_at(entry.get('url'))}"
+    return f"{name}{newest}{_at(entry.get('url'))}{_rendered(entry)}"
+
+
+def _rendered(entry: dict[str, Any]) -> str:
+    """Said of a list read in the headless browser after the page's scripts filled it."""
+    return "（页面经浏览器渲染后读取）" if entry.get("rendered") else ""
 
 
 def _stale_columns(ev: Evidence) -> Lines:
@@ -235,7 +245,7 @@ def _stale_columns_long(ev: Evidence) -> Lines:
 
 def _blank_column(entry: dict[str, Any]) -> str:
     reason = phrase(entry.get("reason") or "空列表")
-    return f"栏目「{entry.get('column', '')}」空白（{reason}）{_at(entry.get('url'))}"
+    return f"栏目「{entry.get('column', '')}」空白（{reason}）{_at(entry.get('url'))}{_rendered(entry)}"
 
 
 def _blank_columns(ev: Evidence) -> Lines:

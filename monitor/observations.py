@@ -47,6 +47,7 @@ class ColumnObservation:
     blank_reason: str = ""  # the placeholder text seen ("暂无信息"), or 空列表 / 空页面
     pages_read: int = 1  # listing pages read (first page plus next pages)
     ignored_dates: list[str] = field(default_factory=list)  # future or absurd dates, noted
+    rendered: bool = False  # its list was read from the DOM after the page's scripts ran (headless browser)
 
     @property
     def newest(self) -> ListingItem | None:
@@ -159,6 +160,7 @@ class SiteObservation:
     tls_error: str = ""  # certificate problem seen (the crawl went on without verification)
     homepage_items: list[ListingItem] = field(default_factory=list)
     homepage_is_entrance: bool = False  # home page is only a navigation entrance (no dated items)
+    homepage_rendered: bool = False  # home page items were read after its scripts ran (headless browser)
     columns: list[ColumnObservation] = field(default_factory=list)
     links: list[LinkObservation] = field(default_factory=list)  # external links only
     external: dict[str, ExternalVerdict] = field(default_factory=dict)  # host -> verdict
@@ -170,5 +172,6 @@ class SiteObservation:
     unread_attachments: list[UnreadAttachment] = field(default_factory=list)
     attachments_read: int = 0
     pages_fetched: int = 0
+    pages_rendered: int = 0  # pages read in the headless browser (their fetch is counted above)
     trap_urls: list[str] = field(default_factory=list)  # URLs refused as crawler traps
     notes: list[str] = field(default_factory=list)

@@ -28,6 +28,8 @@ from monitor.models import (
     wall_clock,
 )
 from monitor.observations import SiteObservation
+from monitor.render.renderer import Renderer
+from monitor.render.screenshots import attach_screenshots, screenshot_folder
 from monitor.rulebook import Rulebook
 from monitor.store import PageVisit, Store
 
@@ -87,18 +89,20 @@ async def http_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
 
 
 async def crawl_and_judge(website: Website, rulebook: Rulebook, settings: Settings, as_of: datetime,
-                          fetcher: Fetcher) -> tuple[SiteObservation, list[Finding], tuple[str, ...]]:
+                          fetcher: Fetcher, renderer: Renderer | None = None
+                          ) -> tuple[SiteObservation, list[Finding], tuple[str, ...]]:
     """Crawl one site and apply the rules, without storing anything (ad-hoc checks use this).
 
     The crawl as a whole, politeness pauses included, ends within `crawl.site_deadline_s`; a site
     over it is judged on nothing (an unfinished crawl is no evidence) and said to be over its deadline.
+    With a `renderer`, pages filled by script are read in the headless browser.
     """
     from monitor.crawl import SiteCrawler
 
     deadline_s = settings.crawl.site_deadline_s
     try:
         async with asyncio.timeout(deadline_s):
-            observation = await SiteCrawler(fetcher, rulebook, settings.crawl).crawl(website, as_of)
+            observation = await SiteCrawler(fetcher, rulebook, settings.crawl, renderer).crawl(website, as_of)
     except TimeoutError:
         log.warning("check of %s outlasted its deadline of %g s", website.url, deadline_s)
         observation = SiteObservation(url=website.url, observed_at=as_of, homepage_ok=False, over_deadline=True,
@@ -108,19 +112,23 @@ async def crawl_and_judge(website: Website, rulebook: Rulebook, settings: Settin
 
 
 async def check_website(store: Store, rulebook: Rulebook, settings: Settings, website: Website,
-                        as_of: datetime, *, fetcher: Fetcher,
+                        as_of: datetime, *, fetcher: Fetcher, renderer: Renderer | None = None,
                         clock: Callable[[], datetime] | None = None) -> SiteCheck:
     """Crawl, judge and store one registered website; a broken site yields findings, not exceptions.
 
     The run records when it actually ran (`clock`, default the wall clock) apart from `as_of`: the
     daemon schedules by the former, so a check judged as of a future day does not block it. A check
-    cancelled (daemon shutdown past its grace) is recorded as abandoned, and is due again soon."""
+    cancelled (daemon shutdown past its grace) is recorded as abandoned, and is due again soon.
+    With a `renderer`, script-filled pages are rendered and each veto finding gets a screenshot."""
     assert website.id is not None, "only registered websites are stored"
     now = clock or (lambda: wall_clock(as_of))
     started = time.monotonic()
     run_id = store.start_run(SubjectKind.WEBSITE, website.id, "site", as_of=iso(as_of), started_at=iso(now()))
     try:
-        observation, findings, checked = await crawl_and_judge(website, rulebook, settings, as_of, fetcher)
+        observation, findings, checked = await crawl_and_judge(website, rulebook, settings, as_of, fetcher,
+                                                               renderer)
+        if renderer is not None and settings.render.screenshots:
+            await attach_screenshots(findings, renderer, screenshot_folder(settings.database), website.id, as_of)
     except asyncio.CancelledError:
         store.finish_run(run_id, finished_at=iso(now()), outcome="abandoned", error="cancelled at shutdown")
         raise

@@ -94,6 +94,7 @@ def homepage_stale(obs: SiteObservation, spec: RuleSpec, today: date, unsure: Ru
         "url": obs.url, "judged_on": source, "newest_date": newest.date.isoformat(), "newest_title": newest.title,
         "newest_url": newest.url, "date_source": newest.date_source, "days_since_update": age,
         "stale_days": spec["stale_days"], "dated_items_seen": len(dated),
+        **({"rendered": True} if obs.homepage_rendered else {}),
     }
     if age <= spec["stale_days"]:
         return [_finding(spec, {**evidence, "level": "预警"}, warning=True)]
@@ -113,6 +114,7 @@ def _stale_entry(column: ColumnObservation, category: ColumnCategory, today: dat
         "newest_title": newest.title if newest else "", "newest_url": newest.url if newest else "",
         "days_since_update": _column_age(column, today), "stale_days": category.stale_days,
         "items_seen": column.item_count, "undated_items": column.undated_count,
+        **({"rendered": True} if column.rendered else {}),
     }
 
 
@@ -153,7 +155,8 @@ def stale_columns_long(columns: list[ColumnObservation], categories: dict[str, C
 def blank_columns(columns: list[ColumnObservation], spec: RuleSpec) -> list[Finding]:
     """空白栏目: column pages that answer but carry no content at all."""
     blank = [
-        {"column": c.name, "url": c.url, "level": c.level, "reason": c.blank_reason or "空列表"}
+        {"column": c.name, "url": c.url, "level": c.level, "reason": c.blank_reason or "空列表",
+         **({"rendered": True} if c.rendered else {})}
         for c in columns if c.fetched and c.blank
     ]
     return _count_finding(spec, blank, "blank_columns")

@@ -25,6 +25,7 @@ from monitor.cli.common import (
 )
 from monitor.evidence import describe_evidence
 from monitor.models import FAILED, SEVERITY_LABELS, UNDECIDED, Website
+from monitor.render import renderer_for
 from monitor.service import UNCHECKED, SiteCheck, check_website, crawl_and_judge, http_fetcher
 from monitor.store import Store
 
@@ -77,14 +78,16 @@ def _exit_code(verdicts: list[str]) -> int:
 
 async def _check_one(app: AppState, store: Store, target: str, moment: datetime) -> SiteCheck:
     website = store.find_website(target)
-    async with http_fetcher(app.settings) as fetcher:
+    async with http_fetcher(app.settings) as fetcher, renderer_for(app.settings) as renderer:
         if website is not None:
-            return await check_website(store, app.rulebook, app.settings, website, moment, fetcher=fetcher)
+            return await check_website(store, app.rulebook, app.settings, website, moment, fetcher=fetcher,
+                                       renderer=renderer)
         if urlsplit(target).scheme not in ("http", "https"):
             fail(f"no registered website matches {target!r} (give its URL, name or 网站标识码)")
         adhoc = Website(name=target, url=target, region="", kind="", site_code="")
         console.print(f"[yellow]{target} is not in the registry: checking it without storing results[/]")
-        observation, findings, _ = await crawl_and_judge(adhoc, app.rulebook, app.settings, moment, fetcher)
+        observation, findings, _ = await crawl_and_judge(adhoc, app.rulebook, app.settings, moment, fetcher,
+                                                         renderer)
         return SiteCheck(adhoc, moment, observation, findings)
 
 
@@ -96,7 +99,7 @@ async def _check_all(app: AppState, store: Store, moment: datetime, *, quiet: bo
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=console, disable=quiet)
     checks: list[SiteCheck] = []
-    async with http_fetcher(app.settings) as fetcher:
+    async with http_fetcher(app.settings) as fetcher, renderer_for(app.settings) as renderer:
         with progress:
             task = progress.add_task("检查网站", total=len(websites))
 
@@ -104,7 +107,7 @@ async def _check_all(app: AppState, store: Store, moment: datetime, *, quiet: bo
                 async with limit:
                     try:
                         checks.append(await check_website(store, app.rulebook, app.settings, website, moment,
-                                                          fetcher=fetcher))
+                                                          fetcher=fetcher, renderer=renderer))
                     except Exception as exc:  # logged with its traceback by check_website; go on
                         console.print(f"[red]检查出错[/] {website.name} {website.url}: {exc}")
                 progress.advance(task)

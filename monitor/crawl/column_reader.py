@@ -7,6 +7,7 @@ sub-columns the page links to. The page HTML is dropped as soon as it has been r
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -35,6 +36,8 @@ OLDEST_PLAUSIBLE = date(1990, 1, 1)
 EMPTY_LIST = "空列表"
 EMPTY_PAGE = "空页面"
 SCRIPTED_LIST = "list loaded by script: not readable without a browser"
+RENDER_FAILED = "list loaded by script: the browser could not render it"
+DATA_FAILED = "list loaded by script: its data requests failed in the browser"
 # Lists filled in the browser: Hanweb jpage/dataproxy, XHR calls, Vue/Angular templates.
 _SCRIPTED_LIST = re.compile(
     r"dataproxy|jpage|\.ajax\s*\(|XMLHttpRequest|axios|\bfetch\s*\(|v-for=|ng-repeat|\{\{", re.I
@@ -62,6 +65,23 @@ class _Listing:
     pages_read: int = 1
     # The page loads its list by script: its HTML shows neither items nor their absence.
     scripted: bool = False
+
+
+# Renders a page the crawl already fetched, in the headless browser: the DOM after its scripts ran,
+# or None when there is no browser (or the site's render budget is spent).
+RenderPage = Callable[[str, FetchResult], Awaitable["RenderedPage | None"]]
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    html: str
+    error: str = ""  # why the page could not be rendered
+    data_failed: str = ""  # a data request of the page failed or was refused: an empty list proves nothing
+
+
+def looks_scripted(html: str) -> bool:
+    """The page fills content by script (XHR/fetch, data proxies, templates)."""
+    return bool(_SCRIPTED_LIST.search(html))
 
 
 def sanitise_dates(items: list[ListingItem], today: date) -> tuple[list[ListingItem], list[str]]:
@@ -102,6 +122,7 @@ class ColumnReader:
         crawl: CrawlSettings,
         today: date,
         known_columns: set[str],
+        render: RenderPage | None = None,
     ):
         self._session = session
         self._inspector = inspector
@@ -114,6 +135,7 @@ class ColumnReader:
         self._max_next_pages = crawl.max_next_pages
         self._today = today
         self._known_columns = known_columns  # normalised URLs, shared with the crawl, growing
+        self._render = render
 
     async def read(self, link: ColumnLink) -> ColumnRead | None:
         """Observe one column; None when the page was not fetched at all (seen, trap, budget)."""
@@ -131,12 +153,26 @@ class ColumnReader:
         listing, facts = await read_page(
             self._read_first_page, result.text, page_url, link.level, self._inspector.wanted_anchors()
         )
+        rendered = False
+        if listing.scripted and not listing.items and self._render is not None:
+            page = await self._render(page_url, result)
+            if page is not None and (page.error or page.data_failed):
+                self._inspector.record(facts)
+                error = f"{RENDER_FAILED}: {page.error}" if page.error else f"{DATA_FAILED}: {page.data_failed}"
+                return ColumnRead(self._failed(link, result, error), listing.sub_columns)
+            if page is not None:
+                listing, facts = await read_page(
+                    self._read_first_page, page.html, page_url, link.level, self._inspector.wanted_anchors()
+                )
+                listing.scripted, rendered = False, True  # the scripts ran: what the list shows is what it holds
         self._inspector.record(facts)
         await self._follow_next_pages(listing, page_url)
         await self._date_from_article(listing, page_url)
         if listing.scripted and not listing.items:
             return ColumnRead(self._failed(link, result, SCRIPTED_LIST), listing.sub_columns)
-        return ColumnRead(self._observation(link, result, listing), listing.sub_columns)
+        observation = self._observation(link, result, listing)
+        observation.rendered = rendered
+        return ColumnRead(observation, listing.sub_columns)
 
     def _failed(self, link: ColumnLink, result: FetchResult, error: str = "") -> ColumnObservation:
         """A column page that could not be read: a fetch failure (or a list only a browser can fill),
@@ -160,7 +196,7 @@ class ColumnReader:
         subs = discover_columns_of(content, page_url, level=level + 1) if level < self._max_depth else []
         items = extract_listing_of(content, raw, page_url, reference=self._today)
         listing = _Listing(
-            scripted=not items and bool(_SCRIPTED_LIST.search(html)),
+            scripted=not items and looks_scripted(html),
             items=items,
             # further pages are read only while no dated item is seen (and tell an empty list from a blank one)
             next_pages=[] if has_dated(items) else next_page_urls_of(html, raw, page_url),

@@ -11,10 +11,18 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from monitor.config import CrawlSettings
 from monitor.crawl.attachments import read_attachments
-from monitor.crawl.column_reader import ColumnRead, ColumnReader, newest_first, sanitise_dates
+from monitor.crawl.column_reader import (
+    ColumnRead,
+    ColumnReader,
+    RenderedPage,
+    looks_scripted,
+    newest_first,
+    sanitise_dates,
+)
 from monitor.crawl.deadlinks import MAX_DEAD_LINK_CHECKS, check_dead_links
 from monitor.crawl.external import ExternalLinks
 from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_page
@@ -29,6 +37,9 @@ from monitor.models import Website
 from monitor.observations import ColumnLink, FooterIdentity, ListingItem, SiteObservation
 from monitor.rulebook import Rulebook
 
+if TYPE_CHECKING:
+    from monitor.render.renderer import Renderer
+
 log = logging.getLogger(__name__)
 
 MAX_HOMEPAGE_ITEMS = 100
@@ -38,10 +49,12 @@ MAX_ENTRANCE_LINKS = 3
 class SiteCrawler:
     """Crawls registered websites through a polite `Fetcher`, one `SiteObservation` per site."""
 
-    def __init__(self, fetcher: Fetcher, rulebook: Rulebook, crawl: CrawlSettings):
+    def __init__(self, fetcher: Fetcher, rulebook: Rulebook, crawl: CrawlSettings,
+                 renderer: Renderer | None = None):
         self._fetcher = fetcher
         self._rulebook = rulebook
         self._crawl = crawl
+        self._renderer = renderer  # reads pages filled by script; None: they are reported as not judged
 
     async def crawl(self, website: Website, as_of: datetime) -> SiteObservation:
         """Everything one crawl of `website` saw, as of `as_of` (dates are judged against its day)."""
@@ -60,7 +73,7 @@ class SiteCrawler:
         scope = SiteScope.for_site(website.url, home.final_url or home.url)
         if home.final_url and not same_owner(host_of(website.url), host_of(home.final_url)):
             obs.notes.append(f"home page redirected to another site: {home.final_url}")
-        run = _SiteRun(self._rulebook, self._crawl, session, obs, scope, as_of.date())
+        run = _SiteRun(self._rulebook, self._crawl, session, obs, scope, as_of.date(), self._renderer)
         await run.run(home)
         return obs
 
@@ -111,8 +124,11 @@ class _SiteRun:
         obs: SiteObservation,
         scope: SiteScope,
         today: date,
+        renderer: Renderer | None = None,
     ):
         self._crawl = crawl
+        self._renderer = renderer
+        self._render_budget = renderer.budget() if renderer is not None else None
         self._session = session
         self._obs = obs
         self._scope = scope
@@ -125,7 +141,8 @@ class _SiteRun:
         self._known_columns: set[str] = set()
         self._entrance_targets: list[str] = []
         self._reader = ColumnReader(
-            session, self._inspector, self._examiner, rulebook, crawl, today, self._known_columns
+            session, self._inspector, self._examiner, rulebook, crawl, today, self._known_columns,
+            self._render_page if renderer is not None else None,
         )
 
     async def run(self, home: FetchResult) -> None:
@@ -152,6 +169,13 @@ class _SiteRun:
         obs = self._obs
         obs.homepage_ok, obs.final_url, obs.tls_error = True, home.final_url or home.url, home.tls_unverified
         page = await read_page(read_home_page, home.text, obs.final_url, self._today, self._examiner)
+        if not any(item.date for item in page.items) and looks_scripted(home.text):
+            rendered = await self._render_page(obs.final_url, home)
+            if rendered is not None and rendered.html:
+                page = await read_page(read_home_page, rendered.html, obs.final_url, self._today, self._examiner)
+                obs.homepage_rendered = True
+            elif rendered is not None:
+                obs.notes.append(f"home page not rendered: {rendered.error or rendered.data_failed}")
         obs.homepage_items = page.items[:MAX_HOMEPAGE_ITEMS]
         obs.homepage_is_entrance = not any(item.date for item in page.items)
         obs.notes += [f"home page date ignored: {text}" for text in page.ignored]
@@ -160,6 +184,24 @@ class _SiteRun:
         self._known_columns.add(normalise_url(obs.final_url))
         self._entrance_targets = [url for _, url in page.facts.anchors]
         return self._new_columns(page.columns, obs.final_url, 1)
+
+    async def _render_page(self, url: str, fetched: FetchResult) -> RenderedPage | None:
+        """The page's DOM after its scripts ran (served its fetched body, not fetched again); None when
+        there is no browser or the site's render budget is spent."""
+        if self._renderer is None or self._render_budget is None:
+            return None
+        if not self._render_budget.take():
+            if self._render_budget.refused == 1:
+                self._obs.notes.append(f"render budget of {self._render_budget.limit} pages spent")
+            return None
+        from monitor.render.guard import Preloaded
+
+        document = Preloaded(url, fetched.body, fetched.content_type or "text/html")
+        rendered = await self._renderer.render(url, preloaded=document)
+        self._obs.pages_rendered += 1
+        if not rendered.ok:
+            return RenderedPage("", error=rendered.error)
+        return RenderedPage(rendered.html, data_failed="; ".join(rendered.requests.data_failed[:3]))
 
     async def _through_entrance(self) -> list[ColumnLink]:
         """A home page that is only an entrance (进入主站) and lists no columns: find them on the page it

@@ -78,13 +78,15 @@ def _import(running: RunningProvince, settings: Settings, as_of: datetime, store
 def _check_websites(running: RunningProvince, settings: Settings, as_of: datetime, store: Store,
                     rulebook: Rulebook, result: PipelineResult, say: Say) -> None:
     from monitor.fetch.client import HttpFetcher
+    from monitor.render import renderer_for
     from monitor.service import check_website
 
     websites = store.websites()
 
     async def check_all() -> list[Any]:
-        async with HttpFetcher(settings.crawl) as fetcher:
-            jobs = (check_website(store, rulebook, settings, w, as_of, fetcher=fetcher) for w in websites)
+        async with HttpFetcher(settings.crawl) as fetcher, renderer_for(settings) as renderer:
+            jobs = (check_website(store, rulebook, settings, w, as_of, fetcher=fetcher, renderer=renderer)
+                    for w in websites)
             return await asyncio.gather(*jobs, return_exceptions=True)
 
     expected = running.province.expected.websites

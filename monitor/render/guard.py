@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -26,6 +27,15 @@ log = logging.getLogger(__name__)
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # Resources a list never needs: not fetched while reading a page (screenshots take images).
 SKIPPED_FOR_READING = frozenset({"image", "media", "font"})
+# Requests a list filled by script may depend on: when one fails, an empty list proves nothing.
+DATA_REQUESTS = frozenset({"xhr", "fetch", "script"})
+# Hosts whose resources never carry a page's content (the national 找错 entry, the 党政机关 badge,
+# visitor counters): not fetched at all, so reading a page neither waits for them nor contacts them.
+NEVER_NEEDED_HOSTS = frozenset({
+    "zfwzgl.www.gov.cn", "bszs.conac.cn", "dcs.conac.cn", "hm.baidu.com", "s4.cnzz.com", "s9.cnzz.com",
+    "s13.cnzz.com", "s19.cnzz.com", "s22.cnzz.com", "s95.cnzz.com", "c.cnzz.com", "w.cnzz.com", "v1.cnzz.com",
+    "www.google-analytics.com", "www.googletagmanager.com", "ssl.google-analytics.com",
+})
 # Response headers passed back to the browser (others, such as Set-Cookie for other hosts, dropped).
 _KEPT_HEADERS = ("content-type", "content-language", "cache-control", "set-cookie", "last-modified")
 
@@ -46,6 +56,7 @@ class RequestLog:
     served: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # "url: reason"
     failed: list[str] = field(default_factory=list)
+    data_failed: list[str] = field(default_factory=list)  # XHR/fetch requests that failed, were refused or got >= 400
 
 
 class GuardedRouter:
@@ -71,6 +82,10 @@ class GuardedRouter:
         """Serve one browser request: preloaded, fetched through the guard, or refused."""
         request = route.request
         url = request.url
+        if (urlsplit(url).hostname or "").lower() in NEVER_NEEDED_HOSTS:
+            await _abort(route, "blockedbyclient")
+            return
+        carries_data = request.resource_type in DATA_REQUESTS
         if not with_images and request.resource_type in SKIPPED_FOR_READING:
             await _abort(route, "blockedbyclient")
             return
@@ -84,12 +99,18 @@ class GuardedRouter:
                                                      request.post_data_buffer)
         except TargetRefused as exc:
             log_to.refused.append(f"{url}: {exc}")
+            if carries_data:
+                log_to.data_failed.append(f"{url}: 按规则未访问")
             await _abort(route, "accessdenied")
             return
         except Exception as exc:  # a failing resource is what the page would see anyway
             log_to.failed.append(f"{url}: {outcome_for(exc)[1]}")
+            if carries_data:
+                log_to.data_failed.append(f"{url}: {outcome_for(exc)[0]}")
             await _abort(route, "failed")
             return
+        if status >= 400 and carries_data:
+            log_to.data_failed.append(f"{url}: HTTP {status}")
         log_to.served.append(url)
         await _fulfil(route, status, headers, body)
 

@@ -51,9 +51,11 @@ class RenderBudget:
 
     limit: int
     used: int = 0
+    refused: int = 0  # pages that wanted rendering after the budget was spent
 
     def take(self) -> bool:
         if self.used >= self.limit:
+            self.refused += 1
             return False
         self.used += 1
         return True
