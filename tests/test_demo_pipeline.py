@@ -132,3 +132,26 @@ def test_calendar_trap_does_not_eat_the_page_budget(checked) -> None:
     finally:
         store.close()
     assert run["outcome"] == "ok" and 0 < run["pages"] < 60  # 8 columns, a few articles, no endless months
+
+
+@pytest.mark.browser
+def test_veto_findings_have_screenshots_shown_in_the_docx(checked, chromium: Path) -> None:
+    """With Chromium installed, every website veto finding of the demo has its page photographed,
+    beside the database, and the Word report carries the pictures."""
+    from docx import Document
+
+    result, database = checked
+    store = Store.open(database)
+    try:
+        vetoes = [f for f in store.findings(FindingFilter(subject_kind=SubjectKind.WEBSITE))
+                  if f.severity == "veto" and f.rule != "unreachable"]
+    finally:
+        store.close()
+    assert vetoes
+    for finding in vetoes:
+        shot = Path(finding.evidence["screenshot"])
+        assert shot.parent.parent == database.parent / f"{database.stem}-screenshots", shot
+        assert shot.read_bytes().startswith(b"\x89PNG")
+    docx = next(p for p in result.report_files if p.suffix == ".docx")
+    pictures = [shape for shape in Document(str(docx)).inline_shapes]
+    assert len(pictures) == len({f.evidence["screenshot"] for f in vetoes})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -132,6 +133,38 @@ def list_command(
         print_json(rows)
     else:
         stdout.print(_findings_table(rows, [describe_evidence(f, limit=EVIDENCE_LINES) for f in findings]))
+
+
+@findings_app.command("show")
+def show_command(
+    ctx: typer.Context,
+    finding_id: int = typer.Argument(..., help="Finding id (see `govmon findings list`)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """One finding in full: its evidence line by line and the path of its screenshot, if one was taken."""
+    app_state = state(ctx)
+    with _open(app_state) as store:
+        finding = store.finding(finding_id)
+        if finding is None:
+            fail(f"no finding with id {finding_id}", EXIT_USAGE)
+        name = _subject_names(store, [finding]).get((str(finding.subject_kind), finding.subject_id), "")
+    row = finding_json(finding, name)
+    if as_json:
+        print_json(row)
+        return
+    status = STATUS_LABELS.get(row["status"], row["status"]) + ("（人工）" if finding.source == Source.MANUAL else "")
+    lines = [
+        f"#{finding.id} {name} — {finding.wording}",
+        f"类别：{SEVERITY_LABELS.get(finding.severity, str(finding.severity))}　状态：{status}　规则：{finding.rule}",
+        f"首次发现：{finding.first_seen or ''}　最近发现：{finding.last_seen or ''}",
+        "证据：",
+        *(f"  {line}" for line in describe_evidence(finding)),
+    ]
+    shot = finding.evidence.get("screenshot") if isinstance(finding.evidence, dict) else None
+    if shot and not Path(str(shot)).is_file():
+        lines.append(f"截图文件已不在：{shot}")
+    for line in lines:
+        stdout.print(line, markup=False, highlight=False)
 
 
 def _findings_table(rows: list[dict[str, Any]], evidence: list[list[str]]) -> Table:

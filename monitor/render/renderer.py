@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SETTLE_S = 3.0  # after "load": wait this long at most for the page's data requests to finish
-MAX_SHOT_HEIGHT = 4000  # screenshots are cut here (pixels)
+VIEWPORT = (1280, 900)
+SHOT_HEIGHT = 1600  # pixels of page shown: the top of the page, or around the outlined element
 MAX_HTML_CHARS = 5_000_000
 
 
@@ -123,10 +124,10 @@ class Renderer:
 
         async def work(page: Page) -> None:
             await self._open(page, url, None, RequestLog(), with_images=True)
-            clip_top = await _outline(page, outline) if outline else 0.0
-            height = min(MAX_SHOT_HEIGHT, int(await page.evaluate("document.documentElement.scrollHeight")) or 900)
-            top = max(0.0, min(clip_top - 200, height - 900)) if clip_top > 900 else 0.0
-            clip = {"x": 0, "y": top, "width": 1280, "height": min(height - top, MAX_SHOT_HEIGHT) or 900}
+            target = await _outline(page, outline) if outline else None
+            height = int(await page.evaluate("document.documentElement.scrollHeight") or VIEWPORT[1])
+            top = 0.0 if target is None else max(0.0, min(target - 300, height - SHOT_HEIGHT))
+            clip = {"x": 0, "y": top, "width": VIEWPORT[0], "height": max(1, min(SHOT_HEIGHT, height - top))}
             shot["png"] = await page.screenshot(type="png", full_page=True, clip=clip, animations="disabled")
 
         error = await self._with_page(work, url)
@@ -279,11 +280,13 @@ _OUTLINE_JS = """([href, text]) => {
 }"""
 
 
-async def _outline(page: Page, outline: Outline) -> float:
-    """Outline the element; its distance from the top of the page (0 when not found)."""
+async def _outline(page: Page, outline: Outline) -> float | None:
+    """Outline the element; its distance from the top of the page (None when it was not found)."""
+    if not (outline.href or outline.text):
+        return None
     try:
         top = await page.evaluate(_OUTLINE_JS, [outline.href, outline.text])
     except Exception as exc:
         log.debug("outline failed: %s", exc)
-        return 0.0
-    return float(top) if isinstance(top, int | float) and top >= 0 else 0.0
+        return None
+    return float(top) if isinstance(top, int | float) and top >= 0 else None

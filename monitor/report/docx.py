@@ -26,6 +26,7 @@ from monitor.report.tables import Cell
 
 BODY_FONT, TITLE_FONT, HEADING_FONT = "仿宋_GB2312", "方正小标宋简体", "黑体"
 BODY_SIZE, TITLE_SIZE, TABLE_SIZE, EVIDENCE_SIZE = Pt(16), Pt(22), Pt(12), Pt(9)
+SHOT_WIDTH_CM = 15.0  # screenshots at the text width (A4 less the margins: 15.6 cm)
 MARGINS_CM = {"top_margin": 3.7, "bottom_margin": 3.5, "left_margin": 2.8, "right_margin": 2.6}
 
 
@@ -200,3 +201,22 @@ def _evidence(doc: DocxDocument, report: QuarterReport) -> None:
         for e in report.evidence
     ]
     _simple_table(doc, header, rows, EVIDENCE_SIZE, widths_cm=(1.1, 3.6, 3.2, 2.4, 5.3))
+    _screenshots(doc, report)
+
+
+def _screenshots(doc: DocxDocument, report: QuarterReport) -> None:
+    """Each finding's screenshot, scaled to the text width, under a caption naming its 序号."""
+    shots = [e for e in report.evidence if e.screenshot]
+    if not shots:
+        return
+    _text(doc, "证据截图（红框标出问题链接或栏目）", HEADING_FONT, TABLE_SIZE)
+    for item in shots:
+        _text(doc, f"序号 {item.number}　{item.unit} {item.name}：{item.wording}", BODY_FONT, EVIDENCE_SIZE)
+        paragraph = doc.add_paragraph()
+        paragraph.paragraph_format.line_spacing = 1.0  # a fixed 28 pt line would crop the picture
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        try:
+            paragraph.add_run().add_picture(item.screenshot, width=Cm(SHOT_WIDTH_CM))
+        except Exception as exc:  # an unreadable file: say so instead of failing the report
+            set_font(paragraph.add_run(f"（截图无法读取：{item.screenshot}：{type(exc).__name__}）"), BODY_FONT,
+                     EVIDENCE_SIZE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import NamedTuple
 
 from monitor.evidence import describe_evidence
@@ -42,7 +43,14 @@ def _item(number: int, entry: Entry) -> EvidenceItem:
         last_seen=_moment(finding.last_seen),
         details=evidence_lines(finding),
         finding_id=finding.id or 0,
+        screenshot=_screenshot(finding),
     )
+
+
+def _screenshot(finding: Finding) -> str:
+    """The finding's screenshot file, if it still exists (a report is not broken by a deleted file)."""
+    path = finding.evidence.get("screenshot") if isinstance(finding.evidence, dict) else None
+    return str(path) if path and Path(str(path)).is_file() else ""
 
 
 def _moment(value: str | None) -> str:

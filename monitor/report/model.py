@@ -103,6 +103,7 @@ class EvidenceItem:
     last_seen: str
     details: tuple[str, ...]  # Chinese lines from the finding's evidence (monitor/evidence.py)
     finding_id: int
+    screenshot: str = ""  # PNG of the page behind the finding, when one was taken and is still there
 
 
 @dataclass(frozen=True)
