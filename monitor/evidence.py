@@ -405,6 +405,22 @@ def _privacy_leak(ev: Evidence) -> Lines:
     return Lines(head, _each(samples, _privacy_sample), total=len(samples))
 
 
+@_needs("sign")
+def _forged_dates(ev: Evidence) -> Lines:
+    """The displayed date against the date that contradicts it."""
+    title = f"「{_short(ev.get('title'), TITLE_CHARS)}」" if ev.get("title") else "文章"
+    shown = f"{title}显示发布日期 {ev.get('shown_date')}"
+    sign, gap = ev.get("sign"), ev.get("gap_days")
+    if sign == "url_date":
+        line = f"{shown}，而其网址中的日期为 {ev.get('url_date')}（相差 {gap} 天），疑似旧稿新发"
+    elif sign == "first_seen":
+        before = f"（当时显示日期 {ev.get('first_shown_date')}）" if ev.get("first_shown_date") else ""
+        line = f"{shown}，但本系统已于 {ev.get('first_seen')} 见到该文章{before}，疑似改动发稿日期"
+    else:
+        line = f"{shown}，相同标题和正文的文章已于 {ev.get('earlier_date')} 发布（{ev.get('earlier_url')}），疑似旧稿新发"
+    return Lines([f"{line}：{ev.get('url')}"])
+
+
 @_needs("missing", "footer_code")
 def _footer_identity(ev: Evidence) -> Lines:
     head = []
@@ -513,6 +529,7 @@ RENDERERS: dict[str, Renderer] = {
     "dead_links": _dead_links,
     "footer_identity": _footer_identity,
     "privacy_leak": _privacy_leak,
+    "forged_dates": _forged_dates,
     "unreachable": _unreachable,
     "account_stale": _account_stale,
     "undetermined": _undetermined,

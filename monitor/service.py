@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from monitor.checks.website import evaluate_site
+from monitor.checks.website import ItemHistory, evaluate_site, seen_items
 from monitor.config import Settings
 from monitor.fetch.result import Fetcher
 from monitor.models import (
@@ -89,7 +89,7 @@ async def http_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
 
 
 async def crawl_and_judge(website: Website, rulebook: Rulebook, settings: Settings, as_of: datetime,
-                          fetcher: Fetcher, renderer: Renderer | None = None
+                          fetcher: Fetcher, renderer: Renderer | None = None, store: Store | None = None
                           ) -> tuple[SiteObservation, list[Finding], tuple[str, ...]]:
     """Crawl one site and apply the rules, without storing anything (ad-hoc checks use this).
 
@@ -107,8 +107,18 @@ async def crawl_and_judge(website: Website, rulebook: Rulebook, settings: Settin
         log.warning("check of %s outlasted its deadline of %g s", website.url, deadline_s)
         observation = SiteObservation(url=website.url, observed_at=as_of, homepage_ok=False, over_deadline=True,
                                       homepage_error=f"site check over its deadline of {deadline_s:g} s")
-    judgement = evaluate_site(observation, website, rulebook, as_of)
+    history = _item_history(store, website, observation) if store is not None else None
+    judgement = evaluate_site(observation, website, rulebook, as_of, history)
     return observation, judgement.findings, judgement.checked_rules
+
+
+def _item_history(store: Store, website: Website, observation: SiteObservation) -> ItemHistory | None:
+    """What earlier checks saw of the articles this one saw (the forged-dates rule compares against it)."""
+    if website.id is None or not observation.homepage_ok:
+        return None
+    items = seen_items(observation)
+    return ItemHistory(store.item_history(website.id, [i.url for i in items]),
+                       store.items_with_text(website.id, [i.text_hash for i in items]))
 
 
 async def check_website(store: Store, rulebook: Rulebook, settings: Settings, website: Website,
@@ -126,7 +136,7 @@ async def check_website(store: Store, rulebook: Rulebook, settings: Settings, we
     run_id = store.start_run(SubjectKind.WEBSITE, website.id, "site", as_of=iso(as_of), started_at=iso(now()))
     try:
         observation, findings, checked = await crawl_and_judge(website, rulebook, settings, as_of, fetcher,
-                                                               renderer)
+                                                               renderer, store)
         if renderer is not None and settings.render.screenshots:
             await attach_screenshots(findings, renderer, screenshot_folder(settings.database), website.id, as_of)
     except asyncio.CancelledError:
@@ -138,6 +148,8 @@ async def check_website(store: Store, rulebook: Rulebook, settings: Settings, we
         raise
     stored = store.record_findings(SubjectKind.WEBSITE, website.id, findings, checked_rules=checked, seen_at=iso(as_of))
     _record_pages(store, run_id, website, observation)
+    if observation.homepage_ok:
+        store.record_items(website.id, seen_items(observation), seen_at=as_of)
     check = SiteCheck(website, as_of, observation, stored, run_id, time.monotonic() - started)
     store.finish_run(
         run_id, finished_at=iso(now()), outcome=_run_outcome(observation),

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from monitor.checks.undetermined import undetermined, undetermined_rules
+from monitor.content.redating import PastItem, SeenItem, redated
 from monitor.models import Finding, Severity, Website
 from monitor.observations import ColumnObservation, LinkObservation, SiteObservation, WordingMatch
 from monitor.rulebook import ColumnCategory, Rulebook, RuleSpec
@@ -20,7 +21,7 @@ from monitor.rulebook import ColumnCategory, Rulebook, RuleSpec
 CRAWL_RULES = (
     "homepage_stale", "stale_columns", "stale_columns_long", "blank_columns", "illegal_links",
     "missing_jiucuo", "jiucuo_code_mismatch", "serious_wording", "dead_links", "footer_identity",
-    "fetch_failed", "undetermined", "privacy_leak",
+    "fetch_failed", "undetermined", "privacy_leak", "forged_dates",
 )
 EVIDENCE_LIST_CAP = 50  # evidence lists are cut here; counts stay exact
 
@@ -31,8 +32,17 @@ class SiteJudgement:
     checked_rules: tuple[str, ...] = ()  # rules this judgement could decide (others keep their state)
 
 
-def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as_of: datetime) -> SiteJudgement:
-    """Apply every crawl rule to one site's observation."""
+@dataclass(frozen=True)
+class ItemHistory:
+    """What earlier checks saw of this site's articles (from the store): by URL, and by title-and-text hash."""
+
+    by_url: dict[str, PastItem] = field(default_factory=dict)
+    by_text: dict[str, list[PastItem]] = field(default_factory=dict)
+
+
+def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as_of: datetime,
+                  history: ItemHistory | None = None) -> SiteJudgement:
+    """Apply every crawl rule to one site's observation (and its article history, when stored)."""
     if not obs.homepage_ok:  # the site is 未能检查: nothing else is judged, earlier findings keep their state
         spec = rulebook.rule("fetch_failed")
         evidence = {"url": obs.url, "error": obs.homepage_error, "checked_at": as_of.isoformat()}
@@ -56,6 +66,7 @@ def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as
         lambda: dead_links(obs, rulebook.rule("dead_links")),
         lambda: footer_identity(obs, website, rulebook.rule("footer_identity")),
         lambda: privacy_leak(obs, rulebook.rule("privacy_leak")),
+        lambda: forged_dates(seen_items(obs), history or ItemHistory(), rulebook.rule("forged_dates"), today),
     ]
     findings = [finding for rule in rules for finding in rule()]
     if obs.tls_error:  # a broken certificate is common on these sites: a detail of each finding, not a crash
@@ -293,6 +304,30 @@ def footer_identity(obs: SiteObservation, website: Website, spec: RuleSpec) -> l
     if wrong_code:
         evidence.update(footer_code=footer.site_code, registered_code=website.site_code)
     return [_finding(spec, evidence)]
+
+
+def seen_items(obs: SiteObservation) -> list[SeenItem]:
+    """Articles with the date a reader sees beside them in a list: home page items and column items.
+
+    Dates read from the URL itself prove nothing against the URL. A PubDate meta is left out too: CMSs
+    rewrite it whenever they regenerate a page (a 2015 bulletin at /201705/ showing 发布日期 2017-05-15
+    carries PubDate 2022-04-24, its 页面生成时间), so it is not the date the article displays.
+    """
+    items: dict[str, SeenItem] = {}
+    listed = [*obs.homepage_items, *(item for column in obs.columns for item in column.items)]
+    for item in listed:
+        if item.date is not None and item.date_source == "list" and item.url not in items:
+            items[item.url] = SeenItem(item.url, item.title, item.date)
+    return list(items.values())
+
+
+def forged_dates(items: list[SeenItem], history: ItemHistory, spec: RuleSpec, today: date) -> list[Finding]:
+    """伪造发稿日期 (疑似): one finding per article whose displayed date looks re-dated, with both dates."""
+    entries = redated(
+        items, history.by_url, history.by_text, today=today, tolerance_days=int(spec["tolerance_days"]),
+        url_gap_days=int(spec["url_gap_days"]), recent_days=int(spec["recent_days"]),
+    )
+    return [_finding(spec, entry, key=str(entry["url"])) for entry in entries[:EVIDENCE_LIST_CAP]]
 
 
 UNREAD_ATTACHMENTS = "unread-attachments"

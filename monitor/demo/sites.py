@@ -19,7 +19,7 @@ BENIGN_HOSTS = ("www.gov.cn", "www.hanweb.com", "beian.miit.gov.cn", "www.beian.
 SITE_RULES = frozenset({
     "homepage_stale", "stale_columns", "stale_columns_long", "blank_columns", "illegal_links",
     "serious_wording", "tampered", "missing_jiucuo", "jiucuo_code_mismatch", "dead_links", "fetch_failed",
-    "footer_identity",
+    "footer_identity", "privacy_leak", "forged_dates",
 })
 
 

@@ -76,8 +76,22 @@ def _m001_initial(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m002_items(db: sqlite_utils.Database) -> None:
+    """Article history for the forged-dates rule: one row per article URL of a site."""
+    db.table("items").create(
+        {
+            "id": int, "website_id": int, "url": str, "title": str, "shown_date": str, "text_hash": str,
+            "first_seen": str, "first_shown_date": str, "last_seen": str,
+        },
+        pk="id", not_null={"website_id", "url", "first_seen"}, foreign_keys=[("website_id", "websites", "id")],
+    )
+    db.table("items").create_index(["website_id", "url"], unique=True)
+    db.table("items").create_index(["website_id", "text_hash"])
+
+
 # Forward migrations, applied in order; the schema version is the number applied. Never edit one
 # that has shipped: append a new one.
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("initial schema", _m001_initial),
+    ("article history", _m002_items),
 ]
