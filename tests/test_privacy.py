@@ -96,3 +96,11 @@ def test_evidence_never_repeats_a_number_unmasked():
 
 def test_mask_digits_masks_grouped_and_plain_runs():
     assert mask_digits("6222 0210 0111 5888 8885 与 13912345678") == "622202**********8885 与 139****5678"
+
+
+def test_a_privacy_finding_is_never_photographed():
+    from monitor.models import Finding, Severity
+    from monitor.render.screenshots import shot_target
+
+    finding = Finding("privacy_leak", Severity.VETO, "泄露个人隐私信息", {"url": "http://a.gov.cn/gs/1.html"})
+    assert shot_target(finding) is None

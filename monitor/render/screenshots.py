@@ -23,6 +23,8 @@ MAX_SHOTS_PER_SITE = 8
 SHOTS_TIME_PAGES = 3  # all screenshots of one site end within this many per-page time limits
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 _LIST_KEYS = ("stale_columns", "blank_columns", "links", "matches", "pages", "columns")
+# Never photographed: a picture of a page showing ID numbers would be an unmasked copy of the leak.
+NO_SCREENSHOT_RULES = frozenset({"privacy_leak"})
 
 
 def screenshot_folder(database: Path) -> Path:
@@ -32,6 +34,8 @@ def screenshot_folder(database: Path) -> Path:
 
 def shot_target(finding: Finding) -> tuple[str, Outline] | None:
     """The page to photograph for `finding`, and what to outline on it (None: no page to show)."""
+    if finding.rule in NO_SCREENSHOT_RULES:
+        return None
     ev: dict[str, Any] = finding.evidence if isinstance(finding.evidence, dict) else {}
     for key in _LIST_KEYS:
         entries = ev.get(key)
