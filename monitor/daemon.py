@@ -127,7 +127,7 @@ class Daemon:
     # -- jobs ---------------------------------------------------------------------------------------
     async def probe_round(self) -> str:
         """Probe every active site once, each at a random offset inside the round, then judge availability."""
-        from monitor.probe import judge_availability, probe_url, record_probe_round
+        from monitor.probe import ProbeResult, judge_availability, probe_url, record_probe_round
 
         websites = self.store.websites()
         if not websites:
@@ -136,7 +136,7 @@ class Daemon:
         round_id = iso(self.clock())
         semaphore = asyncio.Semaphore(self.settings.crawl.global_concurrency)
 
-        async def one(website: Website) -> tuple[Website, object]:
+        async def one(website: Website) -> tuple[Website, ProbeResult]:
             await self.sleep(self.rng.uniform(0, spread_s))
             async with semaphore:
                 result = await probe_url(self.probe_fetcher, website.url, timeout_s=self.settings.probe.timeout_s,

@@ -47,7 +47,7 @@ _SOURCE_KINDS = {
     "page": "账号网页", "manual": "人工核查记录", "none": "无自动来源",
 }
 _DATE_SOURCES = {"list": "列表日期", "pubdate": "文章发布时间", "url": "网址中的日期"}
-_LEVELS = {1: "一级", 2: "二级"}
+_LEVELS: dict[Any, str] = {1: "一级", 2: "二级"}
 # Labels of the generic renderer, in the order keys are shown; keys not here follow, sorted, as they are.
 LABELS = {
     "url": "网址", "page_url": "所在页面", "column": "栏目", "columns": "栏目", "name": "名称", "title": "标题",

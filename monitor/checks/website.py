@@ -45,7 +45,7 @@ def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as
     """Apply every crawl rule to one site's observation (and its article history, when stored)."""
     if not obs.homepage_ok:  # the site is 未能检查: nothing else is judged, earlier findings keep their state
         spec = rulebook.rule("fetch_failed")
-        evidence = {"url": obs.url, "error": obs.homepage_error, "checked_at": as_of.isoformat()}
+        evidence: dict[str, object] = {"url": obs.url, "error": obs.homepage_error, "checked_at": as_of.isoformat()}
         if obs.over_deadline:  # an unfinished crawl says nothing about any rule, fetch_failed included
             return SiteJudgement([_finding(spec, evidence, key="deadline", wording=spec["deadline_wording"])], ())
         wording = spec["partial_homepage_wording"] if obs.homepage_partial else spec["homepage_wording"]

@@ -196,7 +196,9 @@ def sample_command(
 
 def _quarter(text: str | None, moment: datetime | None) -> str:
     try:
-        return parse_quarter(text) if text or moment is None else quarter_of(moment)
+        if moment is None or text:
+            return parse_quarter(text or "")
+        return quarter_of(moment)
     except ValueError as exc:
         fail(str(exc))
 

@@ -121,7 +121,7 @@ def _block_heading(more: LexborNode, href: str) -> str:
 
 
 def _ancestors(node: LexborNode, limit: int) -> list[LexborNode]:
-    found = []
+    found: list[LexborNode] = []
     current = node.parent
     while current is not None and current.tag not in ("body", "html", "-document") and len(found) < limit:
         found.append(current)

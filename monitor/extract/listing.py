@@ -300,11 +300,11 @@ def extract_listing_of(
         if not href or len(title) < _MIN_TITLE or _NOT_TITLES.match(title) or is_chrome(link):
             continue
         container = _container(link, href)
-        found, raw = _item_date(container, clean_text(link.text()), reference)
-        if not raw and container is link:
-            found, raw = _sibling_date(link, reference)
-        if raw and title.endswith(raw) and len(title) > len(raw):
-            title = title[: -len(raw)].strip()
+        found, date_text = _item_date(container, clean_text(link.text()), reference)
+        if not date_text and container is link:
+            found, date_text = _sibling_date(link, reference)
+        if date_text and title.endswith(date_text) and len(title) > len(date_text):
+            title = title[: -len(date_text)].strip()
         url = join_url(base_url, href)
         if (url, found) in seen:
             continue
@@ -313,8 +313,8 @@ def extract_listing_of(
         if group not in groups:
             groups[group] = []
         # date texts repeat across columns ("2026-11-13"): one string each, however many items keep it
-        item = ListingItem(title, url, found, "list" if found else "", sys.intern(raw))
-        groups[group].append((item, bool(raw)))
+        item = ListingItem(title, url, found, "list" if found else "", sys.intern(date_text))
+        groups[group].append((item, bool(date_text)))
         order.append(group)
     return _keep_lists(groups, order)
 
@@ -365,14 +365,14 @@ def _trs_pages(html: str) -> list[str]:
     if names:
         return names
     for script in re.findall(r"<script\b[^>]*>(.*?)</script\s*>", html, re.I | re.S):
-        count, current = _COUNT_VAR.search(script), _CURRENT_VAR.search(script)
-        if not count or "document.write" not in script:
+        count_match, current_match = _COUNT_VAR.search(script), _CURRENT_VAR.search(script)
+        if not count_match or "document.write" not in script:
             continue
         name_match = _PAGE_NAME_VAR.search(script)
         name = name_match[1] if name_match else "index"
         ext = "shtml" if "shtml" in script else "html"
-        start = int(current[1]) + 1 if current else 1
-        names += [f"{name}_{i}.{ext}" for i in range(start, min(int(count[1]), _MAX_TRS_PAGES))]
+        start = int(current_match[1]) + 1 if current_match else 1
+        names += [f"{name}_{i}.{ext}" for i in range(start, min(int(count_match[1]), _MAX_TRS_PAGES))]
     return names
 
 

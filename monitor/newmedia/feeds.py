@@ -58,7 +58,7 @@ def _parse_xml(body: bytes, url: str) -> SourceResult:
             return failed("feed", url, f"feed item without a readable date: {raw!r} ({clip(entry.get('title', ''))})")
         posts.append(Post(
             title=clip(strip_tags(entry.get("title", ""))), url=entry.get("link", ""),
-            published_at=datetime(*moment[:6], tzinfo=UTC),
+            published_at=datetime(*moment[:6]).replace(tzinfo=UTC),
         ))
     return SourceResult("ok", posts, source_kind="feed", url=url)
 

@@ -45,8 +45,8 @@ def parse_relative(text: str, as_of: datetime) -> tuple[datetime, bool] | None:
     if match := _AGO.match(text):
         return as_of - timedelta(**{_AGO_UNITS[match.group(2)]: int(match.group(1))}), match.group(2) == "天"
     if match := _DAY_WORD.match(text):
-        day = as_of.date() - timedelta(days=_DAY_OFFSETS[match.group(1)])
-        return _at(day, int(match.group(2)), int(match.group(3)), as_of), False
+        named_day = as_of.date() - timedelta(days=_DAY_OFFSETS[match.group(1)])
+        return _at(named_day, int(match.group(2)), int(match.group(3)), as_of), False
     if match := _MONTH_DAY.match(text):
         return _month_day(match, as_of)
     if match := _FULL_DATE.match(text):

@@ -88,9 +88,8 @@ def load_scope(store: Store, quarter: Quarter, *, rule_order: list[str]) -> Scop
     live = {(SubjectKind.WEBSITE, w.id) for w in websites} | {(SubjectKind.ACCOUNT, a.id) for a in accounts}
     problems: dict[Key, list[Finding]] = defaultdict(list)
     for finding in counted_findings(store, quarter):
-        key = (finding.subject_kind, finding.subject_id)
-        if key in live:
-            problems[key].append(finding)
+        if finding.subject_id is not None and (finding.subject_kind, finding.subject_id) in live:
+            problems[(finding.subject_kind, finding.subject_id)].append(finding)
     rank = {rule: index for index, rule in enumerate(rule_order)}
     for found in problems.values():
         found.sort(key=lambda f: (rank.get(f.rule, len(rank)), f.rule, f.id or 0))

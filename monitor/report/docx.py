@@ -195,7 +195,7 @@ def _evidence(doc: DocxDocument, report: QuarterReport) -> None:
     """The operators' appendix: fewer, wider columns so it stays readable on A4."""
     _annex_heading(doc, "附", tables.EVIDENCE_TITLE)
     header = ("序号", "所属地方或部门及名称", "存在的突出问题", "发现时间", "证据")
-    rows = [
+    rows: list[list[Cell]] = [
         [e.number, f"{e.unit}\n{e.name}\n{e.address}", f"{e.wording}\n（{e.rule}，{e.source}，{e.status}）",
          f"{e.first_seen}\n至 {e.last_seen}", "\n".join(e.details)]
         for e in report.evidence

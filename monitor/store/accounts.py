@@ -27,13 +27,13 @@ class AccountQueries(StoreBase):
     def save_account_observation(self, observation: AccountObservation, detail: dict[str, Any]) -> int:
         """One row per look at an account; `detail` keeps the evidence (latest title, url, posts)."""
         with self.transaction():
-            return int(self._db.table("account_observations").insert({
+            return self._insert("account_observations", {
                 "account_id": observation.account_id, "checked_at": iso(observation.checked_at),
                 "outcome": observation.outcome,
                 "latest_post_at": iso(observation.latest_post_at) if observation.latest_post_at else None,
                 "post_count": observation.post_count, "source_kind": observation.source_kind,
                 "error": observation.error, "detail": json.dumps(detail, ensure_ascii=False, sort_keys=True),
-            }).last_pk)
+            })
 
     def account_observations(self, account_id: int, *, source_kind: str | None = None,
                              limit: int = 20) -> list[AccountObservation]:

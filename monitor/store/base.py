@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Self
+from typing import Any, Self
 
 import sqlite_utils
 
@@ -119,6 +119,13 @@ class StoreBase:
                 conn.execute("COMMIT")
             finally:
                 self._depth = 0
+
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert one row (inside the caller's transaction); its new id."""
+        row_id = self._db.table(table).insert(row).last_pk
+        if row_id is None:
+            raise StoreError(f"{self.path}: insert into {table} returned no id")
+        return int(row_id)
 
     # -- meta ---------------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:

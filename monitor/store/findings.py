@@ -55,14 +55,11 @@ class FindingQueries(StoreBase):
                     self._db.table("findings").update(row["id"], values)
                     finding_id = row["id"]
                 else:
-                    finding_id = self._db.table("findings").insert(
-                        {
-                            **values, "subject_kind": str(subject_kind), "subject_id": subject_id,
-                            "rule": finding.rule, "key": finding.key, "first_seen": seen_at,
-                            "status": str(Status.OPEN), "note": "", "source": str(Source.AUTO),
-                        }
-                    ).last_pk
-                    finding_id = int(finding_id)
+                    finding_id = self._insert("findings", {
+                        **values, "subject_kind": str(subject_kind), "subject_id": subject_id,
+                        "rule": finding.rule, "key": finding.key, "first_seen": seen_at,
+                        "status": str(Status.OPEN), "note": "", "source": str(Source.AUTO),
+                    })
                 stored.append(self._stored_finding(finding_id))
             checked = set(checked_rules)
             for ident, row in existing.items():
@@ -73,8 +70,8 @@ class FindingQueries(StoreBase):
     def add_manual_finding(self, finding: Finding, *, seen_at: str, reviewer: str = "") -> Finding:
         """A finding entered by a reviewer (e.g. a 严重表述错误 found by reading a page): confirmed at once."""
         with self.transaction():
-            finding_id = self._db.table("findings").insert(
-                {
+            finding_id = self._insert(
+                "findings", {
                     "subject_kind": str(finding.subject_kind), "subject_id": finding.subject_id,
                     "rule": finding.rule, "key": finding.key or f"manual:{seen_at}:{uuid.uuid4().hex[:8]}",
                     "severity": str(finding.severity),
@@ -83,8 +80,8 @@ class FindingQueries(StoreBase):
                     "first_seen": seen_at, "last_seen": seen_at, "status": str(Status.CONFIRMED),
                     "note": finding.note, "reviewer": reviewer, "source": str(Source.MANUAL),
                 }
-            ).last_pk
-        return self._stored_finding(int(finding_id))
+            )
+        return self._stored_finding(finding_id)
 
     def review_finding(self, finding_id: int, status: Status, note: str, *, reviewer: str = "") -> Finding:
         if status not in (Status.CONFIRMED, Status.DISMISSED, Status.OPEN):

@@ -62,7 +62,7 @@ class RegistryQueries(StoreBase):
     def insert_registry_row(self, table: str, values: dict[str, Any]) -> int:
         """Add a website or account row; its id."""
         with self.transaction():
-            return int(self._db.table(_registry_table(table)).insert(values).last_pk)
+            return self._insert(_registry_table(table), values)
 
     def update_registry_row(self, table: str, row_id: int, values: dict[str, Any]) -> None:
         with self.transaction():

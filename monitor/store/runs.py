@@ -31,10 +31,10 @@ class PageVisit:
 class RunQueries(StoreBase):
     def start_run(self, subject_kind: SubjectKind, subject_id: int, kind: str, *, as_of: str, started_at: str) -> int:
         with self.transaction():
-            return int(self._db.table("check_runs").insert(
-                {"subject_kind": str(subject_kind), "subject_id": subject_id, "kind": kind, "as_of": as_of,
-                 "started_at": started_at, "outcome": "running"}
-            ).last_pk)
+            return self._insert("check_runs", {
+                "subject_kind": str(subject_kind), "subject_id": subject_id, "kind": kind, "as_of": as_of,
+                "started_at": started_at, "outcome": "running",
+            })
 
     def finish_run(self, run_id: int, *, finished_at: str, outcome: str, pages: int = 0, error: str = "",
                    summary: dict[str, Any] | None = None) -> None:
