@@ -21,7 +21,7 @@ from monitor.render.browser import BrowserUnavailable, LaunchedBrowser, launch
 from monitor.render.guard import GuardedRouter, Preloaded, RequestLog
 
 if TYPE_CHECKING:
-    from playwright.async_api import Page
+    from playwright.async_api import FloatRect, Page
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ class Renderer:
             target = await _outline(page, outline) if outline else None
             height = int(await page.evaluate("document.documentElement.scrollHeight") or VIEWPORT[1])
             top = 0.0 if target is None else max(0.0, min(target - 300, height - SHOT_HEIGHT))
-            clip = {"x": 0, "y": top, "width": VIEWPORT[0], "height": max(1, min(SHOT_HEIGHT, height - top))}
+            clip: FloatRect = {"x": 0, "y": top, "width": VIEWPORT[0], "height": max(1, min(SHOT_HEIGHT, height - top))}
             shot["png"] = await page.screenshot(type="png", full_page=True, clip=clip, animations="disabled")
 
         error = await self._with_page(work, url)
