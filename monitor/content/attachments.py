@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -128,10 +129,10 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _rows_text(rows: object, max_chars: int) -> str:
+def _rows_text(rows: Iterable[Iterable[object]], max_chars: int) -> str:
     lines: list[str] = []
     size = 0
-    for count, row in enumerate(rows):  # type: ignore[call-overload]
+    for count, row in enumerate(rows):
         if count >= MAX_ROWS or size >= max_chars:
             break
         line = "\t".join(_cell(value) for value in row).rstrip()
