@@ -19,6 +19,8 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from functools import partial
+from typing import Any
 
 from monitor.config import Settings
 from monitor.fetch.result import Fetcher
@@ -178,9 +180,12 @@ class Daemon:
         for website_id in started:
             task = asyncio.create_task(self._check_site(website_id), name=f"site-check-{website_id}")
             self.site_tasks[website_id] = task
-            task.add_done_callback(lambda _t, sid=website_id: self.site_tasks.pop(sid, None))
+            task.add_done_callback(partial(self._forget_site_task, website_id))
         busy = len(self.site_tasks) - len(started)
         return f"{len(due)} sites due, {len(started)} started, {busy} still being checked" if due else "nothing due"
+
+    def _forget_site_task(self, website_id: int, _task: asyncio.Task[Any]) -> None:
+        self.site_tasks.pop(website_id, None)
 
     async def check_due_websites(self) -> str:
         """Start the due site checks and wait for them (one pass, as tests and one-off runs want)."""

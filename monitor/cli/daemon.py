@@ -99,7 +99,7 @@ def collect_status(store: Store, app: AppState, now: datetime) -> dict[str, Any]
     for site in sites:
         since = running.get(site["id"])
         site["checking_since"] = since
-        site["stuck"] = bool(since) and now - datetime.fromisoformat(since) > stuck_after
+        site["stuck"] = since is not None and since != "" and now - datetime.fromisoformat(since) > stuck_after
         next_due = site["next_check_due"]
         site["overdue"] = not since and bool(next_due) and datetime.fromisoformat(next_due) < now
     errors = store.recent_run_errors(iso(window_start), limit=20)
