@@ -44,6 +44,9 @@ class CrawlSettings:
     max_crawl_delay_s: float = 10.0  # a longer robots.txt Crawl-delay is cut to this
     max_robots_bytes: int = 512_000  # robots.txt read up to this size (as the big search engines do)
     max_links_per_page: int = 5000  # anchors read from one page
+    articles_per_column: int = 3  # newest articles of each column read for content checks (0: none)
+    max_home_articles: int = 20  # articles linked from the home page read for content checks
+    article_text_chars: int = 20_000  # visible text kept per article read
 
 
 @dataclass(frozen=True)

@@ -340,6 +340,8 @@ def _wording_match(entry: dict[str, Any]) -> str:
     correct = f"应为「{entry['correction']}」" if entry.get("correction") else ""
     snippet = f"：{_short(entry['snippet'], DETAIL_CHARS)}" if entry.get("snippet") else ""
     where = f"（{entry['page_url']}）" if entry.get("page_url") else ""
+    if entry.get("article"):
+        where = f"（文章「{_short(entry['article'])}」{entry.get('page_url', '')}）"
     return f"「{entry.get('phrase', '')}」{correct}{snippet}{where}"
 
 
@@ -357,7 +359,8 @@ def _serious_wording(ev: Evidence) -> Lines:
 
 
 def _wording_sentence(entry: dict[str, Any]) -> str:
-    return f"{_short(entry.get('snippet', ''), DETAIL_CHARS * 2)}（{entry.get('page_url', '')}）"
+    article = f"文章「{_short(entry['article'])}」" if entry.get("article") else ""
+    return f"{_short(entry.get('snippet', ''), DETAIL_CHARS * 2)}（{article}{entry.get('page_url', '')}）"
 
 
 def _dead_link(entry: dict[str, Any]) -> str:

@@ -139,6 +139,23 @@ class UnreadAttachment:
 
 
 @dataclass(frozen=True, slots=True)
+class ArticleObservation:
+    """One article page read by the crawl (the newest of each column, and those linked from the home page).
+
+    The page's links, 找错 entry and wording are recorded with the site's other pages; this keeps what
+    content checks need on top: what the article is, when it says it was published, and its text.
+    """
+
+    url: str
+    title: str  # the article's own heading (ArticleTitle meta, h1, else the list title)
+    column: str  # the column it was listed in; "首页" for an article linked from the home page
+    listed_on: str  # the page listing it
+    listed_date: date | None  # date shown beside it in the list
+    shown_date: date | None  # publication date the article page shows (PubDate meta or 发布时间 label)
+    text: str  # visible text of the page, cut at crawl.article_text_chars
+
+
+@dataclass(frozen=True, slots=True)
 class DeadLink:
     url: str
     outcome: str  # "http_404", "timeout", "dns", ...
@@ -171,6 +188,7 @@ class SiteObservation:
     privacy: list[PrivacyExposure] = field(default_factory=list)
     unread_attachments: list[UnreadAttachment] = field(default_factory=list)
     attachments_read: int = 0
+    articles: list[ArticleObservation] = field(default_factory=list)
     pages_fetched: int = 0
     pages_rendered: int = 0  # pages read in the headless browser (their fetch is counted above)
     trap_urls: list[str] = field(default_factory=list)  # URLs refused as crawler traps

@@ -193,6 +193,17 @@ def _host(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+def _articles(obs: SiteObservation) -> dict[str, str]:
+    """Article URL -> title, so evidence found on an article names it."""
+    return {article.url: article.title for article in obs.articles}
+
+
+def _with_article(entry: dict[str, object], page_url: str, articles: dict[str, str]) -> dict[str, object]:
+    if page_url in articles:
+        entry["article"] = articles[page_url]
+    return entry
+
+
 def _link_is_illegal(link: LinkObservation, obs: SiteObservation, threshold: int) -> dict[str, object] | None:
     verdict = obs.external.get(_host(link.href))
     if verdict is None or verdict.benign:
@@ -208,7 +219,9 @@ def _link_is_illegal(link: LinkObservation, obs: SiteObservation, threshold: int
 
 def illegal_links(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
     """链接非法网站 / 存在网站暗链: outbound links whose target is listed or scores as illegal."""
-    bad = [entry for link in obs.links if (entry := _link_is_illegal(link, obs, spec["keyword_score"]))]
+    articles = _articles(obs)
+    bad = [_with_article(entry, link.page_url, articles)
+           for link in obs.links if (entry := _link_is_illegal(link, obs, spec["keyword_score"]))]
     findings = []
     visible = [entry for entry in bad if not entry["hidden"]]
     hidden = [entry for entry in bad if entry["hidden"]]
@@ -263,12 +276,13 @@ def serious_wording(obs: SiteObservation, spec: RuleSpec, allowed: frozenset[str
         if match.phrase not in allowed:
             by_term.setdefault(match.phrase, []).append(match)
     findings = []
+    articles = _articles(obs)
     for term, matches in by_term.items():
         first = matches[0]
         evidence: dict[str, object] = {
             "phrase": term, "correction": first.correction, "category": first.category, "count": len(matches),
-            "matches": [{"page_url": m.page_url, "phrase": m.phrase, "snippet": m.snippet}
-                        for m in matches[:EVIDENCE_LIST_CAP]],
+            "matches": [_with_article({"page_url": m.page_url, "phrase": m.phrase, "snippet": m.snippet},
+                                      m.page_url, articles) for m in matches[:EVIDENCE_LIST_CAP]],
         }
         suspect = first.severity != "veto"
         if suspect:

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from monitor.config import CrawlSettings
+from monitor.crawl.articles import ArticleReader
 from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_page
 from monitor.crawl.session import CrawlSession, describe_failure
 from monitor.crawl.urls import normalise_url
 from monitor.extract.columns import classify_column, discover_columns_of
-from monitor.extract.dates import pubdate
 from monitor.extract.listing import (
     blank_marker,
     column_meta_of,
@@ -122,9 +122,11 @@ class ColumnReader:
         crawl: CrawlSettings,
         today: date,
         known_columns: set[str],
+        articles: ArticleReader,
         render: RenderPage | None = None,
     ):
         self._session = session
+        self._articles = articles
         self._inspector = inspector
         self._examiner = examiner
         self._scope = examiner.scope
@@ -167,11 +169,12 @@ class ColumnReader:
                 listing.scripted, rendered = False, True  # the scripts ran: what the list shows is what it holds
         self._inspector.record(facts)
         await self._follow_next_pages(listing, page_url)
-        await self._date_from_article(listing, page_url)
+        await self._date_from_article(listing, link.name, page_url)
         if listing.scripted and not listing.items:
             return ColumnRead(self._failed(link, result, SCRIPTED_LIST), listing.sub_columns)
         observation = self._observation(link, result, listing)
         observation.rendered = rendered
+        self._articles.offer(newest_first(listing.items), observation.name, page_url)
         return ColumnRead(observation, listing.sub_columns)
 
     def _failed(self, link: ColumnLink, result: FetchResult, error: str = "") -> ColumnObservation:
@@ -216,12 +219,6 @@ class ColumnReader:
         items = extract_listing_of(parse_html(html), raw, page_url, reference=self._today)
         return items, self._examiner.examine_tree(raw, page_url, anchors_only)
 
-    def _read_article(
-        self, html: str, page_url: str, anchors_only: set[str] | None = None
-    ) -> tuple[date | None, PageFacts]:
-        # pubdate edits its own tree, so it parses its own
-        return pubdate(html), self._examiner.examine_tree(parse(html), page_url, anchors_only)
-
     async def _follow_next_pages(self, listing: _Listing, page_url: str) -> None:
         """Read further pages only while no dated item has been seen (the first page usually settles it)."""
         for url in listing.next_pages[: self._max_next_pages]:
@@ -237,19 +234,14 @@ class ColumnReader:
             listing.items += items
             listing.pages_read += 1
 
-    async def _date_from_article(self, listing: _Listing, page_url: str) -> None:
-        """A list of undated items: the first item's article page may carry a PubDate meta."""
+    async def _date_from_article(self, listing: _Listing, column: str, page_url: str) -> None:
+        """A list of undated items: the first item's article page may show its publication date."""
         if not listing.items or has_dated(listing.items) or not self._scope.contains(listing.items[0].url):
             return
         first = listing.items[0]
-        result = await self._session.fetch(first.url, page_url)
-        if result is None or not result.ok or result.incomplete:
-            return
-        found, facts = await read_page(
-            self._read_article, result.text, result.final_url or first.url, self._inspector.wanted_anchors()
-        )
-        self._inspector.record(facts)
-        if found is not None:
+        article = await self._articles.read(first, column or page_url, page_url)
+        if article is not None and article.shown_date is not None:
+            found = article.shown_date
             listing.items[0] = replace(first, date=found, date_source="pubdate", raw_date=found.isoformat())
 
     def _observation(self, link: ColumnLink, result: FetchResult, listing: _Listing) -> ColumnObservation:

@@ -111,6 +111,8 @@ class PageFacts:
     anchors: list[tuple[str, str]]  # same-site (text, URL)
     privacy: PrivacyExposure | None = None  # personal data the page shows, masked
     attachments: list[tuple[str, str]] = field(default_factory=list)  # (link text, URL) of attachments
+    title: str = ""  # <title> and visible text, kept only when asked for (article pages)
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,11 @@ class PageExaminer:
         return self.examine_tree(parse(html), page_url)
 
     def examine_tree(
-        self, tree: LexborHTMLParser, page_url: str, anchors_only: Collection[str] | None = None
+        self, tree: LexborHTMLParser, page_url: str, anchors_only: Collection[str] | None = None,
+        *, keep_text: bool = False,
     ) -> PageFacts:
         """The facts of a page parsed as is (read only: the caller may share the tree with other
-        readers). `anchors_only`: see `PageInspector.wanted_anchors`."""
+        readers). `anchors_only`: see `PageInspector.wanted_anchors`; `keep_text` keeps title and text."""
         own_page = self.scope.contains(page_url)  # a home page redirected off-site is not the site's page
         site_host = (urlsplit(page_url).hostname or "") if own_page else self.scope.main_host
         title, text = title_and_text_of(tree)
@@ -142,6 +145,8 @@ class PageExaminer:
             anchors=same_site_anchors_of(tree, page_url, self.scope, anchors_only),
             privacy=exposure(page_url, "网页", title, text, self.names) if own and self.names else None,
             attachments=attachment_links_of(tree, page_url, self.scope) if own else [],
+            title=title if keep_text else "",
+            text=text if keep_text else "",
         )
 
 

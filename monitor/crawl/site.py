@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from monitor.config import CrawlSettings
+from monitor.crawl.articles import HOME_COLUMN, ArticleReader
 from monitor.crawl.attachments import read_attachments
 from monitor.crawl.column_reader import (
     ColumnRead,
@@ -140,24 +141,31 @@ class _SiteRun:
         self._names = rulebook.privacy_names
         self._known_columns: set[str] = set()
         self._entrance_targets: list[str] = []
+        self._articles = ArticleReader(
+            session, self._inspector, self._examiner, obs, per_column=crawl.articles_per_column,
+            home_articles=crawl.max_home_articles, text_chars=crawl.article_text_chars,
+            known_columns=self._known_columns,
+        )
         self._reader = ColumnReader(
-            session, self._inspector, self._examiner, rulebook, crawl, today, self._known_columns,
+            session, self._inspector, self._examiner, rulebook, crawl, today, self._known_columns, self._articles,
             self._render_page if renderer is not None else None,
         )
 
     async def run(self, home: FetchResult) -> None:
-        """Home page, then columns level by level, then external targets and dead links."""
+        """Home page, then columns level by level, then articles, then external targets and dead links."""
         level_one = await self._read_home(home)
         if not level_one and self._obs.homepage_is_entrance:
             level_one = await self._through_entrance()
         await self._read_columns(level_one)
+        await self._articles.read_wanted(max(1, self._crawl.per_host_concurrency * 2))
         await read_attachments(
             self._inspector.attachments, self._session, self._obs, self._names,
             limit=int(self._privacy["max_attachments"]), max_chars=int(self._privacy["attachment_chars"]),
         )
         self._obs.external, notes = await self._external.judge(self._session)
         self._obs.notes += notes
-        self._obs.dead_links = await check_dead_links(self._inspector.candidates, self._session)
+        dead = await check_dead_links(self._inspector.candidates, self._session)
+        self._obs.dead_links = self._articles.dead + dead
         self._session.finish()
 
     async def _read_home(self, home: FetchResult) -> list[ColumnLink]:
@@ -183,7 +191,9 @@ class _SiteRun:
         self._inspector.record(page.facts)
         self._known_columns.add(normalise_url(obs.final_url))
         self._entrance_targets = [url for _, url in page.facts.anchors]
-        return self._new_columns(page.columns, obs.final_url, 1)
+        columns = self._new_columns(page.columns, obs.final_url, 1)
+        self._articles.offer(page.items, HOME_COLUMN, obs.final_url)
+        return columns
 
     async def _render_page(self, url: str, fetched: FetchResult) -> RenderedPage | None:
         """The page's DOM after its scripts ran (served its fetched body, not fetched again); None when

@@ -146,6 +146,25 @@ def pubdate(html: str) -> date | None:
     return None
 
 
+def pubdate_of(tree: LexborHTMLParser, text: str) -> date | None:
+    """`pubdate` of a page already parsed (read only: the tree may be shared) whose visible text is `text`."""
+    found = parse_date(_meta(tree, *_PUB_METAS))
+    if found:
+        return found
+    for node in tree.css("[id], [class]"):
+        marks = f"{node.attributes.get('id') or ''} {node.attributes.get('class') or ''}"
+        if _PUB_IDS.search(marks):
+            found = parse_date(node.text(strip=True)[:60])
+            if found:
+                return found
+    top = normalise(text[: _TOP_CHARS * 2])[:_TOP_CHARS]
+    for label in _PUB_LABEL.finditer(top):
+        found = parse_date(top[label.end() : label.end() + 30])
+        if found:
+            return found
+    return None
+
+
 def page_generated_date(html: str) -> date | None:
     """When the CMS generated the page (<meta name="others" content="页面生成时间 …">), or None.
 
