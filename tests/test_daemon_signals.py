@@ -13,6 +13,8 @@ from monitor.store import Store
 from tests.fetch_servers import Reply, Site
 
 CONFIG = """
+[render]
+browser = "off"
 [crawl]
 allow_private_targets = true
 per_host_delay_s = 0.0
