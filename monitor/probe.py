@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from monitor.checks.availability import ProbeRow, evaluate_availability
+from monitor.checks.availability import ProbeRow, evaluate_availability, window_start
 from monitor.config import CrawlSettings
 from monitor.fetch.result import Fetcher, FetchResult, Outcome
 from monitor.models import Finding, SubjectKind, Website, iso
@@ -130,7 +130,7 @@ def judge_availability(store: Store, rulebook: Rulebook, website: Website, as_of
     if website.id is None:
         raise ValueError(f"cannot judge an unregistered site: {website.url}")
     rule = rulebook.rule("unreachable")
-    probes = load_probes(store, website.id, start=as_of - timedelta(days=rule["window_days"]), end=as_of)
+    probes = load_probes(store, website.id, start=window_start(rule, as_of), end=as_of)
     findings = evaluate_availability(probes, rule, as_of, subject_id=website.id)
     return store.record_findings(SubjectKind.WEBSITE, website.id, findings, checked_rules=[rule.id],
                                  seen_at=iso(as_of))

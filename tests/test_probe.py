@@ -14,7 +14,7 @@ from conftest import shanghai
 from fetch_servers import Reply, Site
 from typer.testing import CliRunner
 
-from monitor.checks.availability import ProbeRow, evaluate_availability
+from monitor.checks.availability import ProbeRow, evaluate_availability, tally_probes, window_start
 from monitor.cli import app
 from monitor.config import CrawlSettings, Settings
 from monitor.fetch.client import HttpFetcher
@@ -228,6 +228,18 @@ def test_wording_and_severity_come_from_the_rule_spec() -> None:
 
 def test_no_probes_no_finding(unreachable: RuleSpec) -> None:
     assert evaluate_availability([], unreachable, AS_OF, subject_id=1) == []
+
+
+@pytest.mark.parametrize(("failed", "level"), [(7, "veto"), (6, "warning"), (4, None)])
+def test_the_tally_status_and_probe_show_is_the_rule_s_verdict(unreachable: RuleSpec, failed: int,
+                                                              level: str | None) -> None:
+    """govmon status and govmon probe judge a tally with the same thresholds as the finding."""
+    probes = week(failed, discarded_failures=3)
+    tally = tally_probes(probes, window_start(unreachable, AS_OF), AS_OF)
+    assert (tally.total, tally.failed, tally.discarded) == (140, failed, 3)
+    assert tally.level(unreachable) == level
+    findings = evaluate_availability(probes, unreachable, AS_OF, subject_id=1)
+    assert [f.evidence["level"] for f in findings] == {"veto": ["否决"], "warning": ["预警"], None: []}[level]
 
 
 # -- govmon probe -----------------------------------------------------------------------------------

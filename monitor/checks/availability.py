@@ -1,7 +1,8 @@
-"""站点无法访问: the availability verdict over a week of probes (issue 4).
+"""站点无法访问: the availability verdict over a week of probes, and the one place its thresholds apply.
 
 Pure: probes and the rule's thresholds in, findings out. Probes of rounds discarded as an outage of
-the monitor itself never count against a site.
+the monitor itself never count against a site. `govmon probe` and `govmon status` judge their own
+tallies with `AvailabilityTally.level`, so all three say the same thing about the same share.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from monitor.models import Finding, Severity, SubjectKind, iso
 from monitor.rulebook import RuleSpec
@@ -38,24 +39,58 @@ class ProbeRow:
         return self.outcome != OK_OUTCOME
 
 
+Level = Literal["veto", "warning"]
+LEVEL_WORDS: dict[Level, str] = {"veto": "否决", "warning": "预警"}
+
+
+@dataclass(frozen=True)
+class AvailabilityTally:
+    """Counted probes (those of discarded rounds left out) and how many of them failed."""
+
+    total: int
+    failed: int
+    discarded: int = 0
+
+    @property
+    def share(self) -> float:
+        return self.failed / self.total if self.total else 0.0
+
+    def level(self, rule: RuleSpec) -> Level | None:
+        """Veto when failed/total >= veto_share; a warning from warning_share on; None below (or no probes)."""
+        if not self.total:
+            return None
+        if self.share >= rule["veto_share"]:
+            return "veto"
+        if self.share >= rule["warning_share"]:
+            return "warning"
+        return None
+
+
+def window_start(rule: RuleSpec, as_of: datetime) -> datetime:
+    """The rule's window is (as_of - window_days, as_of]."""
+    return as_of - timedelta(days=rule["window_days"])
+
+
+def tally_probes(probes: Sequence[ProbeRow], start: datetime, end: datetime) -> AvailabilityTally:
+    """The tally of the probes with start < at <= end."""
+    window = [p for p in probes if start < p.at <= end]
+    counted = [p for p in window if not p.discarded]
+    return AvailabilityTally(len(counted), sum(1 for p in counted if p.failed), len(window) - len(counted))
+
+
 def evaluate_availability(probes: Sequence[ProbeRow], rule: RuleSpec, as_of: datetime, *,
                           subject_id: int) -> list[Finding]:
-    """Veto when failed/total >= veto_share over the window; a warning from warning_share on."""
-    start = as_of - timedelta(days=rule["window_days"])
-    window = [p for p in probes if start < p.at <= as_of]
-    counted = [p for p in window if not p.discarded]
-    if not counted:
+    """A veto or warning finding when the window's tally reaches the rule's shares; none otherwise."""
+    start = window_start(rule, as_of)
+    tally = tally_probes(probes, start, as_of)
+    level = tally.level(rule)
+    if level is None:
         return []
+    counted = [p for p in probes if start < p.at <= as_of and not p.discarded]
     failures = [p for p in counted if p.failed]
-    share = len(failures) / len(counted)
-    if share >= rule["veto_share"]:
-        severity, level = rule.severity, "否决"
-    elif share >= rule["warning_share"]:
-        severity, level = Severity.WARNING, "预警"
-    else:
-        return []
-    evidence = _evidence(rule, start, as_of, counted, failures, len(window) - len(counted))
-    evidence["level"] = level
+    severity = rule.severity if level == "veto" else Severity.WARNING
+    evidence = _evidence(rule, start, as_of, counted, failures, tally.discarded)
+    evidence["level"] = LEVEL_WORDS[level]
     return [Finding(rule=rule.id, severity=severity, wording=rule.wording, evidence=evidence,
                     subject_kind=SubjectKind.WEBSITE, subject_id=subject_id)]
 

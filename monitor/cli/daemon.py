@@ -11,6 +11,7 @@ from typing import Any
 import typer
 from rich.table import Table
 
+from monitor.checks.availability import tally_probes, window_start
 from monitor.cli.common import AppState, print_json, setup_logging, state, stdout
 from monitor.models import SubjectKind, iso
 from monitor.scheduling import FAILED_OUTCOMES, upcoming
@@ -85,7 +86,7 @@ STUCK_MARGIN = timedelta(minutes=5)
 
 def collect_status(store: Store, app: AppState, now: datetime) -> dict[str, Any]:
     """Everything `govmon status` shows, as data: per site, then the overdue and stuck ones, then errors."""
-    window_start = now - timedelta(days=app.rulebook.rule("unreachable")["window_days"])
+    start = window_start(app.rulebook.rule("unreachable"), now)
     history = store.schedule_history(SubjectKind.WEBSITE, "site")
     last_runs = {sid: iso(last) for sid, _registered, last in history if last}
     failures = store.failures_since_success(SubjectKind.WEBSITE, "site", FAILED_OUTCOMES)
@@ -94,7 +95,7 @@ def collect_status(store: Store, app: AppState, now: datetime) -> dict[str, Any]
     running = store.running_runs(SubjectKind.WEBSITE, "site")
     stuck_after = timedelta(seconds=app.settings.crawl.site_deadline_s) + STUCK_MARGIN
     websites = store.websites()
-    sites = [_site_status(store, w, last_runs.get(w.id or 0), due.get(w.id or 0), window_start, now)
+    sites = [_site_status(store, w, last_runs.get(w.id or 0), due.get(w.id or 0), start, now)
              for w in websites]
     for site in sites:
         since = running.get(site["id"])
@@ -102,26 +103,25 @@ def collect_status(store: Store, app: AppState, now: datetime) -> dict[str, Any]
         site["stuck"] = since is not None and since != "" and now - datetime.fromisoformat(since) > stuck_after
         next_due = site["next_check_due"]
         site["overdue"] = not since and bool(next_due) and datetime.fromisoformat(next_due) < now
-    errors = store.recent_run_errors(iso(window_start), limit=20)
+    errors = store.recent_run_errors(iso(start), limit=20)
     return {"as_of": iso(now), "database": str(store.path), "websites": sites,
             "overdue": [s["name"] for s in sites if s["overdue"]],
             "stuck": [s["name"] for s in sites if s["stuck"]], "recent_errors": errors}
 
 
 def _site_status(store: Store, website: Any, last_run: str | None, next_due: datetime | None,
-                 window_start: datetime, now: datetime) -> dict[str, Any]:
+                 start: datetime, now: datetime) -> dict[str, Any]:
     run = store.last_run(SubjectKind.WEBSITE, website.id, "site")
     probe = store.latest_probe(website.id)
-    counted = [p for p in store.probes_between(website.id, start=window_start, end=now) if not p.discarded]
-    total, failed = len(counted), sum(1 for p in counted if p.failed)
+    tally = tally_probes(store.probes_between(website.id, start=start, end=now), start, now)
     return {
         "id": website.id, "name": website.name, "url": website.url,
         "last_check": last_run, "last_check_as_of": run["as_of"] if run else None,
         "last_outcome": run["outcome"] if run else None,
         "verdict": json.loads(run["summary"] or "{}").get("verdict") if run else None,
         "last_probe": {"at": iso(probe.at), "outcome": probe.outcome, "latency_ms": probe.latency_ms} if probe else None,
-        "probes_7d": total, "failed_7d": failed,
-        "failure_share_7d": round(failed / total, 4) if total else None,
+        "probes_7d": tally.total, "failed_7d": tally.failed,
+        "failure_share_7d": round(tally.share, 4) if tally.total else None,
         "next_check_due": iso(next_due) if next_due else None,
     }
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 
+from monitor.checks.availability import AvailabilityTally
 from monitor.config import Settings
 from monitor.fetch.client import HttpFetcher
 from monitor.models import Website, iso
@@ -88,17 +89,14 @@ async def _run(settings: Settings, website: Website, count: int, interval: float
     return probes
 
 
+_VERDICTS = {"veto": "不合格", "warning": "预警", None: "合格"}
+
+
 def _tally(probes: list[ProbeResult], rule: RuleSpec) -> dict[str, Any]:
-    failed = sum(1 for p in probes if not p.ok)
-    share = failed / len(probes) if probes else 0.0
-    if share >= rule["veto_share"]:
-        verdict = "不合格"
-    elif share >= rule["warning_share"]:
-        verdict = "预警"
-    else:
-        verdict = "合格"
-    return {"total": len(probes), "ok": len(probes) - failed, "failed": failed, "share": round(share, 4),
-            "veto_share": rule["veto_share"], "verdict": verdict, "rule": rule.wording}
+    tally = AvailabilityTally(total=len(probes), failed=sum(1 for p in probes if not p.ok))
+    return {"total": tally.total, "ok": tally.total - tally.failed, "failed": tally.failed,
+            "share": round(tally.share, 4), "veto_share": rule["veto_share"], "verdict": _VERDICTS[tally.level(rule)],
+            "rule": rule.wording}
 
 
 def _print_probe(number: int, count: int, probe: ProbeResult) -> None:
