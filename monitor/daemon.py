@@ -198,8 +198,9 @@ class Daemon:
         """Sites checked at once: the global cap shared out per host (one semaphore per event loop)."""
         loop = asyncio.get_running_loop()
         if self._slots is None or self._slots[0] is not loop:
-            size = max(1, self.settings.crawl.global_concurrency // self.settings.crawl.per_host_concurrency)
-            self._slots = (loop, asyncio.Semaphore(size))
+            from monitor.service import site_check_slots
+
+            self._slots = (loop, asyncio.Semaphore(site_check_slots(self.settings)))
         return self._slots[1]
 
     async def _check_site(self, website_id: int) -> str | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -158,6 +158,35 @@ async def check_website(store: Store, rulebook: Rulebook, settings: Settings, we
     log.info("checked %s (%s): %s, %d findings, %d pages, %.1fs", website.name, website.url, check.verdict,
              len(stored), observation.pages_fetched, check.duration_s)
     return check
+
+
+def site_check_slots(settings: Settings) -> int:
+    """How many sites are checked at once: the global fetch cap shared out per host."""
+    return max(1, settings.crawl.global_concurrency // settings.crawl.per_host_concurrency)
+
+
+async def check_websites(store: Store, rulebook: Rulebook, settings: Settings, websites: Sequence[Website],
+                         as_of: datetime, *, fetcher: Fetcher, renderer: Renderer | None = None,
+                         on_done: Callable[[Website, SiteCheck | Exception], None] | None = None,
+                         ) -> list[SiteCheck | Exception]:
+    """Check registered websites concurrently, `site_check_slots` at a time; one outcome per site in the
+    order given. A site whose check raised gets its exception in its place (check_website has logged and
+    recorded it): one broken site never hides the others. `on_done` hears of each site as it finishes."""
+    slots = asyncio.Semaphore(site_check_slots(settings))
+
+    async def one(website: Website) -> SiteCheck | Exception:
+        async with slots:
+            outcome: SiteCheck | Exception
+            try:
+                outcome = await check_website(store, rulebook, settings, website, as_of, fetcher=fetcher,
+                                              renderer=renderer)
+            except Exception as exc:
+                outcome = exc
+        if on_done is not None:
+            on_done(website, outcome)
+        return outcome
+
+    return list(await asyncio.gather(*(one(w) for w in websites)))
 
 
 def _run_outcome(observation: SiteObservation) -> str:

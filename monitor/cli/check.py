@@ -26,7 +26,7 @@ from monitor.cli.common import (
 from monitor.evidence import describe_evidence
 from monitor.models import FAILED, SEVERITY_LABELS, UNDECIDED, Website
 from monitor.render import renderer_for
-from monitor.service import UNCHECKED, SiteCheck, check_website, crawl_and_judge, http_fetcher
+from monitor.service import UNCHECKED, SiteCheck, check_website, check_websites, crawl_and_judge, http_fetcher
 from monitor.store import Store
 
 EVIDENCE_LINES = 8  # per finding in the table; the full evidence is in --json and the store
@@ -95,26 +95,20 @@ async def _check_all(app: AppState, store: Store, moment: datetime, *, quiet: bo
     websites = store.websites()
     if not websites:
         fail("the registry has no websites: import one with `govmon registry import FILE`")
-    limit = asyncio.Semaphore(max(1, app.settings.crawl.global_concurrency // app.settings.crawl.per_host_concurrency))
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=console, disable=quiet)
-    checks: list[SiteCheck] = []
     async with http_fetcher(app.settings) as fetcher, renderer_for(app.settings) as renderer:
         with progress:
             task = progress.add_task("检查网站", total=len(websites))
 
-            async def one(website: Website) -> None:
-                async with limit:
-                    try:
-                        checks.append(await check_website(store, app.rulebook, app.settings, website, moment,
-                                                          fetcher=fetcher, renderer=renderer))
-                    except Exception as exc:  # logged with its traceback by check_website; go on
-                        console.print(f"[red]检查出错[/] {website.name} {website.url}: {exc}")
+            def done(website: Website, outcome: SiteCheck | Exception) -> None:
+                if isinstance(outcome, Exception):  # logged with its traceback by check_website; go on
+                    console.print(f"[red]检查出错[/] {website.name} {website.url}: {outcome}")
                 progress.advance(task)
 
-            await asyncio.gather(*(one(w) for w in websites))
-    order = {w.id: i for i, w in enumerate(websites)}
-    return sorted(checks, key=lambda c: order[c.website.id])
+            outcomes = await check_websites(store, app.rulebook, app.settings, websites, moment, fetcher=fetcher,
+                                            renderer=renderer, on_done=done)
+    return [outcome for outcome in outcomes if isinstance(outcome, SiteCheck)]
 
 
 def _check_accounts(app: AppState, moment: datetime, quarter: str | None, json_output: bool) -> int:

@@ -79,21 +79,17 @@ def _check_websites(running: RunningProvince, settings: Settings, as_of: datetim
                     rulebook: Rulebook, result: PipelineResult, say: Say) -> None:
     from monitor.fetch.client import HttpFetcher
     from monitor.render import renderer_for
-    from monitor.service import check_website
+    from monitor.service import SiteCheck, check_websites
 
     websites = store.websites()
 
-    async def check_all() -> list[Any]:
+    async def check_all() -> list[SiteCheck | Exception]:
         async with HttpFetcher(settings.crawl) as fetcher, renderer_for(settings) as renderer:
-            jobs = (check_website(store, rulebook, settings, w, as_of, fetcher=fetcher, renderer=renderer)
-                    for w in websites)
-            return await asyncio.gather(*jobs, return_exceptions=True)
+            return await check_websites(store, rulebook, settings, websites, as_of, fetcher=fetcher, renderer=renderer)
 
     expected = running.province.expected.websites
     for website, outcome in zip(websites, asyncio.run(check_all()), strict=True):
-        if isinstance(outcome, KeyboardInterrupt | SystemExit):
-            raise outcome
-        if isinstance(outcome, BaseException):  # a crawler bug on one site must not hide the others
+        if isinstance(outcome, Exception):  # a crawler bug on one site must not hide the others
             say(f"check of {website.name} failed: {type(outcome).__name__}: {outcome}")
             result.websites.append(SubjectOutcome(website.name, "检查出错", (), ("check failed",)))
             continue
