@@ -83,6 +83,11 @@ def site(private_port: int) -> Site:
         "/r.html": Reply(body=REDIRECTING.encode()),
         "/go": Reply(302, b"", {"Location": "http://169.254.169.254/latest/"}),
         "/slow.html": Reply(body=b"<html>late</html>", stall_s=5.0),
+        "/broken-home.html": Reply(body='<html><body><ul class="nav"><li><a href="/list.html">通知公告</a></li>'
+                                        '<li><a href="/broken.html">政策文件</a></li></ul>'
+                                        '<ul><li><a href="/a.html">要闻</a><span>2022-12-20</span></li></ul></body></html>'.encode()),
+        "/broken.html": Reply(body=LIST_PAGE.replace("/api/list.json", "/api/broken.json").encode()),
+        "/api/broken.json": Reply(500, b"error"),
         "/": Reply(body="<html><body><h1>首页</h1><a href='http://bad.example/x'>澳门赌场</a></body></html>".encode()),
     }
     with Site(routes) as running:
@@ -147,3 +152,32 @@ async def test_a_slow_page_is_a_render_error_not_a_crash(renderer: Renderer) -> 
 async def test_screenshot_outlines_the_offending_link(renderer: Renderer) -> None:
     shot = await renderer.screenshot(f"http://{HOST}/", outline=Outline(href="http://bad.example/x"))
     assert shot is not None and shot.startswith(b"\x89PNG")
+
+
+async def test_over_its_memory_cap_the_browser_is_restarted(site: Site, chromium: Path) -> None:
+    async with Renderer(replace(RENDER, memory_limit_mb=1), crawl_for(site), chromium) as small:
+        first = await small.render(f"http://{HOST}/list.html")
+        assert small.restarts == 1 and small.peak_memory_mb > 1
+        second = await small.render(f"http://{HOST}/list.html")  # a new browser, a new empty profile
+    assert first.ok and second.ok and "关于做好冬季防火的通知" in second.html
+
+
+async def test_a_column_whose_data_request_fails_is_not_called_blank(renderer: Renderer, site: Site) -> None:
+    """Rendered, the list stays empty because its API answered 500: that proves nothing about the column."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from crawl_fakes import rulebook, website
+
+    from monitor.crawl import SiteCrawler
+    from monitor.crawl.column_reader import DATA_FAILED
+    from monitor.fetch.client import HttpFetcher
+
+    crawl = crawl_for(site)
+    async with HttpFetcher(crawl) as fetcher:
+        obs = await SiteCrawler(fetcher, rulebook(), crawl, renderer).crawl(
+            website(f"http://{HOST}/broken-home.html"), datetime(2022, 12, 28, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
+    columns = {c.name: c for c in obs.columns}
+    assert columns["通知公告"].rendered and columns["通知公告"].items  # its API answered
+    broken = columns["政策文件"]
+    assert not broken.fetched and not broken.blank and broken.error.startswith(DATA_FAILED)

@@ -164,7 +164,7 @@ def show_command(
     if shot and not Path(str(shot)).is_file():
         lines.append(f"截图文件已不在：{shot}")
     for line in lines:
-        stdout.print(line, markup=False, highlight=False)
+        stdout.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 def _findings_table(rows: list[dict[str, Any]], evidence: list[list[str]]) -> Table:

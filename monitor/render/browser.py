@@ -115,15 +115,18 @@ class LaunchedBrowser:
 
     context: BrowserContext
     profile: Path
-    driver_pid: int | None
 
     def processes(self) -> list[int]:
-        """Process ids of the browser (the driver's descendants), for memory accounting."""
-        return descendants(self.driver_pid) if self.driver_pid else []
+        """Process ids of this browser: those started with its profile folder, and their descendants."""
+        roots = [pid for pid in _pids() if f"--user-data-dir={self.profile}" in _cmdline(pid)]
+        found = set(roots)
+        for root in roots:
+            found.update(descendants(root))
+        return sorted(found)
 
     def memory_mb(self) -> float:
-        """Resident memory of all browser processes (Linux /proc; 0 elsewhere)."""
-        return sum(rss_mb(pid) for pid in self.processes())
+        """Memory of all browser processes as PSS (shared pages counted once; Linux /proc, 0 elsewhere)."""
+        return sum(pss_mb(pid) for pid in self.processes())
 
 
 @asynccontextmanager
@@ -157,7 +160,7 @@ async def launch(executable: Path, *, memory_limit_mb: int = 0, extra_flags: Seq
             except Exception as exc:
                 raise BrowserUnavailable(f"{executable} did not start: {str(exc).splitlines()[0]}") from exc
             try:
-                yield LaunchedBrowser(context, profile, _driver_pid(driver))
+                yield LaunchedBrowser(context, profile)
             finally:
                 try:
                     await context.close()
@@ -167,12 +170,16 @@ async def launch(executable: Path, *, memory_limit_mb: int = 0, extra_flags: Seq
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def _driver_pid(driver: Any) -> int | None:
-    """The Playwright driver's process id (its children are the browser's processes)."""
+def _pids() -> list[int]:
+    proc = Path("/proc")
+    return [int(entry.name) for entry in proc.iterdir() if entry.name.isdigit()] if proc.is_dir() else []
+
+
+def _cmdline(pid: int) -> str:
     try:
-        return int(driver._connection._transport._proc.pid)
-    except (AttributeError, TypeError, ValueError):
-        return None
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
 
 
 def descendants(root: int) -> list[int]:
@@ -197,12 +204,13 @@ def descendants(root: int) -> list[int]:
     return found
 
 
-def rss_mb(pid: int) -> float:
-    """Resident set size of one process in MB (0 when it is gone)."""
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except (OSError, ValueError):
-        pass
+def pss_mb(pid: int) -> float:
+    """Proportional set size of one process in MB (its RSS where smaps_rollup is missing; 0 when gone)."""
+    for name, key in (("smaps_rollup", "Pss:"), ("status", "VmRSS:")):
+        try:
+            for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+                if line.startswith(key):
+                    return int(line.split()[1]) / 1024
+        except (OSError, ValueError):
+            continue
     return 0.0

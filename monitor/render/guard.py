@@ -9,6 +9,7 @@ resolver that knows no name and a proxy that does not exist (see `monitor/render
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -56,7 +57,21 @@ class RequestLog:
     served: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)  # "url: reason"
     failed: list[str] = field(default_factory=list)
-    data_failed: list[str] = field(default_factory=list)  # XHR/fetch requests that failed, were refused or got >= 400
+    data_failed: list[str] = field(default_factory=list)
+    in_flight: int = 0  # requests being answered now
+    last_activity: float = field(default_factory=time.monotonic)  # when one last started or ended
+
+    def started(self) -> None:
+        self.in_flight += 1
+        self.last_activity = time.monotonic()
+
+    def ended(self) -> None:
+        self.in_flight -= 1
+        self.last_activity = time.monotonic()
+
+    def quiet_for(self) -> float:
+        """Seconds since the page last had a request in flight (0 while one is)."""
+        return 0.0 if self.in_flight else time.monotonic() - self.last_activity  # XHR/fetch requests that failed, were refused or got >= 400
 
 
 class GuardedRouter:
@@ -80,6 +95,14 @@ class GuardedRouter:
     async def handle(self, route: Route, *, preloaded: dict[str, Preloaded], log_to: RequestLog,
                      with_images: bool) -> None:
         """Serve one browser request: preloaded, fetched through the guard, or refused."""
+        log_to.started()
+        try:
+            await self._answer(route, preloaded, log_to, with_images)
+        finally:
+            log_to.ended()
+
+    async def _answer(self, route: Route, preloaded: dict[str, Preloaded], log_to: RequestLog,
+                      with_images: bool) -> None:
         request = route.request
         url = request.url
         if (urlsplit(url).hostname or "").lower() in NEVER_NEEDED_HOSTS:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SETTLE_S = 3.0  # after "load": wait this long at most for the page's data requests to finish
+QUIET_S = 0.2  # the page is settled once no request of it has been in flight for this long
 VIEWPORT = (1280, 900)
 SHOT_HEIGHT = 1600  # pixels of page shown: the top of the page, or around the outlined element
 MAX_HTML_CHARS = 5_000_000
@@ -175,8 +176,7 @@ class Renderer:
 
         await page.route("**/*", handle)
         await page.goto(url, wait_until="load")
-        with suppress(Exception):  # still busy after SETTLE_S (a polling page): read what is there
-            await page.wait_for_load_state("networkidle", timeout=SETTLE_S * 1000)
+        await _settle(requests)
 
     # -- the browser ------------------------------------------------------------------------------------
     async def _ensure(self) -> LaunchedBrowser:
@@ -230,6 +230,14 @@ class Renderer:
                 await stack.aclose()
             except Exception as exc:
                 log.debug("stopping the browser: %s", exc)
+
+
+async def _settle(requests: RequestLog) -> None:
+    """Wait until the page's scripts have fetched their data: every request passes the router, so it
+    knows when none has been in flight for QUIET_S (a polling page is read after SETTLE_S)."""
+    deadline = time.monotonic() + SETTLE_S
+    while time.monotonic() < deadline and requests.quiet_for() < QUIET_S:
+        await asyncio.sleep(0.05)
 
 
 def _browser_gone(exc: Exception) -> bool:

@@ -212,6 +212,7 @@ def _screenshots(doc: DocxDocument, report: QuarterReport) -> None:
     _text(doc, "证据截图（红框标出问题链接或栏目）", HEADING_FONT, TABLE_SIZE)
     for item in shots:
         _text(doc, f"序号 {item.number}　{item.unit} {item.name}：{item.wording}", BODY_FONT, EVIDENCE_SIZE)
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True  # the caption stays on its picture's page
         paragraph = doc.add_paragraph()
         paragraph.paragraph_format.line_spacing = 1.0  # a fixed 28 pt line would crop the picture
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
