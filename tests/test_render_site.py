@@ -68,10 +68,10 @@ def routes() -> dict[str, Reply]:
     return found
 
 
-def check(tmp_path: Path, site: Site, browser: str):
+def check(tmp_path: Path, site: Site, browser: str, *, screenshots: bool = False):
     (tmp_path / "config.toml").write_text(
         f'[crawl]\nretries = 0\nper_host_delay_s = 0.0\n[crawl.host_overrides]\n"{HOST}" = "127.0.0.1:{site.port}"\n'
-        f'[render]\nbrowser = "{browser}"\nscreenshots = false\n', encoding="utf-8")
+        f'[render]\nbrowser = "{browser}"\nscreenshots = {str(screenshots).lower()}\n', encoding="utf-8")
     (tmp_path / "sites.csv").write_text(f"网站名称,网址,所属地方或部门,网站类型,网站标识码\n"
                                         f"示例市人民政府,http://{HOST}/,成都,市级门户,{CODE}\n", encoding="utf-8")
 
@@ -107,3 +107,25 @@ def test_without_a_browser_the_same_site_is_not_judged_never_vetoed(tmp_path: Pa
     assert not [f for f in data["findings"] if f["severity"] == "veto"], data["findings"]
     assert data["verdict"] == "未能判断"
     assert any(f["rule"] == "undetermined" for f in data["findings"])
+
+
+@pytest.mark.browser
+def test_veto_findings_carry_a_screenshot_that_check_and_findings_show_name(tmp_path: Path, chromium: Path) -> None:
+    with Site(routes()) as site:
+        result = check(tmp_path, site, str(chromium), screenshots=True)
+        text = CliRunner().invoke(app, ["--config", str(tmp_path / "config.toml"), "--db", str(tmp_path / "g.db"),
+                                        "check", "示例市人民政府", "--as-of", AS_OF])
+    vetoes = [f for f in json.loads(result.stdout)["findings"] if f["severity"] == "veto"]
+    assert {f["rule"] for f in vetoes} == {"blank_columns", "stale_columns"}
+    for finding in vetoes:
+        shot = Path(finding["evidence"]["screenshot"])
+        assert shot.parent.parent == tmp_path / "g-screenshots" and shot.read_bytes().startswith(b"\x89PNG")
+        assert f"截图：{shot}" in text.stdout.replace("\n", "").replace("│", "").replace(" ", "") or shot.name in text.stdout
+    listed = CliRunner().invoke(app, ["--config", str(tmp_path / "config.toml"), "--db", str(tmp_path / "g.db"),
+                                      "findings", "list", "--rule", "blank_columns", "--json"])
+    finding_id = json.loads(listed.stdout)[0]["id"]
+    shown = CliRunner().invoke(app, ["--config", str(tmp_path / "config.toml"), "--db", str(tmp_path / "g.db"),
+                                     "findings", "show", str(finding_id)])
+    assert shown.exit_code == 0, shown.output
+    assert "空白栏目数超过(含)5个" in shown.stdout and "截图：" in shown.stdout
+    assert "g-screenshots" in shown.stdout and "页面经浏览器渲染后读取" in shown.stdout
