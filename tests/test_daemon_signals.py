@@ -21,9 +21,6 @@ per_host_delay_s = 0.0
 [probe]
 timeout_s = 30.0
 jitter_s = 0.0
-# Shutdown timing is measured here: no browser start (screenshots of veto findings) inside the check.
-[render]
-browser = "off"
 """
 
 
