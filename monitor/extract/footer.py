@@ -17,13 +17,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from monitor.extract.js import string_literals, written_html
 from monitor.extract.links import (
     JIUCUO_BACKEND_HOSTS,
     JIUCUO_LINK_HOSTS,
     HidingDetector,
     normalize_host,
-    string_literals,
-    written_html,
 )
 from monitor.extract.text import fold_whitespace, node_text, parse
 from monitor.observations import FooterIdentity, JiucuoEntry

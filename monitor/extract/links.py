@@ -16,11 +16,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import tldextract
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from monitor.extract.js import written_html
 from monitor.extract.text import fold_whitespace, node_text, parse
 from monitor.extract.urljoin import join_url
 from monitor.observations import LinkObservation
@@ -355,69 +356,6 @@ def _snippet(node: LexborNode, hider: LexborNode | None) -> str:
     if hider is not None and hider.mem_id != node.mem_id:
         own = f"{_opening_tag(hider)}…{own}"
     return own[:SNIPPET_CHARS]
-
-
-_WRITE_CALL = re.compile(r"document\s*\.\s*write(?:ln)?\s*\(")
-_STRING_LITERAL = re.compile(r"""'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`""", re.S)
-_JS_ESCAPE = re.compile(r"\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|.)", re.S)
-
-
-def _call_argument(script: str, start: int) -> str:
-    """Source text of the call argument starting at `start` (just past the opening parenthesis)."""
-    depth, quote, index = 1, "", start
-    while index < len(script):
-        char = script[index]
-        if quote:
-            if char == "\\":
-                index += 1
-            elif char == quote:
-                quote = ""
-        elif char in "'\"`":
-            quote = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-            if depth == 0:
-                break
-        index += 1
-    return script[start:index]
-
-
-def _js_unescape(text: str) -> str:
-    def replace(match: re.Match[str]) -> str:
-        code = match.group(1)
-        if code[0] in "xu" and len(code) > 1:
-            return chr(int(code[1:], 16))
-        return {"n": "\n", "t": "\t", "r": ""}.get(code, code)
-
-    return _JS_ESCAPE.sub(replace, text)
-
-
-def string_literals(source: str) -> str:
-    """The string literals of a piece of JavaScript, joined and unescaped (variables drop out).
-
-    Footers assembled as `'<span>网站标识码4400000131</span>'+...` read as their text this way.
-    """
-    joined = "".join(next(g for g in m.groups() if g is not None) for m in _STRING_LITERAL.finditer(source))
-    return _js_unescape(joined)
-
-
-def written_html(script: str) -> list[str]:
-    """HTML each `document.write(...)` call of a script writes, as far as string literals tell.
-
-    Literal pieces are joined (variables drop out), JS escapes decoded, and `unescape(...)` or
-    `decodeURIComponent(...)` percent-encoding undone — the usual ways dark links are disguised.
-    """
-    pieces = []
-    for call in _WRITE_CALL.finditer(script):
-        argument = _call_argument(script, call.end())
-        html = string_literals(argument)
-        if "unescape" in argument or "decodeURI" in argument or "%3c" in html.lower():
-            html = unquote(html)
-        if html:
-            pieces.append(html)
-    return pieces
 
 
 # Navigation written in JavaScript: window.open('…'), location.href = '…', location.replace('…').

@@ -25,6 +25,7 @@ from monitor.extract.dates import (
     parse_date,
     pubdate,
 )
+from monitor.extract.js import written_html
 from monitor.extract.urljoin import join_url
 from monitor.observations import ListingItem
 
@@ -88,48 +89,7 @@ def expand_datastores(html: str) -> str:
 
 
 _SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.I | re.S)
-_VAR = re.compile(r"""\bvar\s+([A-Za-z_$][\w$]*)\s*=\s*(["'])((?:\\.|(?!\2).)*)\2""", re.S)
-_TOKEN = re.compile(r""""((?:\\.|[^"\\])*)"|'((?:\\.|[^'\\])*)'|([A-Za-z_$][\w$.]*)""")
 _MAX_WRITER_SCRIPT = 3000  # characters; TRS item scripts are a few lines, pager and app scripts are long
-
-
-def _js_unescape(text: str) -> str:
-    return re.sub(r"\\(.)", r"\1", text)
-
-
-def _write_argument(script: str) -> str:
-    """The argument text of the first document.write( … ) call, quotes and escapes respected."""
-    opening = script.find("document.write(")
-    if opening < 0:
-        return ""
-    begin = opening + len("document.write(")
-    depth, quote, escaped = 1, "", False
-    for position in range(begin, len(script)):
-        char = script[position]
-        if escaped:
-            escaped = False
-        elif quote:
-            escaped = char == "\\"
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char in "()":
-            depth += 1 if char == "(" else -1
-            if depth == 0:
-                return script[begin:position]
-    return ""
-
-
-def _written_html(script: str) -> str:
-    """What a short TRS item script writes: string literals and `var` values joined by "+"."""
-    values = {name: _js_unescape(value) for name, _, value in _VAR.findall(script)}
-    parts = []
-    for literal_double, literal_single, name in _TOKEN.findall(_write_argument(script)):
-        if name:
-            parts.append(values.get(name, ""))
-        else:
-            parts.append(_js_unescape(literal_double or literal_single))
-    return "".join(parts)
 
 
 def expand_written_links(html: str) -> str:
@@ -144,7 +104,7 @@ def expand_written_links(html: str) -> str:
             return match[0]
         if "text/xml" in match[1].lower():
             return match[0]
-        written = _written_html(body)
+        written = "".join(written_html(body))
         return written if "<a" in written.lower() else match[0]
 
     return _SCRIPT.sub(replace, html)
