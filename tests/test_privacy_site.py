@@ -60,6 +60,8 @@ def test_privacy_findings_name_the_leaking_urls_with_masked_values_only(tmp_path
     for number in UNMASKED:
         assert number.encode() not in everything, number
     assert b"110105********002X" in everything
+    markdown = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "reports").rglob("*.md"))
+    assert "泄露个人隐私信息" in markdown and "110105********002X" in markdown
 
 
 def test_the_article_pages_as_the_page_examiner_reads_them():

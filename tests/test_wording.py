@@ -92,3 +92,44 @@ def test_a_bad_lexicon_file_is_named_with_its_key(tmp_path: Path, text: str, mes
     write(rules / "wording", "bad.toml", text)
     with pytest.raises(RulesError, match="bad.toml"):
         _ = Rulebook(rules).wording
+
+
+def test_findings_per_term_and_a_dismissed_term_stays_dismissed_for_the_site(tmp_path: Path):
+    """Through the user's path: check, dismiss one term, check again after the term went and came back."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from monitor.cli import app
+    from tests.fetch_servers import Reply, Site
+
+    def home(text: str) -> Reply:
+        return Reply(body=(f'<html><head><meta charset="utf-8"><title>示例乡人民政府</title></head><body>'
+                           f'<ul><li><a href="/a.html">工作动态</a><span>2022-12-26</span></li></ul><p>{text}</p>'
+                           '</body></html>').encode("utf-8"))
+
+    def cli(*args: str):
+        return CliRunner().invoke(app, ["--config", str(tmp_path / "config.toml"), *args])
+
+    routes = {"/": home("会议对明年工作进行了布署。有人称台湾总统出席，此说法错误。")}
+    with Site(routes) as site:  # type: ignore[arg-type]
+        (tmp_path / "config.toml").write_text(
+            f"[crawl]\nallow_private_targets = true\nretries = 0\n[store]\ndatabase = \"{tmp_path / 'g.db'}\"\n",
+            encoding="utf-8")
+        (tmp_path / "s.csv").write_text(
+            f"网站名称,网址,所属地方或部门,网站类型,网站标识码\n示例乡,{site.url('/')},绵阳,县级门户,5132000003\n",
+            encoding="utf-8")
+        assert cli("registry", "import", str(tmp_path / "s.csv")).exit_code == 0
+        first = json.loads(cli("check", "示例乡", "--as-of", "2022-12-28T10:00", "--json").stdout)
+        wording = {f["evidence"]["phrase"]: f for f in first["findings"] if f["rule"] == "serious_wording"}
+        assert {p: f["severity"] for p, f in wording.items()} == {"布署": "warning", "台湾总统": "veto"}
+        assert wording["布署"]["evidence"]["matches"][0]["snippet"].endswith("会议对明年工作进行了【布署】。")
+        assert first["verdict"] == "不合格"
+        typo = next(f for f in json.loads(cli("findings", "list", "--json").stdout) if f["evidence"].get("phrase") == "布署")
+        assert cli("findings", "dismiss", str(typo["id"]), "--note", "引文原文").exit_code == 0
+        routes["/"] = home("会议对明年工作进行了部署。")
+        cli("check", "示例乡", "--as-of", "2022-12-29T10:00")
+        routes["/"] = home("会议对明年工作进行了布署。")
+        cli("check", "示例乡", "--as-of", "2022-12-30T10:00")
+    rows = [f for f in json.loads(cli("findings", "list", "--json").stdout) if f["evidence"].get("phrase") == "布署"]
+    assert [(r["id"], r["status"], r["note"]) for r in rows] == [(typo["id"], "dismissed", "引文原文")]
