@@ -403,6 +403,9 @@ def _privacy_leak(ev: Evidence) -> Lines:
     head = [f"{where}{title}公开了未脱敏的个人信息：{what}（证据中已脱敏）"]
     if ev.get("found_on"):
         head.append(f"附件链接所在页面：{ev.get('found_on')}")
+    if ev.get("article_title"):
+        date = f"（{ev.get('article_date')}）" if ev.get("article_date") else ""
+        head.append(f"所在文章：栏目「{ev.get('column', '')}」「{_short(ev.get('article_title'), TITLE_CHARS)}」{date}")
     ev.skip("count")
     samples = ev.entries("samples")
     return Lines(head, _each(samples, _privacy_sample), total=len(samples))

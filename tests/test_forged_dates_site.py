@@ -15,6 +15,7 @@ FOOTER = ('<div class="footer">网站标识码：5132000002 蜀ICP备12345678号
 HONEST = "/tzgg/202212/t20221222_3.html"
 REDATED_AFTER_SEEN = "/tzgg/202210/t20221028_1.html"
 OLD_URL_NEW_DATE = "/tzgg/202010/t20201012_2.html"
+REPOSTED = "/tzgg/202212/t20221227_9.html"  # the 2022-10-20 notice again, under a new address and date
 
 
 def page(body: str) -> Reply:
@@ -31,7 +32,8 @@ def listing(items: list[tuple[str, str, str]]) -> Reply:
 
 def routes(items: list[tuple[str, str, str]]) -> dict[str, Reply]:
     served = {"/": listing(items), "/tzgg/": listing(items), "/jiucuo.js": Reply(body=b"")}
-    served.update({url: page(f"<h1>{title}</h1><p>正文。</p>") for url, title, _ in items})
+    served.update({url: page(f"<h1>{title}</h1><p>发布日期：{day}</p><p>各村（社区）：现将有关事项通知如下，请认真落实。</p>")
+                   for url, title, day in items})
     return served
 
 
@@ -42,7 +44,8 @@ def run(config: Path, *args: str):
 def test_re_dated_articles_are_found_with_both_dates_and_honest_ones_are_not(tmp_path: Path):
     first = [(REDATED_AFTER_SEEN, "关于开展秋季森林防火检查的通知", "2022-10-28"),
              ("/tzgg/202210/t20221020_0.html", "关于开展消防安全检查的通知", "2022-10-20")]
-    second = [(HONEST, "关于做好元旦春节期间安全生产工作的通知", "2022-12-22"),
+    second = [(REPOSTED, "关于开展消防安全检查的通知", "2022-12-27"),
+              (HONEST, "关于做好元旦春节期间安全生产工作的通知", "2022-12-22"),
               (REDATED_AFTER_SEEN, "关于开展秋季森林防火检查的通知", "2022-12-26"),
               (OLD_URL_NEW_DATE, "示例镇2020年度财政预算公开", "2022-12-20")]
     site_routes = routes(first)
@@ -64,7 +67,10 @@ def test_re_dated_articles_are_found_with_both_dates_and_honest_ones_are_not(tmp
     assert [f for f in json.loads(before.stdout)["findings"] if f["rule"] == "forged_dates"] == []
     forged = {f["evidence"]["url"].replace(site.url(""), ""): f for f in json.loads(after.stdout)["findings"]
               if f["rule"] == "forged_dates"}
-    assert set(forged) == {REDATED_AFTER_SEEN, OLD_URL_NEW_DATE}
+    assert set(forged) == {REDATED_AFTER_SEEN, OLD_URL_NEW_DATE, REPOSTED}
+    again = forged[REPOSTED]["evidence"]
+    assert (again["sign"], again["shown_date"], again["earlier_date"]) == ("same_text", "2022-12-27", "2022-10-20")
+    assert again["earlier_url"].endswith("/tzgg/202210/t20221020_0.html")
     seen = forged[REDATED_AFTER_SEEN]["evidence"]
     assert (seen["sign"], seen["shown_date"], seen["first_seen"], seen["first_shown_date"]) == (
         "first_seen", "2022-12-26", "2022-11-01", "2022-10-28")

@@ -41,22 +41,27 @@ def test_privacy_findings_name_the_leaking_urls_with_masked_values_only(tmp_path
         result = run(config, "check", "示例县人民政府", "--as-of", AS_OF, "--json")
         report = run(config, "report", "--quarter", "2022Q4", "--out", str(tmp_path / "reports"))
         listed = run(config, "findings", "list")
+        shown = run(config, "check", "示例县人民政府", "--as-of", AS_OF)
     assert result.exit_code == 1, result.output
     assert report.exit_code in (0, 1), report.output
     findings = json.loads(result.stdout)["findings"]
     leaks = [f for f in findings if f["rule"] == "privacy_leak" and f["severity"] == "veto"]
     urls = {f["evidence"]["url"].replace(site.url(""), "") for f in leaks}
-    # Attachments are found from the pages linking them; the article itself once articles are read.
-    assert set(LEAKING_PATHS[1:]) <= urls <= set(LEAKING_PATHS), urls
+    assert urls == set(LEAKING_PATHS), urls
     assert all(f["wording"] == "泄露个人隐私信息" for f in leaks)
     by_path = {f["evidence"]["url"].replace(site.url(""), ""): f["evidence"] for f in leaks}
     assert by_path["/uploads/2022/gongshi-mingdan.pdf"]["kinds"] == {"身份证号码": 1}
     assert by_path["/uploads/2022/butie-mingdan.xlsx"]["kinds"] == {"身份证号码": 1}
     assert by_path["/uploads/2022/butie-mingdan.xlsx"]["samples"][0]["masked"] == "110105********002X"
+    article = by_path[LEAKING_PATHS[0]]
+    assert article["column"] in ("首页", "通知公告")  # listed on both; the crawl names where it read it
+    assert (article["article_title"], article["article_date"]) == ("关于2022年第四季度城乡低保对象的公示", "2022-12-20")
+    assert article["kinds"] == {"身份证号码": 1, "手机号码": 1}
     unread = [f for f in findings if f["rule"] == "privacy_leak" and f["severity"] == "warning"]
     assert [a["url"].replace(site.url(""), "") for a in unread[0]["evidence"]["attachments"]] == [
         "/uploads/2022/guihua.doc"]
-    everything = result.stdout.encode() + listed.stdout.encode() + _all_bytes(tmp_path)
+    assert "所在文章：栏目「" in "".join(shown.stdout.replace("│", "").split())
+    everything = result.stdout.encode() + listed.stdout.encode() + shown.stdout.encode() + _all_bytes(tmp_path)
     for number in UNMASKED:
         assert number.encode() not in everything, number
     assert b"110105********002X" in everything

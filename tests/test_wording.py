@@ -106,7 +106,7 @@ def test_findings_per_term_and_a_dismissed_term_stays_dismissed_for_the_site(tmp
     def home(text: str) -> Reply:
         return Reply(body=(f'<html><head><meta charset="utf-8"><title>示例乡人民政府</title></head><body>'
                            f'<ul><li><a href="/a.html">工作动态</a><span>2022-12-26</span></li></ul><p>{text}</p>'
-                           '</body></html>').encode("utf-8"))
+                           '</body></html>').encode())
 
     def cli(*args: str):
         return CliRunner().invoke(app, ["--config", str(tmp_path / "config.toml"), *args])

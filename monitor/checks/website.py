@@ -12,7 +12,8 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 from monitor.checks.undetermined import undetermined, undetermined_rules
-from monitor.content.redating import PastItem, SeenItem, redated
+from monitor.content.redating import PastItem, SeenItem, redated, text_hash
+from monitor.extract.dates import labelled_date
 from monitor.models import Finding, Severity, Website
 from monitor.observations import ColumnObservation, LinkObservation, SiteObservation, WordingMatch
 from monitor.rulebook import ColumnCategory, Rulebook, RuleSpec
@@ -321,13 +322,18 @@ def footer_identity(obs: SiteObservation, website: Website, spec: RuleSpec) -> l
 
 
 def seen_items(obs: SiteObservation) -> list[SeenItem]:
-    """Articles with the date a reader sees beside them in a list: home page items and column items.
+    """Articles with the date a reader sees: each article page read (its labelled 发布日期, else the date
+    beside it in the list, with a hash of its title and text), then home page and column items.
 
     Dates read from the URL itself prove nothing against the URL. A PubDate meta is left out too: CMSs
     rewrite it whenever they regenerate a page (a 2015 bulletin at /201705/ showing 发布日期 2017-05-15
     carries PubDate 2022-04-24, its 页面生成时间), so it is not the date the article displays.
     """
     items: dict[str, SeenItem] = {}
+    for article in obs.articles:
+        shown = labelled_date(article.text) or article.listed_date
+        if shown is not None and article.url not in items:
+            items[article.url] = SeenItem(article.url, article.title, shown, text_hash(article.title, article.text))
     listed = [*obs.homepage_items, *(item for column in obs.columns for item in column.items)]
     for item in listed:
         if item.date is not None and item.date_source == "list" and item.url not in items:
@@ -353,6 +359,7 @@ def privacy_leak(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
     Attachments that could not be read (scanned, too big, damaged, .doc) are listed in one warning, so
     an operator knows what was not looked at; they do not make the site unjudgeable.
     """
+    articles = {article.url: article for article in obs.articles}
     findings = []
     for exposure in obs.privacy:
         counts = dict(exposure.counts)
@@ -364,6 +371,11 @@ def privacy_leak(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
         }
         if exposure.found_on:
             evidence["found_on"] = exposure.found_on
+        article = articles.get(exposure.url) or articles.get(exposure.found_on)
+        if article is not None:  # the article showing the data, or linking the attachment that does
+            shown = labelled_date(article.text) or article.shown_date or article.listed_date
+            evidence.update(column=article.column, article_title=article.title,
+                            article_date=shown.isoformat() if shown else None)
         findings.append(_finding(spec, evidence, key=exposure.url))
     if obs.unread_attachments:
         unread = [{"url": a.url, "document": a.document, "reason": a.reason, "found_on": a.found_on}

@@ -49,9 +49,18 @@ class PastItem:
     text_hash: str = ""
 
 
+# Parts of a page that change when an article is re-dated or visited, not when its content changes.
+_VOLATILE = re.compile(
+    r"(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"  # dates
+    r"|\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?"  # times
+    r"|(?:浏览|访问|点击|阅读)(?:次数|量)?\s*[:：]?\s*\d+"  # visit counters
+)
+
+
 def text_hash(title: str, text: str) -> str:
-    """A hash of an article's title and text with whitespace folded: the same article hashes alike."""
-    folded = " ".join(f"{title}\n{text}".split())
+    """A hash of an article's title and text, whitespace folded and dates, times and visit counters left
+    out: the same article re-dated (its page now saying 发布日期 of today) hashes alike."""
+    folded = " ".join(_VOLATILE.sub(" ", f"{title}\n{text}").split())
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:32]
 
 

@@ -157,6 +157,15 @@ def pubdate_of(tree: LexborHTMLParser, text: str) -> date | None:
             found = parse_date(node.text(strip=True)[:60])
             if found:
                 return found
+    return labelled_date(text)
+
+
+def labelled_date(text: str) -> date | None:
+    """The date a reader sees labelled 发布时间/发布日期 … near the top of a page's visible text, or None.
+
+    Unlike the PubDate meta, which some CMSs rewrite whenever they regenerate a page, this is the
+    date the article displays.
+    """
     top = normalise(text[: _TOP_CHARS * 2])[:_TOP_CHARS]
     for label in _PUB_LABEL.finditer(top):
         found = parse_date(top[label.end() : label.end() + 30])
