@@ -34,3 +34,36 @@ def test_render_defaults_and_range_checks(tmp_path: Path, monkeypatch: pytest.Mo
     bad.write_text("[render]\nconcurrent_pages = 3\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="render.concurrent_pages"):
         load_settings(bad)
+
+
+@pytest.mark.parametrize("html", [
+    "<ul id=list></ul><script>fetch('/api/list.json').then(fill)</script>",
+    "<script>$.ajax({url: '/api/news', success: fill})</script>",
+    '<div id="app"></div><script src="/js/app.3f2a.js"></script>',
+    '<li v-for="item in items">{{ item.title }}</li>',
+    "<script>new XMLHttpRequest()</script>",
+])
+def test_pages_filled_by_script_are_recognised(html: str) -> None:
+    from monitor.crawl.column_reader import looks_scripted
+
+    assert looks_scripted(f"<html><body>{html}</body></html>")
+
+
+def test_a_plain_page_is_not_taken_for_a_scripted_one() -> None:
+    from monitor.crawl.column_reader import looks_scripted
+
+    assert not looks_scripted('<html><body><div id="app"><ul><li>通知</li></ul></div></body></html>')
+
+
+def test_without_chromium_auto_says_so_once(monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    import monitor.render.browser as browser
+
+    monkeypatch.setattr(browser.shutil, "which", lambda name: None)
+    monkeypatch.setattr(browser, "_warned_missing", False)
+    with caplog.at_level(logging.INFO, logger="monitor.render.browser"):
+        assert browser.browser_for("auto") is None and browser.browser_for("auto") is None
+    assert [r.getMessage() for r in caplog.records].count(
+        "browser rendering off: no Chromium found (apt-get install chromium); "
+        "pages filled by script are reported as not judged") == 1

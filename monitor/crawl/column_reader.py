@@ -38,9 +38,11 @@ EMPTY_PAGE = "空页面"
 SCRIPTED_LIST = "list loaded by script: not readable without a browser"
 RENDER_FAILED = "list loaded by script: the browser could not render it"
 DATA_FAILED = "list loaded by script: its data requests failed in the browser"
-# Lists filled in the browser: Hanweb jpage/dataproxy, XHR calls, Vue/Angular templates.
+# Lists filled in the browser: Hanweb jpage/dataproxy, XHR calls, Vue/Angular templates, and the empty
+# mount point of a single-page app whose bundle builds the whole page.
 _SCRIPTED_LIST = re.compile(
-    r"dataproxy|jpage|\.ajax\s*\(|XMLHttpRequest|axios|\bfetch\s*\(|v-for=|ng-repeat|\{\{", re.I
+    r"dataproxy|jpage|\.ajax\s*\(|XMLHttpRequest|axios|\bfetch\s*\(|v-for=|ng-repeat|\{\{"
+    r"|<div[^>]*\bid=[\"']?(?:app|root)[\"']?[^>]*>\s*</div>", re.I
 )
 
 
