@@ -118,6 +118,12 @@ def read_toml(path: Path, error: type[Exception] = ConfigError) -> dict[str, Any
             return tomllib.load(handle)
     except FileNotFoundError as exc:
         raise error(f"{path}: file not found") from exc
+    except IsADirectoryError as exc:
+        raise error(f"{path}: is a folder, not a file") from exc
+    except OSError as exc:
+        raise error(f"{path}: cannot be read: {exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from exc
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{path}: not valid TOML: {exc}") from exc
 
@@ -126,6 +132,41 @@ def read_toml(path: Path, error: type[Exception] = ConfigError) -> dict[str, Any
 _FREE_TABLES = {"crawl.host_overrides"}
 # Keys holding paths, resolved against the folder of the file that set them.
 _PATH_KEYS = {"store.database", "rules.directory", "report.output_dir", "log.file"}
+
+
+@dataclass(frozen=True)
+class _Range:
+    low: float
+    high: float | None = None
+    above: bool = False  # the value must be greater than `low`, not equal to it
+
+    def holds(self, value: float) -> bool:
+        low_ok = value > self.low if self.above else value >= self.low
+        return low_ok and (self.high is None or value <= self.high)
+
+    def __str__(self) -> str:
+        low = f"greater than {self.low:g}" if self.above else f"at least {self.low:g}"
+        return f"{low} and at most {self.high:g}" if self.high is not None else low
+
+
+_POSITIVE = _Range(0, above=True)
+_AT_LEAST_ONE = _Range(1)
+# The allowed range of each numeric setting; any other number must be >= 0.
+_RANGES: dict[str, _Range] = {
+    "store.keep_pages_days": _AT_LEAST_ONE,
+    "crawl.per_host_concurrency": _AT_LEAST_ONE, "crawl.global_concurrency": _AT_LEAST_ONE,
+    "crawl.connect_timeout_s": _POSITIVE, "crawl.read_timeout_s": _POSITIVE,
+    "crawl.fetch_deadline_s": _POSITIVE, "crawl.site_deadline_s": _POSITIVE,
+    "crawl.max_response_bytes": _Range(1024), "crawl.max_robots_bytes": _Range(1024),
+    "crawl.max_pages_per_site": _AT_LEAST_ONE, "crawl.max_depth": _Range(1, 10),
+    "crawl.max_redirects": _Range(0, 30), "crawl.retries": _Range(0, 10),
+    "crawl.max_links_per_page": _AT_LEAST_ONE,
+    "probe.timeout_s": _POSITIVE, "probe.per_day": _Range(1, 1440),
+    "schedule.site_check_interval_h": _POSITIVE, "schedule.account_check_interval_h": _POSITIVE,
+    "schedule.report_hour": _Range(0, 23), "schedule.retry_after_min": _POSITIVE,
+    "accounts.sample_rate": _Range(0, 1),
+}
+_NON_NEGATIVE = _Range(0)
 
 
 def _merge(defaults: dict[str, Any], override: dict[str, Any], source: Path, prefix: str = "") -> None:
@@ -138,6 +179,10 @@ def _merge(defaults: dict[str, Any], override: dict[str, Any], source: Path, pre
         if dotted in _FREE_TABLES:
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: '{dotted}' must be a table")
+            for name, entry in value.items():
+                if not isinstance(entry, str) or not entry:
+                    raise ConfigError(f"{source}: '{dotted}.{name}' must be a string such as \"127.0.0.1:8080\", "
+                                      f"got {entry!r}")
             defaults[key] = dict(value)
         elif isinstance(current, dict):
             if not isinstance(value, dict):
@@ -153,9 +198,15 @@ def _checked_value(default: Any, value: Any, dotted: str, source: Path) -> Any:
             raise ConfigError(f"{source}: '{dotted}' must be true or false, got {value!r}")
         return value
     if isinstance(default, float) and isinstance(value, int):
-        return float(value)
+        value = float(value)
     if type(default) is not type(value):
         raise ConfigError(f"{source}: '{dotted}' must be a {type(default).__name__}, got {value!r}")
+    if isinstance(value, int | float):
+        allowed = _RANGES.get(dotted, _NON_NEGATIVE)
+        if not allowed.holds(value):
+            raise ConfigError(f"{source}: '{dotted}' must be {allowed}, got {value!r}")
+    if isinstance(value, list) and not all(isinstance(item, str) and item for item in value):
+        raise ConfigError(f"{source}: '{dotted}' must be a list of names (strings), got {value!r}")
     if dotted in _PATH_KEYS and value:
         return str((source.parent / value).resolve())
     return value

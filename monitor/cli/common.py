@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -59,17 +60,25 @@ class AppState:
         return self._rulebook
 
     def open_store(self) -> Store:
+        path = self.settings.database
+        if path.is_dir():
+            fail(f"{path}: is a folder, not a database file (give a file path with --db or store.database)", EXIT_USAGE)
         try:
-            return Store.open(self.settings.database)
+            return Store.open(path)
         except StoreError as exc:
             fail(str(exc), EXIT_UNAVAILABLE)
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "unable to open database file"
+            fail(f"{path}: not a govmon database ({exc})", EXIT_USAGE)
+        except OSError as exc:
+            fail(f"{path}: cannot be opened: {exc.strerror or exc}", EXIT_UNAVAILABLE)
 
     def now(self) -> datetime:
         """The wall clock, in the configured time zone. Only commands call this."""
         return datetime.now(self.settings.timezone).replace(microsecond=0)
 
     def as_of(self, text: str | None) -> datetime:
-        """--as-of DATE or DATETIME in the configured zone (a bare date means the end of that day)."""
+        """--as-of DATE or DATETIME in the configured zone (a bare date, 2022-12-28 or 20221228, means the end
+        of that day)."""
         if not text:
             return self.now()
         return parse_moment(text, self.settings)
@@ -77,7 +86,7 @@ class AppState:
 
 def parse_moment(text: str, settings: Settings) -> datetime:
     try:
-        if len(text) == 10:
+        if len(text) in (8, 10) and text.replace("-", "").isdigit():  # 2022-12-28 and 20221228 alike
             day = date.fromisoformat(text)
             return datetime.combine(day, time(23, 59, 59), settings.timezone)
         moment = datetime.fromisoformat(text)
@@ -108,8 +117,11 @@ def setup_logging(settings: Settings, verbose: bool = False) -> None:
     """Log to stderr (and the configured file): one line per event, with time and level."""
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
     if settings.log_file:
-        settings.log_file.parent.mkdir(parents=True, exist_ok=True)
-        handlers.append(logging.FileHandler(settings.log_file, encoding="utf-8"))
+        try:
+            settings.log_file.parent.mkdir(parents=True, exist_ok=True)
+            handlers.append(logging.FileHandler(settings.log_file, encoding="utf-8"))
+        except OSError as exc:
+            fail(f"{settings.log_file}: log file cannot be created ('log.file'): {exc.strerror or exc}", EXIT_USAGE)
     logging.basicConfig(
         level=logging.DEBUG if verbose else getattr(logging, settings.log_level.upper(), logging.INFO),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

@@ -37,7 +37,7 @@ def import_command(
     """Import registry files: upsert their rows, retire rows earlier imports had and these lack.
 
     Exit code 1 when some rows were bad (the good ones are loaded unless --strict), 2 when a file
-    cannot be read.
+    cannot be read as a registry at all (unreadable, binary, empty, no recognised header).
     """
     app_state = state(ctx)
     rulebook, now = app_state.rulebook, app_state.now()
@@ -52,6 +52,8 @@ def import_command(
         print_json(report.to_dict())
     else:
         _print_report(report)
+    if any(summary.table is None for summary in report.files):
+        raise typer.Exit(EXIT_USAGE)  # a file that is not a registry at all (empty, no known header): a bad file
     if report.errors:
         raise typer.Exit(EXIT_PROBLEMS)
 

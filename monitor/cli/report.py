@@ -53,6 +53,8 @@ def report_command(
             progress.update(task, description=f"写出 {period.label} 报告 …")
             paths = write_report(report, directory, chosen,
                                  on_written=lambda name, _p: progress.update(task, description=f"已写出 {name}"))
+    except OSError as exc:
+        fail(f"{exc.filename or directory}: the report cannot be written there: {exc.strerror or exc}", EXIT_USAGE)
     finally:
         store.close()
     if as_json:
