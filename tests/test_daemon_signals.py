@@ -18,6 +18,8 @@ browser = "off"
 [crawl]
 allow_private_targets = true
 per_host_delay_s = 0.0
+[render]
+browser = "off"
 [probe]
 timeout_s = 30.0
 jitter_s = 0.0

@@ -147,7 +147,7 @@ def test_an_abandoned_check_is_due_again_soon_with_backoff(settings: Settings, r
 def test_a_future_as_of_does_not_block_the_schedule(tmp_path: Path) -> None:
     with Site({"/": Reply(body=HOME)}) as site:
         (tmp_path / "config.toml").write_text("[crawl]\nallow_private_targets = true\nretries = 0\n"
-                                              "respect_robots = false\n", encoding="utf-8")
+                                              "respect_robots = false\n[render]\nbrowser = \"off\"\n", encoding="utf-8")
         (tmp_path / "sites.csv").write_text(
             f"网站名称,网址,所属地方或部门,网站类型,网站标识码\n健康站点,{site.url('/')},成都,市级部门,5101000009\n",
             encoding="utf-8")

@@ -153,7 +153,7 @@ def check_site(tmp_path, routes: dict, **crawl: object) -> tuple[int, dict, floa
     values: dict[str, object] = {"allow_private_targets": "true", "retries": 0, "per_host_delay_s": 0.0,
                                  "connect_timeout_s": 0.5, "read_timeout_s": 0.5, "fetch_deadline_s": 2.0,
                                  "max_response_bytes": 200_000, **crawl}
-    lines = ["[crawl]", *(f"{key} = {value}" for key, value in values.items())]
+    lines = ["[crawl]", *(f"{key} = {value}" for key, value in values.items()), "[render]", 'browser = "off"']
     (tmp_path / "config.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     with HostileServer(routes) as server:
         (tmp_path / "sites.csv").write_text("网站名称,网址,所属地方或部门,网站类型,网站标识码\n"
