@@ -52,13 +52,12 @@ for module in (registry, findings, check, probe, daemon, accounts, report, demo)
 
 def main() -> None:
     """The `govmon` entry point: a file or database problem no command foresaw is still one line, exit 3."""
-    import sqlite3
-
     from monitor.cli.common import EXIT_UNAVAILABLE, console
+    from monitor.store import StoreError
 
     try:
         app()
-    except (OSError, sqlite3.DatabaseError) as exc:
+    except (OSError, StoreError) as exc:
         where = getattr(exc, "filename", None)
         detail = getattr(exc, "strerror", None) or str(exc)
         console.print(f"[bold red]error:[/] {where + ': ' if where else ''}{detail}", highlight=False)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -19,7 +18,7 @@ from rich.console import Console
 
 from monitor.config import ConfigError, Settings, load_settings
 from monitor.rulebook import Rulebook, RulesError
-from monitor.store import Store, StoreError
+from monitor.store import NotADatabase, Store, StoreError
 
 # Exit codes: the same meaning in every command.
 EXIT_OK = 0  # done; nothing wrong found
@@ -61,14 +60,12 @@ class AppState:
 
     def open_store(self) -> Store:
         path = self.settings.database
-        if path.is_dir():
-            fail(f"{path}: is a folder, not a database file (give a file path with --db or store.database)", EXIT_USAGE)
         try:
             return Store.open(path)
+        except NotADatabase as exc:  # a wrong --db or store.database
+            fail(f"{exc} (give the database file with --db or store.database)", EXIT_USAGE)
         except StoreError as exc:
             fail(str(exc), EXIT_UNAVAILABLE)
-        except sqlite3.DatabaseError as exc:  # "file is not a database", "unable to open database file"
-            fail(f"{path}: not a govmon database ({exc})", EXIT_USAGE)
         except OSError as exc:
             fail(f"{path}: cannot be opened: {exc.strerror or exc}", EXIT_UNAVAILABLE)
 

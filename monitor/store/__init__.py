@@ -19,7 +19,7 @@ objects with timestamps already parsed (datetime), not raw rows. A write goes in
 """
 
 from monitor.store.accounts import AccountQueries, SampleRow
-from monitor.store.base import StoreBase, StoreBusy, StoreError
+from monitor.store.base import NotADatabase, StoreBase, StoreBusy, StoreError
 from monitor.store.findings import FindingFilter, FindingQueries
 from monitor.store.items import ItemQueries
 from monitor.store.probes import ProbeQueries
@@ -32,4 +32,5 @@ class Store(RegistryQueries, RunQueries, ProbeQueries, FindingQueries, AccountQu
     """One SQLite database. Open it with `Store.open(path)`; it migrates itself forward."""
 
 
-__all__ = ["MIGRATIONS", "FindingFilter", "PageVisit", "SampleRow", "Store", "StoreBusy", "StoreError"]
+__all__ = ["MIGRATIONS", "FindingFilter", "NotADatabase", "PageVisit", "SampleRow", "Store", "StoreBusy",
+           "StoreError"]

@@ -28,6 +28,10 @@ class StoreError(Exception):
     """The database cannot be used (newer schema, unreadable file)."""
 
 
+class NotADatabase(StoreError):
+    """The path is a folder, or a file that is not an SQLite database: the user gave the wrong path."""
+
+
 class StoreBusy(StoreError):
     """Another writer held the database longer than the busy timeout."""
 
@@ -46,6 +50,15 @@ class StoreBase:
     def open(cls, path: Path | str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Self:
         path = Path(path)
         memory = str(path) == ":memory:"
+        if not memory and path.is_dir():
+            raise NotADatabase(f"{path}: is a folder, not a database file")
+        try:
+            return cls._open(path, memory, busy_timeout_s)
+        except sqlite3.DatabaseError as exc:  # "file is not a database", "unable to open database file"
+            raise NotADatabase(f"{path}: not a govmon database ({exc})") from exc
+
+    @classmethod
+    def _open(cls, path: Path, memory: bool, busy_timeout_s: float) -> Self:
         if not memory:
             path.parent.mkdir(parents=True, exist_ok=True)
         conn = sqlite3.connect(str(path), timeout=busy_timeout_s, isolation_level=None, check_same_thread=False)
