@@ -15,18 +15,18 @@ from tests.fetch_servers import Reply, Site
 CONFIG = """
 [render]
 browser = "off"
+[report]
+formats = ["csv"]
 [crawl]
 allow_private_targets = true
 per_host_delay_s = 0.0
-[render]
-browser = "off"
 [probe]
 timeout_s = 30.0
 jitter_s = 0.0
 """
 
 
-def wait_for(predicate, timeout_s: float = 15.0) -> None:
+def wait_for(predicate, timeout_s: float = 30.0) -> None:
     deadline = time.monotonic() + timeout_s
     while not predicate():
         assert time.monotonic() < deadline, "condition not reached in time"
