@@ -245,10 +245,8 @@ class Daemon:
             return f"report {quarter}: nothing to do"
         from monitor.report import generate_report
 
-        # Seconds of CPU (Excel and Word files): in a thread, so site checks and probes go on meanwhile.
-        _report, paths = await asyncio.to_thread(
-            generate_report, self.store, self.settings, quarter, rulebook=self.rulebook,
-            directory=self.settings.report_dir / quarter, generated_at=now)
+        _report, paths = generate_report(self.store, self.settings, quarter, rulebook=self.rulebook,
+                                         directory=self.settings.report_dir / quarter, generated_at=now)
         self.store.set_meta(key, iso(now))
         return f"report {quarter}: wrote {len(paths)} files to {self.settings.report_dir / str(quarter)}"
 
