@@ -11,20 +11,25 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from selectolax.lexbor import LexborHTMLParser
+
 from monitor.config import CrawlSettings
 from monitor.crawl.articles import ArticleReader
 from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_page
 from monitor.crawl.session import CrawlSession, describe_failure
 from monitor.crawl.urls import normalise_url
 from monitor.extract.columns import classify_column, discover_columns_of
+from monitor.extract.dates import pubdate_of
+from monitor.extract.list_sources import EMPTY_DATASTORE, is_content_page, json_items, says_empty, source_urls
 from monitor.extract.listing import (
     blank_marker,
     column_meta_of,
+    content_body,
     extract_listing_of,
     next_page_urls_of,
     parse_html,
 )
-from monitor.extract.text import parse
+from monitor.extract.text import node_text, parse
 from monitor.fetch.result import FetchResult, Outcome
 from monitor.observations import ColumnLink, ColumnObservation, ListingItem
 from monitor.rulebook import Rulebook
@@ -44,6 +49,8 @@ _SCRIPTED_LIST = re.compile(
     r"dataproxy|jpage|\.ajax\s*\(|XMLHttpRequest|axios|\bfetch\s*\(|v-for=|ng-repeat|\{\{"
     r"|<div[^>]*\bid=[\"']?(?:app|root)[\"']?[^>]*>\s*</div>", re.I
 )
+
+_TEMPLATE = re.compile(r"\bv-(?:for|if|show)=|\bng-(?:repeat|if|show)\b|\{\{")
 
 
 @dataclass
@@ -67,6 +74,9 @@ class _Listing:
     pages_read: int = 1
     # The page loads its list by script: its HTML shows neither items nor their absence.
     scripted: bool = False
+    sources: list[str] = field(default_factory=list)  # where its script reads the list (data proxy, JSON)
+    source_read: str = ""  # the source the items (or the emptiness) came from
+    content: bool = False  # a page of text (领导信息, 机构职能): not a list, so never blank
 
 
 # Renders a page the crawl already fetched, in the headless browser: the DOM after its scripts ran,
@@ -157,6 +167,8 @@ class ColumnReader:
         listing, facts = await read_page(
             self._read_first_page, result.text, page_url, link.level, self._inspector.wanted_anchors()
         )
+        if not listing.items and listing.sources:
+            await self._read_sources(listing, page_url)
         rendered = False
         if listing.scripted and not listing.items and self._render is not None:
             page = await self._render(page_url, result)
@@ -201,18 +213,67 @@ class ColumnReader:
         subs = discover_columns_of(content, page_url, level=level + 1) if level < self._max_depth else []
         items = extract_listing_of(content, raw, page_url, reference=self._today)
         listing = _Listing(
-            scripted=not items and looks_scripted(html),
             items=items,
             # further pages are read only while no dated item is seen (and tell an empty list from a blank one)
             next_pages=[] if has_dated(items) else next_page_urls_of(html, raw, page_url),
             sub_columns=[replace(sub, level=level + 1, found_on=page_url) for sub in subs],
-            marker=""
-            if items
-            else blank_marker(html, self._markers),  # slow, and parses its own tree; only a list without items needs it
+            marker="",
             meta_name=meta_name,
             meta_type=meta_type,
         )
+        if not items:
+            self._read_itemless(listing, html, raw, page_url)
         return listing, self._examiner.examine_tree(raw, page_url, anchors_only)
+
+    def _read_itemless(self, listing: _Listing, html: str, raw: LexborHTMLParser, page_url: str) -> None:
+        """A page without list items: blank (its data says empty, or a placeholder), a page of text,
+        a list its scripts read from a source named in the page, or a list only a browser fills.
+
+        Slow parts (its own parses) run only here: most column pages have items.
+        """
+        empty = says_empty(html)
+        # a placeholder inside a client-side template (v-if="!rows.length") is shown only when the script
+        # finds nothing: no evidence by itself
+        listing.marker = empty or ("" if _TEMPLATE.search(html) else blank_marker(html, self._markers))
+        body = None if listing.marker else content_body(html)
+        if body is not None and is_content_page(body):
+            listing.content = True
+            shown = pubdate_of(raw, node_text(body))
+            if shown is not None:  # a dated text page is judged by its date like a one-item list
+                heading = raw.css_first("h1")
+                title = node_text(heading) if heading is not None else listing.meta_name
+                listing.items = [ListingItem(title or page_url, page_url, shown, "pubdate", shown.isoformat())]
+            return
+        if not empty:
+            listing.sources = [url for url in source_urls(html, page_url) if self._scope.contains(url)]
+        listing.scripted = not listing.marker and looks_scripted(html)
+
+    async def _read_sources(self, listing: _Listing, page_url: str) -> None:
+        """Read the list where the page's script would: its Hanweb data proxy or JSON URL, no browser.
+
+        Records found replace the page's empty list; an answer with no records makes the column blank.
+        """
+        for url in listing.sources:
+            result = await self._session.fetch(url, page_url)
+            if result is None or not result.ok or result.incomplete:
+                continue
+            items, empty = await read_page(self._read_source, result.text, page_url)
+            if items or empty:
+                listing.items, listing.source_read, listing.scripted = items, url, False
+                listing.marker = "" if items else EMPTY_DATASTORE
+                return
+
+    def _read_source(self, text: str, page_url: str) -> tuple[list[ListingItem], bool]:
+        """(items, says empty) of a list source's answer; links are relative to the column page."""
+        head = text.lstrip()[:1]
+        if head in ("[", "{"):
+            found = json_items(text, page_url, reference=self._today)
+            return (found or [], found == [])
+        lowered = text.lower()
+        if "<datastore" not in lowered and "<record" not in lowered:
+            return [], False
+        items = extract_listing_of(parse_html(text), parse(text), page_url, reference=self._today)
+        return items, not items and (bool(says_empty(text)) or "<record" not in lowered)
 
     def _read_next_page(
         self, html: str, page_url: str, anchors_only: set[str] | None = None
@@ -272,7 +333,7 @@ class ColumnReader:
         script never gets here); a static page (机构职能) carries text, not a list, so "空列表"
         applies only to list-type categories.
         """
-        if listing.items:
+        if listing.items or listing.content:
             return ""
         if listing.marker:
             return listing.marker

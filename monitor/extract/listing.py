@@ -420,7 +420,7 @@ def column_meta_of(tree: LexborHTMLParser) -> tuple[str, str]:
     return values["columnname"], values["columntype"]
 
 
-def _content_body(html: str) -> LexborNode | None:
+def content_body(html: str) -> LexborNode | None:
     """The page body without navigation, header, footer and scripts."""
     tree = parse_html(html)
     body = tree.body or tree.root
@@ -438,7 +438,7 @@ def blank_marker(html: str, markers: Sequence[str]) -> str:
     Footers and menus carry such words on healthy pages too, and prose does ("在建设中的项目"),
     so only a short block of the content area counts: a placeholder is all its element says.
     """
-    body = _content_body(html)
+    body = content_body(html)
     if body is None:
         return ""
     blocks = [clean_text(body.text())] + [clean_text(node.text()) for node in body.css("*")]
