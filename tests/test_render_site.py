@@ -32,10 +32,11 @@ COLUMNS = [
     ("tpxw", "图片新闻", STALE), ("xzdt", "乡镇动态", STALE),
     ("yw", "政务要闻", FRESH),
 ]
-# The Vue/jQuery-free pattern of many new templates: an empty container, a fetch(), innerHTML.
+# The Vue/jQuery-free pattern of many new templates: an empty container, a fetch(), innerHTML. The
+# data URL is assembled by the script, so only a browser finds it (a literal one is read without it).
 FILL = """<ul class="list" id="list"></ul>
 <script>
-fetch('/api/{key}.json').then(r => r.json()).then(data => {{
+fetch('/api/{key}' + '.json').then(r => r.json()).then(data => {{
   const list = document.getElementById('list');
   list.innerHTML = data.rows.length
     ? data.rows.map(r => `<li><a href="${{r.url}}">${{r.title}}</a><span class="date">${{r.date}}</span></li>`).join('')
