@@ -178,6 +178,6 @@ async def test_a_column_whose_data_request_fails_is_not_called_blank(renderer: R
         obs = await SiteCrawler(fetcher, rulebook(), crawl, renderer).crawl(
             website(f"http://{HOST}/broken-home.html"), datetime(2022, 12, 28, 10, tzinfo=ZoneInfo("Asia/Shanghai")))
     columns = {c.name: c for c in obs.columns}
-    assert columns["通知公告"].rendered and columns["通知公告"].items  # its API answered
+    assert columns["通知公告"].items  # its API answered (read from the JSON URL in the page, no browser needed)
     broken = columns["政策文件"]
     assert not broken.fetched and not broken.blank and broken.error.startswith(DATA_FAILED)
