@@ -251,7 +251,7 @@ def _website_row(values: dict[str, str], rulebook: Rulebook) -> tuple[_Row | Non
     url, site_code, kind = values["url"], values["site_code"].lower(), values["kind"]
     if url:
         try:
-            url = normalise_url(url)
+            url = registry_url(url)
         except ValueError as exc:
             reasons.append(str(exc))
     if site_code and not _SITE_CODE.match(site_code):
@@ -293,7 +293,7 @@ def _account_row(values: dict[str, str], rulebook: Rulebook) -> tuple[_Row | Non
 
 
 # -- field normalisation -------------------------------------------------------------------------------
-def normalise_url(text: str) -> str:
+def registry_url(text: str) -> str:
     """http(s) URL with a lower-case host and '/' as the path of a bare host; ValueError says why not."""
     text = text.strip(BLANKS)
     try:
@@ -330,7 +330,7 @@ def _lenient_urls(text: str) -> set[str]:
     found = set()
     for candidate in (text, f"http://{text}", f"https://{text}"):
         try:
-            found.add(normalise_url(candidate))
+            found.add(registry_url(candidate))
         except ValueError:
             continue
     return found

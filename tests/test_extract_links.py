@@ -7,15 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from monitor.extract import links
+from monitor import hosts
 from monitor.extract.links import (
     domain_verdict,
     extract_external_links,
     parse_declarations,
-    registrable_domain,
     style_technique,
 )
 from monitor.extract.text import score_text, title_and_text
+from monitor.hosts import registrable_domain
 from monitor.observations import LinkObservation
 from monitor.rulebook import Rulebook
 
@@ -239,7 +239,7 @@ def test_cmse_hidden_share_widget_is_benign(rulebook: Rulebook) -> None:
     hidden = [link for link in found if link.hidden]
     assert hidden, "the bShare panel is display:none"
     for link in hidden:
-        host = links.url_host(link.href)
+        host = hosts.url_host(link.href)
         assert domain_verdict(host, rulebook.illegal_domains, rulebook.benign_domains) == (False, True), host
 
 
@@ -268,12 +268,12 @@ def test_registrable_domain_never_touches_the_network(monkeypatch: pytest.Monkey
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
-    links._extractor.cache_clear()
+    hosts._extractor.cache_clear()
     try:
         assert registrable_domain("news.bbc.co.uk") == "bbc.co.uk"
-        assert links._extractor() is links._extractor()  # one instance, built once
+        assert hosts._extractor() is hosts._extractor()  # one instance, built once
     finally:
-        links._extractor.cache_clear()
+        hosts._extractor.cache_clear()
 
 
 ILLEGAL = frozenset({"188bet.com", "evil.example"})

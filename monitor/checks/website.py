@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from urllib.parse import urlsplit
 
 from monitor.checks.undetermined import undetermined, undetermined_rules
 from monitor.content.redating import PastItem, SeenItem, redated, text_hash
 from monitor.extract.dates import labelled_date
+from monitor.hosts import url_host
 from monitor.models import Finding, Severity, Website
 from monitor.observations import ColumnObservation, LinkObservation, SiteObservation, WordingMatch
 from monitor.rulebook import ColumnCategory, Rulebook, RuleSpec
@@ -190,10 +190,6 @@ def _count_finding(spec: RuleSpec, entries: list[dict[str, object]], list_name: 
 
 
 # -- integrity --------------------------------------------------------------------------------------
-def _host(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower()
-
-
 def _articles(obs: SiteObservation) -> dict[str, str]:
     """Article URL -> title, so evidence found on an article names it."""
     return {article.url: article.title for article in obs.articles}
@@ -206,7 +202,7 @@ def _with_article(entry: dict[str, object], page_url: str, articles: dict[str, s
 
 
 def _link_is_illegal(link: LinkObservation, obs: SiteObservation, threshold: int) -> dict[str, object] | None:
-    verdict = obs.external.get(_host(link.href))
+    verdict = obs.external.get(url_host(link.href))
     if verdict is None or verdict.benign:
         return None
     if not verdict.listed and verdict.score < threshold:

@@ -11,9 +11,10 @@ import asyncio
 from dataclasses import dataclass, field, replace
 
 from monitor.crawl.session import CrawlSession, describe_failure
-from monitor.crawl.urls import host_of, is_http_url
+from monitor.crawl.urls import is_http_url
 from monitor.extract.links import domain_verdict
 from monitor.extract.text import score_text, title_and_text
+from monitor.hosts import url_host
 from monitor.observations import ExternalVerdict, LinkObservation
 from monitor.rulebook import Rulebook
 
@@ -41,7 +42,7 @@ class ExternalLinks:
         self._hosts: dict[str, _HostLinks] = {}
 
     def add(self, link: LinkObservation) -> None:
-        host = host_of(link.href)
+        host = url_host(link.href)
         if not host or not is_http_url(link.href):
             return
         entry = self._hosts.setdefault(host, _HostLinks(hrefs=[]))

@@ -28,12 +28,13 @@ from monitor.crawl.deadlinks import MAX_DEAD_LINK_CHECKS, check_dead_links
 from monitor.crawl.external import ExternalLinks
 from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_page
 from monitor.crawl.session import CrawlSession, describe_failure
-from monitor.crawl.urls import SiteScope, host_of, normalise_url, same_owner
+from monitor.crawl.urls import SiteScope, normalise_url
 from monitor.extract.columns import discover_columns_of
 from monitor.extract.footer import extract_footer_identity
 from monitor.extract.listing import extract_listing_of, parse_html
 from monitor.extract.text import parse
 from monitor.fetch.result import Fetcher, FetchResult
+from monitor.hosts import same_owner, url_host
 from monitor.models import Website
 from monitor.observations import ColumnLink, FooterIdentity, ListingItem, SiteObservation
 from monitor.rulebook import Rulebook
@@ -72,7 +73,7 @@ class SiteCrawler:
             obs.homepage_error = f"{home.incomplete} ({describe_failure(home)})"
             return obs
         scope = SiteScope.for_site(website.url, home.final_url or home.url)
-        if home.final_url and not same_owner(host_of(website.url), host_of(home.final_url)):
+        if home.final_url and not same_owner(url_host(website.url), url_host(home.final_url)):
             obs.notes.append(f"home page redirected to another site: {home.final_url}")
         run = _SiteRun(self._rulebook, self._crawl, session, obs, scope, as_of.date(), self._renderer)
         await run.run(home)

@@ -10,10 +10,9 @@ import sys
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from monitor.extract.links import registrable_domain
+from monitor.hosts import bare_host, same_owner, url_host
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-GOV_SUFFIXES = (".gov.cn", ".政务", ".xn--zfr164b")  # .政务 as written and as punycode
 
 
 def normalise_url(url: str) -> str:
@@ -31,28 +30,10 @@ def normalise_url(url: str) -> str:
     return sys.intern(urlunsplit((scheme, host, parts.path or "/", query, "")))
 
 
-def host_of(url: str) -> str:
-    """Lower-case host name of a URL ("" when it has none)."""
-    return (urlsplit(url).hostname or "").lower()
-
-
 def is_http_url(url: str) -> bool:
     """True for absolute http(s) URLs: javascript:, mailto: and the like are not pages."""
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-def same_owner(host: str, other: str) -> bool:
-    """Two hosts of one owner: one registrable domain, or both government hosts (a site that moved
-    from x.gov.cn to a new gov.cn name). A redirect to anything else is not the site's own page."""
-    if registrable_domain(host) == registrable_domain(other):
-        return True
-    return all(h.endswith(GOV_SUFFIXES) for h in (host.lower(), other.lower()))
-
-
-def _bare_host(host: str) -> str:
-    """`www.x.gov.cn` and `x.gov.cn` are one site: registries write either."""
-    return host[4:] if host.startswith("www.") else host
 
 
 def _directory(path: str) -> str:
@@ -77,9 +58,9 @@ class SiteScope:
     def for_site(cls, registered_url: str, final_url: str = "") -> SiteScope:
         """Scope from the registered URL; the host the home page redirected to belongs to it too,
         unless it is somebody else's site (see `same_owner`)."""
-        hosts = {_bare_host(host_of(registered_url))}
-        if final_url and host_of(final_url) and same_owner(host_of(registered_url), host_of(final_url)):
-            hosts.add(_bare_host(host_of(final_url)))
+        hosts = {bare_host(url_host(registered_url))}
+        if final_url and url_host(final_url) and same_owner(url_host(registered_url), url_host(final_url)):
+            hosts.add(bare_host(url_host(final_url)))
         return cls(frozenset(hosts), _directory(urlsplit(registered_url).path))
 
     @property
@@ -90,7 +71,6 @@ class SiteScope:
         """True when `url` is a page of this site."""
         if not is_http_url(url):
             return False
-        parts = urlsplit(url)
-        if _bare_host((parts.hostname or "").lower()) not in self.hosts:
+        if bare_host(url_host(url)) not in self.hosts:
             return False
-        return (parts.path or "/").startswith(self.prefix)
+        return (urlsplit(url).path or "/").startswith(self.prefix)

@@ -22,6 +22,7 @@ from monitor.extract.listing import (
     usable_href,
 )
 from monitor.extract.urljoin import join_url
+from monitor.hosts import bare_host, url_host
 from monitor.observations import ColumnLink
 from monitor.rulebook import ColumnCategory
 
@@ -58,8 +59,7 @@ def _inside(node: LexborNode, pattern: re.Pattern[str], tags: frozenset[str] = f
 
 
 def _host(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
+    return bare_host(url_host(url))
 
 
 def _normalise_url(url: str) -> str:

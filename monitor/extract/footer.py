@@ -22,9 +22,9 @@ from monitor.extract.links import (
     JIUCUO_BACKEND_HOSTS,
     JIUCUO_LINK_HOSTS,
     HidingDetector,
-    normalize_host,
 )
 from monitor.extract.text import fold_whitespace, node_text, parse
+from monitor.hosts import normalize_host
 from monitor.observations import FooterIdentity, JiucuoEntry
 
 FORM_ORDER = ("script", "link", "backend-link", "image")

@@ -10,20 +10,17 @@ collapsed menus are hidden too and are harmless.
 
 from __future__ import annotations
 
-import contextlib
-import ipaddress
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
-import tldextract
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.js import written_html
 from monitor.extract.text import fold_whitespace, node_text, parse
 from monitor.extract.urljoin import join_url
+from monitor.hosts import is_government_host, is_same_site, normalize_host, parent_domains, url_host
 from monitor.observations import LinkObservation
 
 OFFSCREEN_PX = -500.0  # a box pushed further than this (left/top/text-indent/margin) is off-screen
@@ -31,7 +28,6 @@ TINY_BOX_PX = 1.0  # overflow:hidden boxes this small show nothing
 TINY_MARQUEE_PX = 10.0  # a marquee this small shows nothing readable
 HUGE_SCROLLAMOUNT = 200.0  # a marquee this fast cannot be read (normal values are 1-20)
 SNIPPET_CHARS = 240
-GOV_SUFFIXES = ("gov.cn", "政务")
 
 # Hosts of the national error-report platform ("我为政府网站找错"): the front end (current and the
 # older kaipuyun addresses still linked) and the back end. Every government page must link here,
@@ -222,67 +218,6 @@ class HidingDetector:
 # -- hosts and domains -------------------------------------------------------------------------------
 
 
-def normalize_host(host: str) -> str:
-    """Lower-case, no port, no trailing dot, IDN labels in Unicode (so `.政务` compares as text)."""
-    host = (host or "").strip().lower().rstrip(".")
-    if host.startswith("[") or host.count(":") > 1:
-        return host.strip("[]")
-    host = host.split(":", 1)[0]
-    if "xn--" in host:
-        with contextlib.suppress(UnicodeError):
-            host = host.encode("ascii").decode("idna")
-    return host
-
-
-@lru_cache(maxsize=4096)
-def url_host(url: str) -> str:
-    """Normalized host of an absolute URL, "" when it has none."""
-    try:
-        return normalize_host(urlsplit(url).hostname or "")
-    except ValueError:
-        return ""
-
-
-def is_same_site(host: str, site_host: str) -> bool:
-    """True when `host` is the site host or one of its subdomains.
-
-    A portal at `www.X.gov.cn` owns `X.gov.cn` and its department sub-sites, so its `www.` is
-    dropped — unless that would leave a public suffix (`www.gov.cn` does not own all of gov.cn).
-    """
-    host, base = normalize_host(host), _site_base(site_host)
-    return host == base or host.endswith("." + base)
-
-
-@lru_cache(maxsize=256)
-def _site_base(site_host: str) -> str:
-    site = normalize_host(site_host)
-    bare = site.removeprefix("www.")
-    return site if bare != site and len(bare) < len(registrable_domain(site)) else bare
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
-
-
-def _suffixes(host: str) -> Iterator[str]:
-    """The host and every parent domain; an IP address only matches itself."""
-    if _is_ip(host):
-        yield host
-        return
-    labels = host.split(".")
-    for start in range(len(labels)):
-        yield ".".join(labels[start:])
-
-
-def is_government_host(host: str) -> bool:
-    """Hosts under gov.cn or .政务: government sites, never illegal targets."""
-    return any(suffix in GOV_SUFFIXES for suffix in _suffixes(normalize_host(host)))
-
-
 def domain_verdict(host: str, illegal: frozenset[str], benign: frozenset[str]) -> tuple[bool, bool]:
     """(listed as illegal, benign) for a host; a list entry covers itself and its subdomains.
 
@@ -293,27 +228,10 @@ def domain_verdict(host: str, illegal: frozenset[str], benign: frozenset[str]) -
     host = normalize_host(host)
     if is_government_host(host) or host in JIUCUO_LINK_HOSTS | JIUCUO_BACKEND_HOSTS:
         return False, True
-    suffixes = set(_suffixes(host))
+    suffixes = set(parent_domains(host))
     if suffixes & illegal:
         return True, False
     return False, bool(suffixes & benign)
-
-
-@lru_cache(maxsize=1)
-def _extractor() -> tldextract.TLDExtract:
-    """The offline extractor: bundled public suffix list, no cache dir, no download ever."""
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-
-
-def registrable_domain(host: str) -> str:
-    """The domain a registrant owns (`www.sc.gov.cn` -> `sc.gov.cn`); IPs and bare names as given."""
-    host = normalize_host(host)
-    result = _extractor()(host)
-    if hasattr(result, "top_domain_under_public_suffix"):  # tldextract >= 5.3
-        domain = result.top_domain_under_public_suffix
-    else:  # pragma: no cover - older tldextract
-        domain = result.registered_domain
-    return domain or host
 
 
 # -- links -------------------------------------------------------------------------------------------
