@@ -3,6 +3,7 @@ page makes passes the crawler's SSRF guard (private and link-local targets refus
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -181,3 +182,19 @@ async def test_a_column_whose_data_request_fails_is_not_called_blank(renderer: R
     assert columns["通知公告"].items  # its API answered (read from the JSON URL in the page, no browser needed)
     broken = columns["政策文件"]
     assert not broken.fetched and not broken.blank and broken.error.startswith(DATA_FAILED)
+
+
+async def test_a_crashed_browser_is_restarted_and_the_failure_is_a_value(site: Site, chromium: Path) -> None:
+    import os
+    import signal
+
+    async with Renderer(RENDER, crawl_for(site), chromium) as own:
+        assert (await own.render(f"http://{HOST}/list.html")).ok
+        browser = await own._ensure()
+        for pid in browser.processes():
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        results = [await own.render(f"http://{HOST}/list.html") for _ in range(3)]
+    assert own.restarts >= 1
+    assert results[-1].ok and "关于做好冬季防火的通知" in results[-1].html
+    assert all(r.ok or r.error.startswith("渲染") for r in results)  # failures are values, never exceptions
