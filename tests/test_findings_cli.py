@@ -150,3 +150,77 @@ def test_add_rejects_a_bad_evidence_url(cli):
     result = cli("add", "--site", "5132000001", "--rule", "serious_wording", "--evidence-url", "not a url",
                  "--snippet", "s")
     assert result.exit_code == 2 and "evidence-url" in result.stderr
+
+
+def test_add_dated_when_seen(cli):
+    result = cli("add", "--site", "成都市人民政府", "--rule", "严重表述错误", "--evidence-url", "https://www.chengdu.gov.cn/a",
+                 "--snippet", "错字", "--seen-at", "2022-12-20T15:30", "--json")
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)
+    assert (row["rule"], row["first_seen"], row["status"]) == ("serious_wording", "2022-12-20T15:30:00+08:00", "confirmed")
+    future = cli("add", "--site", "成都市人民政府", "--rule", "serious_wording", "--evidence-url", "https://a.gov.cn/",
+                 "--snippet", "s", "--seen-at", "2999-01-01")
+    assert future.exit_code == 2 and "future" in future.stderr
+    bad = cli("add", "--site", "成都市人民政府", "--rule", "serious_wording", "--evidence-url", "https://a.gov.cn/",
+              "--snippet", "s", "--seen-at", "去年")
+    assert bad.exit_code == 2 and "not a date" in bad.stderr
+
+
+FINDINGS_SHEET = """人工检查发现问题登记表,,,,,,,
+网站名称,账号名称,类型,问题,证据网址,摘录,发现时间,备注
+成都市人民政府,,,严重表述错误,https://www.chengdu.gov.cn/n/1.html,"把""中华人民共和国""写错",2022-12-20,王五复核
+https://www.abazhou.gov.cn/,,,存在网站暗链,https://www.abazhou.gov.cn/,隐藏的博彩链接,2022/12/21 10:00,
+,阿坝发布,微博,监测时间点内 2 周未更新,,最近发布 2022-11-01,2022-12-22,
+,,,,,,,
+不存在的网站,,,严重表述错误,https://x.gov.cn/,摘录,2022-12-20,
+成都市人民政府,,,错别字太多,https://www.chengdu.gov.cn/,摘录,2022-12-20,
+成都市人民政府,,,account_stale,https://www.chengdu.gov.cn/,摘录,2022-12-20,
+成都市人民政府,,,serious_wording,https://www.chengdu.gov.cn/,摘录,上周,
+成都市人民政府,,,serious_wording,,,2022-12-20,
+,阿坝发布,抖音,account_stale,,摘录,2022-12-20,
+成都市人民政府,,,serious_wording,ftp://x,摘录,2022-12-20,
+"""
+
+
+def test_import_sheet_dates_each_finding_and_reports_bad_rows_by_line(cli, tmp_path):
+    sheet = tmp_path / "人工发现.csv"
+    sheet.write_text(FINDINGS_SHEET, encoding="utf-8-sig")
+    result = cli("import", str(sheet), "--reviewer", "李四")
+    assert result.exit_code == 1
+    lines = [line for line in result.stderr.splitlines() if line.startswith(str(sheet))]
+    assert [int(line.split(":")[1]) for line in lines] == [7, 8, 9, 10, 11, 12, 13]
+    assert "not in the registry" in lines[0] and "neither a rule id nor the wording" in lines[1]
+    assert "does not apply to a website" in lines[2] and "not a date" in lines[3] and "needs evidence" in lines[4]
+    assert "not in the registry" in lines[5] and "http(s)" in lines[6]
+    assert "登记人工发现的问题 3 条" in result.stdout
+    manual = [r for r in listed(cli) if r["source"] == "manual"]
+    assert [(r["subject"], r["rule"], r["wording"], r["first_seen"]) for r in manual] == [
+        ("成都市人民政府", "serious_wording", "严重表述错误", "2022-12-20T00:00:00+08:00"),
+        ("阿坝州人民政府", "illegal_links", "存在网站暗链", "2022-12-21T10:00:00+08:00"),
+        ("阿坝发布", "account_stale", "监测时间点内2周未更新", "2022-12-22T00:00:00+08:00"),
+    ]
+    assert manual[0]["evidence"] == {"url": "https://www.chengdu.gov.cn/n/1.html", "snippet": '把"中华人民共和国"写错'}
+    assert manual[0]["note"] == "王五复核" and manual[0]["status"] == "confirmed"
+    again = cli("import", str(sheet), "--json")
+    assert json.loads(again.stdout)["stored"] == 0 and json.loads(again.stdout)["unchanged"] == 3
+
+
+def test_import_xlsx_and_a_sheet_without_header(cli, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["网站名称", "问题", "证据网址", "摘录", "发现时间"])
+    from datetime import datetime as dt
+    book.active.append(["阿坝州人民政府", "blank_columns", "https://www.abazhou.gov.cn/", "", dt(2022, 12, 3, 9, 0)])
+    path = tmp_path / "发现.xlsx"
+    book.save(path)
+    result = cli("import", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["stored"] == 1
+    [row] = listed(cli, "--rule", "blank_columns")
+    assert row["first_seen"] == "2022-12-03T09:00:00+08:00"
+    junk = tmp_path / "junk.csv"
+    junk.write_text("a,b\n1,2\n", encoding="utf-8")
+    result = cli("import", str(junk))
+    assert result.exit_code == 1 and f"{junk}:1: no header row" in result.stderr
+    assert cli("import", str(tmp_path / "missing.csv")).exit_code == 2

@@ -140,3 +140,29 @@ def test_cli_import_observations(cli, tmp_path: Path) -> None:
     assert "重复 2 条" in text.stdout and f"{path}:7:" in text.output
     missing = cli("accounts", "import-observations", str(tmp_path / "nope.csv"))
     assert missing.exit_code == 2
+
+
+def test_a_stale_observation_is_a_finding_dated_when_observed(tmp_path: Path, store: Store,
+                                                             rulebook: Rulebook) -> None:
+    """Imported in January, an inspector's December look still dates the account_stale finding in December."""
+    ids = fill(store)
+    first = tmp_path / "十二月.csv"
+    first.write_text("账号名称,类型,所属地方或部门,最近发布时间,检查时间\n"
+                     "成都发布,微信订阅号,成都,2022-11-01,2022-12-20 10:00\n"
+                     "阿坝发布,微信订阅号,阿坝,2022-12-19,2022-12-20 10:00\n", encoding="utf-8")
+    report = import_observations(store, rulebook, [first], zone=SHANGHAI)
+    assert (report.stored, report.stale) == (2, 1)
+    [finding] = store.findings()
+    assert (finding.subject_id, finding.rule, finding.status) == (ids["成都发布"], "account_stale", "open")
+    assert finding.first_seen == "2022-12-20T10:00:00+08:00" and finding.evidence["days_silent"] == 49
+    # A later look that saw a fresh post resolves it then; an older sheet imported afterwards judges nothing.
+    later = tmp_path / "一月.csv"
+    later.write_text("账号名称,类型,所属地方或部门,最近发布时间,检查时间\n"
+                     "成都发布,微信订阅号,成都,2023-01-05,2023-01-06\n", encoding="utf-8")
+    older = tmp_path / "十一月.csv"
+    older.write_text("账号名称,类型,所属地方或部门,最近发布时间,检查时间\n"
+                     "成都发布,微信订阅号,成都,2022-09-01,2022-11-20\n", encoding="utf-8")
+    import_observations(store, rulebook, [later], zone=SHANGHAI)
+    assert import_observations(store, rulebook, [older], zone=SHANGHAI).stale == 0
+    [finding] = store.findings()
+    assert (finding.status, finding.resolved_at) == ("resolved", "2023-01-06T00:00:00+08:00")

@@ -13,8 +13,10 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
+from monitor.checks.accounts import AccountObservation
 from monitor.config import Settings, load_settings
 from monitor.models import Finding, Severity, Status, SubjectKind
+from monitor.newmedia.observations import save_observation
 from monitor.report import (
     QuarterError,
     QuarterReport,
@@ -85,6 +87,19 @@ def _record(store: Store, finding: Finding, seen_at: str = IN_QUARTER) -> Findin
                                  checked_rules=[finding.rule], seen_at=seen_at)[0]
 
 
+def _observe(store: Store, name: str, checked_at: str = IN_QUARTER, outcome: str = "ok") -> None:
+    """An inspector (or a check) read the account at `checked_at`: a verdict dated then, unless it failed."""
+    account = store.find_account(name)
+    moment = datetime.fromisoformat(checked_at)
+    save_observation(store, AccountObservation(account_id=account.id, checked_at=moment, outcome=outcome,  # type: ignore[union-attr]
+                                               source_kind="manual", latest_post_at=moment))
+
+
+def _observe_all(store: Store) -> None:
+    for account in store.accounts():
+        _observe(store, account.name)
+
+
 def _report(store: Store, settings: Settings, rulebook: Rulebook, quarter: str = "2022Q4") -> QuarterReport:
     return build_report(store, settings, parse_quarter(quarter, settings.timezone), rulebook=rulebook)
 
@@ -130,6 +145,7 @@ def test_region_display_names_come_from_the_aliases(rulebook: Rulebook) -> None:
 
 # -- what counts -------------------------------------------------------------------------------------
 def test_clean_store_passes_everywhere(store: Store, settings: Settings, rulebook: Rulebook) -> None:
+    _observe_all(store)
     report = _report(store, settings, rulebook)
     assert report.websites == () and report.accounts == ()
     assert report.summary.website_pass_rate == "100.00%"
@@ -154,6 +170,7 @@ def test_dismissed_finding_does_not_count(store: Store, settings: Settings, rule
 def test_confirmed_finding_counts(store: Store, settings: Settings, rulebook: Rulebook) -> None:
     found = _record(store, _veto(rulebook, "homepage_stale", _site_id(store, "成都市人民政府")))
     store.review_finding(found.id, Status.CONFIRMED, "属实")  # type: ignore[arg-type]
+    _observe_all(store)
     report = _report(store, settings, rulebook)
     assert [(p.unit, p.name, p.problems) for p in report.websites] == [("成都市", "成都市人民政府", "首页不更新")]
     assert report.regions_all_passed == ("阿坝州",)
@@ -222,23 +239,46 @@ def test_province_units_come_first_then_regions_in_order(store: Store, settings:
     assert [(p.number, p.unit) for p in report.websites] == [(1, "应急厅"), (2, "成都市"), (3, "阿坝州")]
 
 
-def test_accounts_sampled_and_full_coverage(store: Store, settings: Settings, rulebook: Rulebook) -> None:
-    """Only the recorded sample (plus full-coverage subjects) is checked once a sample exists."""
-    taxes = store.find_account("成都税务")
-    store._db["account_samples"].insert({"quarter": "2022Q4", "account_id": taxes.id, "reason": "sample",  # type: ignore[union-attr]
-                                        "created_at": IN_QUARTER})
+def test_accounts_checked_are_those_with_a_verdict_in_the_quarter(store: Store, settings: Settings,
+                                                                  rulebook: Rulebook) -> None:
+    """The sample is the plan; only a verdict dated in the quarter makes an account checked."""
+    taxes, lixian = store.find_account("成都税务"), store.find_account("理县发布")
+    plan = [(store.find_account("成都发布"), "full"), (store.find_account("四川应急"), "full"), (lixian, "sampled")]
+    store.replace_account_sample("2022Q4", [(a.id, reason) for a, reason in plan],  # type: ignore[union-attr]
+                                 created_at=IN_QUARTER)  # the plan: both full-coverage accounts and 理县发布
+    _observe(store, "成都发布")
+    _observe(store, "四川应急", outcome="blocked")  # a failed look is no verdict
+    _observe(store, "理县发布", checked_at="2022-09-30T23:00:00+08:00")  # dated in the previous quarter
+    _observe(store, "成都税务")  # observed although not drawn: checked all the same
     _record(store, _veto(rulebook, "account_stale", taxes.id, SubjectKind.ACCOUNT))  # type: ignore[union-attr]
-    s = _report(store, settings, rulebook).summary
-    assert (s.accounts_total, s.accounts_checked, s.accounts_full_coverage, s.accounts_sampled) == (4, 3, 2, 1)
-    assert (s.check_rate, s.accounts_with_problems, s.account_pass_rate) == ("75.00%", 1, "66.67%")
+    report = _report(store, settings, rulebook)
+    s = report.summary
+    assert (s.accounts_total, s.accounts_planned, s.accounts_checked) == (4, 3, 2)
+    assert (s.accounts_full_coverage, s.accounts_sampled, s.accounts_planned_unchecked) == (1, 1, 2)
+    assert (s.check_rate, s.accounts_with_problems, s.account_pass_rate) == ("50.00%", 1, "50.00%")
     assert s.regions_accounts_passed == 0  # 成都 has a problem; 阿坝's only account was not checked
+    assert [(u.unit, u.name, u.plan) for u in report.unchecked] == [("应急厅", "四川应急", "全覆盖"),
+                                                                    ("阿坝州", "理县发布", "抽查")]
 
 
-def test_without_a_sample_every_account_counts_as_checked(store: Store, settings: Settings,
-                                                          rulebook: Rulebook) -> None:
+def test_a_finding_seen_in_the_quarter_is_a_verdict(store: Store, settings: Settings, rulebook: Rulebook) -> None:
+    """A reviewer's finding on an account, dated in the quarter, makes it checked; nothing else does."""
+    lixian = store.find_account("理县发布")
+    store.add_manual_finding(_veto(rulebook, "account_stale", lixian.id, SubjectKind.ACCOUNT),  # type: ignore[union-attr]
+                             seen_at=IN_QUARTER)
     s = _report(store, settings, rulebook).summary
-    assert (s.accounts_checked, s.check_rate, s.regions_accounts_passed) == (4, "100.00%", 2)
-    assert "抽查" not in s.paragraph
+    assert (s.accounts_checked, s.accounts_with_problems, s.account_pass_rate) == (1, 1, "0.00%")
+
+
+def test_without_a_sample_every_account_is_planned(store: Store, settings: Settings, rulebook: Rulebook) -> None:
+    _observe_all(store)
+    report = _report(store, settings, rulebook)
+    s = report.summary
+    assert (s.accounts_planned, s.accounts_checked, s.check_rate, s.regions_accounts_passed) == (4, 4, "100.00%", 2)
+    assert "抽查" not in s.paragraph and report.unchecked == ()
+    nothing = _report(store, settings, rulebook, "2023Q1")
+    assert (nothing.summary.accounts_checked, nothing.summary.check_rate) == (0, "0.00%")
+    assert len(nothing.unchecked) == 4
 
 
 def test_evidence_lines_are_chinese_with_the_reviewers_note(rulebook: Rulebook) -> None:
@@ -270,7 +310,8 @@ def test_markdown_and_csv_are_byte_identical_across_runs(store: Store, settings:
         tmp_path / "b", ["md", "csv"])
     assert [p.name for p in first] == [p.name for p in second] == [
         "govmon_2022Q4.md", "govmon_2022Q4_summary.csv", "govmon_2022Q4_annex1.csv",
-        "govmon_2022Q4_annex2_websites.csv", "govmon_2022Q4_annex2_accounts.csv", "govmon_2022Q4_evidence.csv"]
+        "govmon_2022Q4_annex2_websites.csv", "govmon_2022Q4_annex2_accounts.csv", "govmon_2022Q4_coverage.csv",
+        "govmon_2022Q4_evidence.csv"]
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes()
     assert first[1].read_bytes().startswith(b"\xef\xbb\xbf")
@@ -309,8 +350,8 @@ def test_xlsx_has_a_sheet_per_annex_with_frozen_styled_headers(store: Store, set
     _with_problems(store, rulebook)
     (path,) = write_report(_report(store, settings, rulebook), tmp_path, ["xlsx"])
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["总体情况", "附件1", "附件2表1", "附件2表2", "证据"]
-    assert [book[n].freeze_panes for n in book.sheetnames] == ["A2", "C3", "A2", "A2", "A2"]
+    assert book.sheetnames == ["总体情况", "附件1", "附件2表1", "附件2表2", "未检查账号", "证据"]
+    assert [book[n].freeze_panes for n in book.sheetnames] == ["A2", "C3", "A2", "A2", "A2", "A2"]
     header = book["附件2表2"]["E1"]
     assert header.value == "存在的突出问题" and header.font.bold and header.fill.fgColor.rgb.endswith("D9E1F2")
     assert book["附件2表2"]["E2"].value == "监测时间点内2周未更新"
@@ -340,13 +381,16 @@ def test_docx_official_layout_and_tables(store: Store, settings: Settings, ruleb
     assert (body.font.size.pt, body._element.rPr.rFonts.get(qn("w:eastAsia"))) == (16, "仿宋_GB2312")
     headings = [p for p in doc.paragraphs if p.text in ("附件1", "附件2")]
     assert [h.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) for h in headings] == ["黑体", "黑体"]
-    assert len(doc.tables) == 5 and all(t.style.name == "Table Grid" for t in doc.tables)
+    assert len(doc.tables) == 6 and all(t.style.name == "Table Grid" for t in doc.tables)
     annex1 = doc.tables[0]
     assert [c.text for c in annex1.rows[1].cells][2:] == ["网站总数", "市级门户网站数", "市级部门网站数",
                                                           "县级门户（含高新区）网站数", "存在突出问题数", "政务新媒体总数", "存在突出问题数"]
     assert [c.text for c in annex1.rows[-1].cells] == ["合计", "合计", "5", "1", "2", "1", "1", "4", "1"]
     assert [c.text for c in doc.tables[1].rows[1].cells] == ["1", "阿坝州", "理县人民政府", "多个栏目不更新"]
     assert [c.text for c in doc.tables[2].rows[1].cells] == ["1", "应急厅", "四川应急", "微信服务号", "监测时间点内2周未更新"]
+    coverage = doc.tables[4]  # after 附件4: nothing was observed, so every planned account is listed
+    assert [c.text for c in coverage.rows[0].cells] == ["序号", "所属地方或部门", "新媒体名称", "类型", "抽样方式"]
+    assert len(coverage.rows) == 1 + 3 and any("未检查" in p.text for p in doc.paragraphs)
 
 
 def test_generate_report_uses_the_configured_folder_and_formats(store: Store, settings: Settings,

@@ -1,21 +1,24 @@
-"""Acceptance: a registry shaped like the reference notice (川办函〔2022〕85号) gives back its annexes.
+"""Acceptance: the reference notice (川办函〔2022〕85号) reproduced the way a supervisor works.
 
-Expected values are typed from the seed notice; the registry is generated to match its 附件1 counts,
-its sample (701 full-coverage + 2017 sampled accounts) and the problems listed in its 附件2.
+Only the command line: registry files (804 sites, 5360 accounts) imported, the quarter's sample drawn,
+inspectors' observations of 2718 accounts (8 of them stale) imported, the five website problems a
+reviewer found in December entered from a sheet after the quarter, `govmon report`, then the report
+files read back. Expected values are typed from the seed notice (/work/shared/seed/); the registry is
+generated to match its 附件1 counts and the problems listed in its 附件2.
 """
 
 from __future__ import annotations
 
+import csv
+import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
+from typer.testing import CliRunner
 
-from monitor.config import Settings, load_settings
-from monitor.models import Finding, Severity, Status, SubjectKind
-from monitor.report import QuarterReport, build_report, parse_quarter, write_report
-from monitor.rulebook import Rulebook
-from monitor.store import Store
+from monitor.cli import app
 
 # 附件1 as printed: 网站总数, 市级门户, 市级部门, 县级门户, 存在突出问题数, 政务新媒体总数, 存在突出问题数
 SEED_ANNEX1 = [
@@ -60,169 +63,175 @@ PROBLEM_ACCOUNTS = {  # region -> [(name, platform)] in the seed's order
 }
 PROVINCE_ACCOUNTS = [("四川制造", "抖音短视频", "经济和信息化厅"), ("四川高速交警五支队", "微信服务号", "公安厅"),
                      ("四川文旅", "其他+封面新闻", "文化和旅游厅")]
-SEEN = "2022-11-15T09:00:00+08:00"
-QUARTER_LABEL = "2022Q4"
 FULL_COVERAGE, SAMPLED = 701, 2017
+# Division codes of the 市(州), in 附件1 order: the first six digits of each site's 网站标识码.
+CITY_CODES = ["5101", "5103", "5104", "5105", "5106", "5107", "5108", "5109", "5110", "5111", "5113", "5115",
+              "5116", "5117", "5119", "5118", "5114", "5120", "5132", "5133", "5134"]
+IN_QUARTER, LOOKED = "2022-12-15", "2022-12-20 10:00"  # a fresh post, and the day inspectors looked
+STALE_POST = "2022-11-20"  # 30 days before the look: 监测时间点内2周未更新
 
 
-def _website(url: str, name: str, region: str, kind: str) -> dict[str, str]:
-    return {"url": url, "name": name, "region": region, "kind": kind, "site_code": "", "sponsor": "", "note": ""}
+def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
 
 
-def _region_websites(region: str, index: int, portals: int, departments: int, counties: int) -> list[dict[str, str]]:
-    rows = [_website(f"https://www.r{index}.gov.cn/", f"{region}人民政府", region, "市级门户")]
-    rows += [_website(f"https://d{i}.r{index}.gov.cn/", f"{region}部门网站{i}", region, "市级部门")
-             for i in range(departments)]
-    counties_names = [f"{region}县级门户{i}" for i in range(counties)]
-    if region == "阿坝":
-        counties_names[3] = "理县人民政府"
-    rows += [_website(f"https://c{i}.r{index}.gov.cn/", name, region, "县级门户") for i, name in enumerate(counties_names)]
-    assert portals == 1
-    return rows
+def _read_csv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.reader(handle))
 
 
-def _province_websites() -> list[dict[str, str]]:
-    """50 province-level sites; the four with problems are spread among the others, in the seed's order."""
-    rows = [_website("https://www.sc.gov.cn/", "四川省人民政府", "省政府办公厅", "省政府门户")]
+# -- the registry files --------------------------------------------------------------------------------
+def _website_rows() -> list[list[str]]:
+    """网站名称, 网址, 所属地方或部门, 网站类型, 网站标识码: province sites first, then each 市(州)."""
+    rows = [["四川省人民政府", "https://www.sc.gov.cn/", "省政府办公厅", "省政府门户", "5100000000"]]
     problems = iter(PROBLEM_SITES)
     for i in range(49):
-        if i in (4, 17, 30, 41):
+        if i in (4, 17, 30, 41):  # the four with problems, spread among the others in the seed's order
             name, unit, _rule = next(problems)
-            rows.append(_website(f"https://p{i}.sc.gov.cn/", name, unit, "省级部门"))
         else:
-            rows.append(_website(f"https://p{i}.sc.gov.cn/", f"四川省直部门{i}", f"直属单位{i}", "省级部门"))
+            name, unit = f"四川省直部门{i}", f"直属单位{i}"
+        rows.append([name, f"https://p{i}.sc.gov.cn/", unit, "省级部门", f"510000{i + 1:04d}"])
+    for index, (region, _total, _portals, departments, counties, *_rest) in enumerate(SEED_ANNEX1[:21]):
+        code = CITY_CODES[index]
+        rows.append([f"{region}人民政府", f"https://www.r{index}.gov.cn/", region, "市级门户", f"{code}000000"])
+        rows += [[f"{region}部门网站{i}", f"https://d{i}.r{index}.gov.cn/", region, "市级部门", f"{code}00{i + 1:04d}"]
+                 for i in range(departments)]
+        names = [f"{region}县级门户{i}" for i in range(counties)]
+        if region == "阿坝":
+            names[3] = "理县人民政府"
+        rows += [[name, f"https://c{i}.r{index}.gov.cn/", region, "县级门户", f"{code}01{i + 1:04d}"]
+                 for i, name in enumerate(names)]
     return rows
 
 
-def _account(name: str, platform: str, region: str, subject: str) -> dict[str, str]:
-    return {"name": name, "platform": platform, "region": region, "subject": subject, "source": ""}
-
-
-def _province_accounts() -> list[dict[str, str]]:
-    rows = [_account(f"省直账号{i}", "微信订阅号", f"省直单位{i % 40}", "省直部门") for i in range(266 - 3)]
+def _account_rows() -> list[list[str]]:
+    """账号名称, 类型, 所属地方或部门, 主体类型, 数据源 (empty: checked by inspectors)."""
+    province = [[f"省直账号{i}", "微信订阅号", f"省直单位{i % 40}", "省直部门", ""] for i in range(266 - 3)]
     for position, (name, platform, unit) in zip((10, 100, 200), PROVINCE_ACCOUNTS, strict=True):
-        rows.insert(position, _account(name, platform, unit, "省直部门"))
+        province.insert(position, [name, platform, unit, "省直部门", ""])
+    rows = province
+    for index, (region, *_sites, total, _problems) in enumerate(SEED_ANNEX1[:21]):
+        governments = 21 if index < 15 else 20  # 435 government accounts across the regions
+        rows += [[f"{region}发布{i}", "新浪微博", region, "政府", ""] for i in range(governments)]
+        named = PROBLEM_ACCOUNTS.get(region, [])
+        for i in range(total - governments - len(named)):
+            rows.append([f"{region}部门账号{i}", "微信订阅号", region, "市州部门" if i % 2 else "县级部门", ""])
+            if i == 7:
+                rows += [[name, platform, region, "县级部门", ""] for name, platform in named]
     return rows
 
 
-def _region_accounts(region: str, index: int, total: int) -> list[dict[str, str]]:
-    """Government accounts (435 across regions: 21 for the first 15 regions, 20 after) then departments."""
-    governments = 21 if index < 15 else 20
-    rows = [_account(f"{region}发布{i}", "新浪微博", region, "政府") for i in range(governments)]
-    named = PROBLEM_ACCOUNTS.get(region, [])
-    departments = total - governments
-    for i in range(departments - len(named)):
-        rows.append(_account(f"{region}部门账号{i}", "微信订阅号", region, "市州部门" if i % 2 else "县级部门"))
-        if i == 7:
-            rows += [_account(name, platform, region, "县级部门") for name, platform in named]
+def _observation_rows(sample: list[dict[str, Any]]) -> list[list[str]]:
+    """账号名称, 类型, 所属地方或部门, 最近发布时间, 检查时间: every full-coverage account, the named
+    problem accounts, and sampled ones until 2017 non-full accounts were looked at; one more account
+    looked at in the third quarter only."""
+    stale = {name for name, _p, _u in PROVINCE_ACCOUNTS} | {n for g in PROBLEM_ACCOUNTS.values() for n, _p in g}
+    full = [a for a in sample if a["sample"] == "full"]
+    named = [a for a in _all_accounts if a["name"] in stale and a["subject"] not in ("政府", "省直部门")]
+    others = [a for a in sample if a["sample"] == "sampled" and a["name"] not in stale]
+    looked = full + named + others[: SAMPLED - len(named)]
+    rows = [[a["name"], a["platform"], a["region"], STALE_POST if a["name"] in stale else IN_QUARTER, LOOKED]
+            for a in looked]
+    rows.append([others[-1]["name"], others[-1]["platform"], others[-1]["region"], "2022-09-25", "2022-09-28"])
     return rows
 
 
-def _seed_registry(store: Store) -> None:
-    websites, accounts = _province_websites(), _province_accounts()
-    for index, (region, _t, portals, departments, counties, *_rest) in enumerate(SEED_ANNEX1[:21]):
-        websites += _region_websites(region, index, portals, departments, counties)
-    for index, row in enumerate(SEED_ANNEX1[:21]):
-        accounts += _region_accounts(row[0], index, row[6])
-    store._db["websites"].insert_all(websites)
-    store._db["accounts"].insert_all(accounts)
+_all_accounts: list[dict[str, Any]] = []  # as `govmon accounts list --json` shows them
+_observations: list[list[str]] = []  # the rows of the inspectors' sheet
 
-
-def _seed_samples(store: Store) -> None:
-    accounts = store.accounts()
-    full = [a.id for a in accounts if a.is_full_coverage]
-    named = {name for group in PROBLEM_ACCOUNTS.values() for name, _p in group}
-    flagged = [a.id for a in accounts if a.name in named]
-    others = [a.id for a in accounts if not a.is_full_coverage and a.name not in named]
-    sampled = flagged + others[::2][: SAMPLED - len(flagged)]
-    rows = [{"quarter": QUARTER_LABEL, "account_id": i, "reason": "full", "created_at": SEEN} for i in full]
-    rows += [{"quarter": QUARTER_LABEL, "account_id": i, "reason": "sample", "created_at": SEEN} for i in sampled]
-    store._db["account_samples"].insert_all(rows)
-    assert (len(full), len(sampled)) == (FULL_COVERAGE, SAMPLED)
-
-
-def _veto(rulebook: Rulebook, rule: str, kind: SubjectKind, subject_id: int, evidence: dict) -> Finding:
-    spec = rulebook.rule(rule)
-    return Finding(rule=rule, severity=spec.severity, wording=spec.wording, evidence=evidence,
-                   subject_kind=kind, subject_id=subject_id)
-
-
-def _seed_findings(store: Store, rulebook: Rulebook) -> None:
-    sites = {w.name: w for w in store.websites()}
-    problems = [*PROBLEM_SITES, ("理县人民政府", "阿坝", "blank_columns")]
-    for position, (name, _unit, rule) in enumerate(problems):
-        finding = _veto(rulebook, rule, SubjectKind.WEBSITE, sites[name].id,  # type: ignore[arg-type]
-                        {"url": sites[name].url, "columns": [f"栏目{position}"]})
-        if position == 3:  # a reviewer entered this one by hand
-            store.add_manual_finding(finding, seen_at=SEEN, reviewer="审核员")
-        else:
-            store.record_findings(SubjectKind.WEBSITE, sites[name].id, [finding], checked_rules=[rule], seen_at=SEEN)  # type: ignore[arg-type]
-    names = [name for name, _p, _u in PROVINCE_ACCOUNTS] + [n for g in PROBLEM_ACCOUNTS.values() for n, _p in g]
-    for name in names:
-        account = store.find_account(name)
-        finding = _veto(rulebook, "account_stale", SubjectKind.ACCOUNT, account.id,  # type: ignore[union-attr]
-                        {"latest_post": "2022-10-02"})
-        store.record_findings(SubjectKind.ACCOUNT, account.id, [finding], checked_rules=["account_stale"], seen_at=SEEN)  # type: ignore[union-attr]
-
-
-def _seed_noise(store: Store, rulebook: Rulebook) -> None:
-    """Things that must not count: a dismissed veto, one resolved before the quarter, a deduction, a retired site."""
-    chengdu = store.websites(region="成都")
-    dismissed = store.record_findings(
-        SubjectKind.WEBSITE, chengdu[1].id, [_veto(rulebook, "homepage_stale", SubjectKind.WEBSITE, 0, {})],  # type: ignore[arg-type]
-        checked_rules=["homepage_stale"], seen_at=SEEN)[0]
-    store.review_finding(dismissed.id, Status.DISMISSED, "误报：首页有更新")  # type: ignore[arg-type]
-    store.record_findings(SubjectKind.WEBSITE, chengdu[2].id, [_veto(rulebook, "unreachable", SubjectKind.WEBSITE, 0, {})],  # type: ignore[arg-type]
-                          checked_rules=["unreachable"], seen_at="2022-08-01T09:00:00+08:00")
-    store.record_findings(SubjectKind.WEBSITE, chengdu[2].id, [], checked_rules=["unreachable"],  # type: ignore[arg-type]
-                          seen_at="2022-09-01T09:00:00+08:00")
-    store.record_findings(SubjectKind.WEBSITE, chengdu[3].id, [Finding("dead_links", Severity.DEDUCTION, "存在错链、断链")],  # type: ignore[arg-type]
-                          checked_rules=["dead_links"], seen_at=SEEN)
-    retired = store._db["websites"].insert(
-        {**_website("https://old.r0.gov.cn/", "已关停网站", "成都", "市级部门"), "retired_at": "2022-06-30T00:00:00+08:00"}
-    ).last_pk
-    store.record_findings(SubjectKind.WEBSITE, retired, [_veto(rulebook, "unreachable", SubjectKind.WEBSITE, 0, {})],
-                          checked_rules=["unreachable"], seen_at=SEEN)
+# 网站名称, 问题 (rule id or wording), 证据网址, 摘录, 发现时间, 备注: the five problems of 附件2 表1, each
+# dated when a reviewer saw it in December, plus what must not count.
+FINDING_ROWS = [
+    ["四川省应急管理厅", "多个栏目不更新", "https://p4.sc.gov.cn/tzgg/", "通知公告最近更新 2022-05-10", "2022-12-05", ""],
+    ["四川省统计局", "链接非法网站", "https://p17.sc.gov.cn/", "友情链接指向博彩网站", "2022-12-06 09:30", ""],
+    ["四川省知识产权服务促进中心", "serious_wording", "https://p30.sc.gov.cn/a.html", "表述错误原文", "2022-12-07", ""],
+    ["四川省地质矿产勘查开发局", "严重表述错误", "https://p41.sc.gov.cn/b.html", "表述错误原文", "2022-12-08", ""],
+    ["理县人民政府", "空白栏目数超过(含)5个", "https://c3.r18.gov.cn/", "5个栏目暂无信息", "2022-12-09", ""],
+    ["成都部门网站0", "homepage_stale", "https://d0.r0.gov.cn/", "首页最新 2022-08-01", "2022-08-01", "第三季度"],
+    ["成都部门网站1", "homepage_stale", "https://d1.r0.gov.cn/", "首页最新 2022-11-01", "2022-12-10", "待驳回"],
+    ["成都部门网站2", "dead_links", "https://d2.r0.gov.cn/", "错链", "2022-12-11", "扣分项"],
+    ["成都部门网站3", "blank_columns", "https://d3.r0.gov.cn/", "空白栏目", "2023-01-05", "第一季度"],
+]
 
 
 @pytest.fixture(scope="module")
-def settings() -> Settings:
-    return load_settings(None, cwd_default=False)
+def run(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    folder = tmp_path_factory.mktemp("seed")
+    patch = pytest.MonkeyPatch()
+    patch.chdir(folder)
+    patch.delenv("GOVMON_CONFIG", raising=False)
+    runner = CliRunner()
+
+    def govmon(*args: str, code: int = 0) -> str:
+        result = runner.invoke(app, ["--db", str(folder / "govmon.db"), *args])
+        assert result.exit_code == code, (args, result.output)
+        return result.stdout
+
+    yield govmon, folder
+    patch.undo()
 
 
 @pytest.fixture(scope="module")
-def report(settings: Settings) -> QuarterReport:
-    store = Store.open(":memory:")
-    rulebook = Rulebook(settings.rules_dir)
-    _seed_registry(store)
-    _seed_samples(store)
-    _seed_findings(store, rulebook)
-    _seed_noise(store, rulebook)
-    return build_report(store, settings, parse_quarter("2022Q4", settings.timezone), rulebook=rulebook)
+def out(run: Any) -> Path:
+    govmon, folder = run
+    websites = _write_csv(folder / "网站名录.csv", ["网站名称", "网址", "所属地方或部门", "网站类型", "网站标识码"],
+                          _website_rows())
+    accounts = _write_csv(folder / "新媒体名录.csv", ["账号名称", "类型", "所属地方或部门", "主体类型", "数据源"],
+                          _account_rows())
+    govmon("registry", "import", str(websites), str(accounts))
+    drawn = json.loads(govmon("accounts", "sample", "--quarter", "2022Q4", "--json"))
+    assert (drawn["total"], drawn["full_coverage"]) == (5360, FULL_COVERAGE)
+    _all_accounts[:] = json.loads(govmon("accounts", "list", "--json"))
+    sample = json.loads(govmon("accounts", "list", "--quarter", "2022Q4", "--json"))
+    _observations[:] = _observation_rows(sample)
+    sheet = _write_csv(folder / "人工核查.csv", ["账号名称", "类型", "所属地方或部门", "最近发布时间", "检查时间"],
+                       _observations)
+    imported = json.loads(govmon("accounts", "import-observations", str(sheet), "--json"))
+    assert (imported["stored"], imported["stale"], imported["errors"]) == (2719, 8, [])
+    found = _write_csv(folder / "人工发现.csv", ["网站名称", "问题", "证据网址", "摘录", "发现时间", "备注"], FINDING_ROWS)
+    assert json.loads(govmon("findings", "import", str(found), "--reviewer", "审核员", "--json"))["stored"] == 9
+    [wrong] = [f for f in json.loads(govmon("findings", "list", "--json")) if f["note"] == "待驳回"]
+    govmon("findings", "dismiss", str(wrong["id"]), "--note", "误报：首页有更新")
+    govmon("report", "--quarter", "2022Q4", "--out", str(folder / "out"), "--formats", "xlsx,csv,md")
+    return folder / "out"
 
 
-def test_annex1_reproduces_every_cell(report: QuarterReport) -> None:
-    assert [(r.unit, *r.cells()) for r in report.annex1] == SEED_ANNEX1
+def _summary(out: Path) -> dict[str, str]:
+    return {row[0]: row[1] for row in _read_csv(out / "govmon_2022Q4_summary.csv")[1:]}
 
 
-def test_annex2_reproduces_every_row_in_order(report: QuarterReport) -> None:
-    assert [(p.number, p.unit, p.name, p.problems) for p in report.websites] == SEED_TABLE1
-    expected = [(n, u, name, t, problem.replace(" ", "")) for n, u, name, t, problem in SEED_TABLE2]
-    assert [(p.number, p.unit, p.name, p.platform, p.problems) for p in report.accounts] == expected
+def test_annex1_reproduces_every_cell(out: Path) -> None:
+    sheet = openpyxl.load_workbook(out / "govmon_2022Q4.xlsx")["附件1"]
+    rows = [row for row in sheet.iter_rows(min_row=3, values_only=True)]
+    assert [(r[1] or r[0], *r[2:]) for r in rows] == SEED_ANNEX1
+    csv_rows = _read_csv(out / "govmon_2022Q4_annex1.csv")[2:]
+    assert [tuple(r) for r in csv_rows] == [tuple(str(c) for c in row) for row in SEED_ANNEX1]
 
 
-def test_overview_numbers(report: QuarterReport) -> None:
-    s = report.summary
-    assert (s.websites_checked, s.websites_with_problems, s.website_pass_rate) == (804, 5, "99.38%")
-    assert s.regions_websites_passed == 20
-    assert (s.accounts_total, s.accounts_checked, s.check_rate) == (5360, 2718, "50.71%")
-    assert (s.accounts_full_coverage, s.accounts_sampled) == (701, 2017)
-    assert (s.accounts_with_problems, s.account_pass_rate) == (8, "99.71%")
-    assert s.regions_accounts_passed == 18
+def test_annex2_reproduces_every_row_in_order(out: Path) -> None:
+    sites = _read_csv(out / "govmon_2022Q4_annex2_websites.csv")
+    assert [tuple(r) for r in sites[1:]] == [tuple(str(c) for c in row) for row in SEED_TABLE1]
+    accounts = _read_csv(out / "govmon_2022Q4_annex2_accounts.csv")
+    expected = [(str(n), u, name, t, problem.replace(" ", "")) for n, u, name, t, problem in SEED_TABLE2]
+    assert [tuple(r) for r in accounts[1:]] == expected
 
 
-def test_overview_paragraph_in_the_notice_style(report: QuarterReport) -> None:
-    text = report.summary.paragraph
+def test_overview_numbers(out: Path) -> None:
+    s = _summary(out)
+    assert (s["检查政府网站数"], s["存在突出问题的网站数"], s["政府网站总体合格率"]) == ("804", "5", "99.38%")
+    assert s["网站合格率100%的市(州)数"] == "20"
+    assert (s["政务新媒体总数"], s["检查政务新媒体账号数"], s["检查率"]) == ("5360", "2718", "50.71%")
+    assert (s["全覆盖检查账号数（各级政府及省直部门）"], s["抽查账号数（市(州)及县(市、区)部门）"]) == ("701", "2017")
+    assert (s["存在突出问题的账号数"], s["政务新媒体合格率"]) == ("8", "99.71%")
+    assert s["政务新媒体合格率100%的市(州)数"] == "18"
+
+
+def test_overview_paragraph_in_the_notice_style(out: Path) -> None:
+    text = _summary(out)["一、总体情况（草稿）"]
     for phrase in ("在第四季度检查中，依据单项否决指标全覆盖检查了全省运行的804个政府网站", "总体合格率99.38%",
                    "20个市(州)合格率100%", "检查政务新媒体账号2718个，检查率达50.71%",
                    "全覆盖检查了代表主体为各级政府以及省直部门（单位）账号701个", "抽查市(州)及县(市、区)部门账号2017个",
@@ -230,23 +239,29 @@ def test_overview_paragraph_in_the_notice_style(report: QuarterReport) -> None:
         assert phrase in text
 
 
-def test_annex4_line_lists_regions_passing_both(report: QuarterReport) -> None:
+def test_planned_versus_checked_and_the_coverage_appendix(out: Path) -> None:
+    """The drawn sample is the plan; sampled accounts nobody looked at in the quarter are listed."""
+    s = _summary(out)
+    planned, unchecked = int(s["计划检查账号数（本季度样本）"]), int(s["计划内未检查账号数"])
+    coverage = _read_csv(out / "govmon_2022Q4_coverage.csv")[1:]
+    assert len(coverage) == unchecked > 0 and planned - unchecked <= 2718
+    assert {row[4] for row in coverage} == {"抽查"}  # every full-coverage account was looked at
+    assert {row[2] for row in coverage}.isdisjoint(a[0] for a in _observations if a[4] == LOOKED)
+
+
+def test_annex4_line_lists_regions_passing_both(out: Path) -> None:
     failing = {"达州市", "阿坝州", "甘孜州"}
     expected = [r[0] + ("州" if r[0] in ("阿坝", "甘孜", "凉山") else "市") for r in SEED_ANNEX1[:21]]
-    assert list(report.regions_all_passed) == [name for name in expected if name not in failing]
-    assert report.regions_all_passed[0] == "成都市" and report.regions_all_passed[-1] == "凉山州"
+    line = next(r[1] for r in _read_csv(out / "govmon_2022Q4_summary.csv") if r[0].startswith("季度检查中"))
+    assert line.split("、") == [name for name in expected if name not in failing]
 
 
-def test_evidence_covers_each_counted_finding(report: QuarterReport) -> None:
-    assert len(report.evidence) == 13
-    first = report.evidence[0]
-    assert (first.name, first.wording, first.address) == ("四川省应急管理厅", "多个栏目不更新", "https://p4.sc.gov.cn/")
-    assert "网址：https://p4.sc.gov.cn/" in first.details
-    assert [e.source for e in report.evidence].count("人工录入") == 1
-
-
-def test_xlsx_annex1_sheet_matches_the_seed(report: QuarterReport, tmp_path: Path) -> None:
-    (path,) = write_report(report, tmp_path, ["xlsx"])
-    sheet = openpyxl.load_workbook(path)["附件1"]
-    rows = [row for row in sheet.iter_rows(min_row=3, values_only=True)]
-    assert [(r[1] or r[0], *r[2:]) for r in rows] == SEED_ANNEX1
+def test_evidence_covers_each_counted_finding(out: Path) -> None:
+    evidence = _read_csv(out / "govmon_2022Q4_evidence.csv")[1:]
+    assert len(evidence) == 13
+    first = evidence[0]
+    assert (first[3], first[5], first[4], first[7]) == ("四川省应急管理厅", "多个栏目不更新", "https://p4.sc.gov.cn/", "人工录入")
+    assert first[9].startswith("2022-12-05") and "https://p4.sc.gov.cn/tzgg/" in first[11]
+    stale = [row for row in evidence if row[1] == "政务新媒体"]
+    assert len(stale) == 8 and all(row[9].startswith("2022-12-20") and row[7] == "自动监测" for row in stale)
+    assert "| 合计 | 804 | 21 | 549 | 184 | 5 | 5360 | 8 |" in (out / "govmon_2022Q4.md").read_text(encoding="utf-8")

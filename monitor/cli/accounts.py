@@ -229,7 +229,8 @@ def import_observations_command(
     else:
         for error in report.errors:
             console.print(f"[red]{error}[/]", highlight=False)
-        stdout.print(f"导入人工观察 {report.stored} 条，重复 {report.unchanged} 条，错误 {len(report.errors)} 行。",
+        stdout.print(f"导入人工观察 {report.stored} 条（其中不合格 {report.stale} 条），重复 {report.unchanged} 条，"
+                     f"错误 {len(report.errors)} 行。",
                      highlight=False)
     raise typer.Exit(EXIT_PROBLEMS if report.errors else EXIT_OK)
 

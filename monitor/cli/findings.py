@@ -16,9 +16,21 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from monitor.cli.common import EXIT_USAGE, AppState, fail, print_json, state, stdout
+from monitor.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    AppState,
+    console,
+    fail,
+    parse_moment,
+    print_json,
+    state,
+    stdout,
+)
 from monitor.evidence import describe_evidence
-from monitor.models import SEVERITY_LABELS, Account, Finding, Source, Status, SubjectKind, Website, iso
+from monitor.manual_findings import EntryError, add_reviewer_finding, import_findings
+from monitor.models import SEVERITY_LABELS, Account, Finding, Source, Status, SubjectKind, Website
 from monitor.registry import normalise_platform
 from monitor.store import FindingFilter, Store
 
@@ -231,44 +243,70 @@ def add_command(
     site: str | None = typer.Option(None, "--site", help=SITE_HELP),
     account: str | None = typer.Option(None, "--account", help=ACCOUNT_HELP),
     platform: str | None = typer.Option(None, "--platform", help="Platform of --account."),
-    rule: str = typer.Option(..., "--rule", help="Rule id, e.g. serious_wording or account_security."),
+    rule: str = typer.Option(..., "--rule", help="Rule id or its official wording, e.g. serious_wording."),
     evidence_url: str = typer.Option(..., "--evidence-url", help="The page where the problem is."),
     snippet: str = typer.Option(..., "--snippet", help="The offending text, as on the page."),
+    seen_at: str | None = typer.Option(None, "--seen-at",
+                                       help="When the problem was seen: YYYY-MM-DD or YYYY-MM-DDTHH:MM (default: now)."),
     note: str = typer.Option("", "--note", help="Reviewer's note."),
     reviewer: str = typer.Option("", "--reviewer", help="Who found it."),
     as_json: bool = typer.Option(False, "--json", help="Print the finding as JSON."),
 ) -> None:
-    """Enter a finding a reviewer made by hand (confirmed at once; never resolved by a check)."""
+    """Enter a finding a reviewer made by hand (confirmed at once; never resolved by a check).
+
+    --seen-at dates it when the problem was seen, so a problem of December entered in January counts in
+    the fourth quarter's report.
+    """
     app_state = state(ctx)
-    _checked_rule(app_state, rule)
-    _check_evidence_url(evidence_url)
-    spec = app_state.rulebook.rule(rule)
+    parts = urlsplit(evidence_url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        fail(f"--evidence-url must be an http(s) URL, got {evidence_url!r}", EXIT_USAGE)
     now = app_state.now()
+    moment = parse_moment(seen_at, app_state.settings) if seen_at else now
+    if seen_at and len(seen_at) == 10 and moment.date() == now.date():  # today's end is still to come
+        moment = now
     with _open(app_state) as store:
         target = _target(store, site, account, _platform(app_state, platform))
         if target is None:
             fail("give --site or --account", EXIT_USAGE)
         kind, subject = target
-        _check_rule_fits(rule, kind)
-        finding = Finding(
-            rule=rule, severity=spec.severity, wording=spec.wording, subject_kind=kind, subject_id=subject.id,
-            evidence={"url": evidence_url, "snippet": snippet}, note=note, source=Source.MANUAL,
-        )
-        stored = store.add_manual_finding(finding, seen_at=iso(now), reviewer=reviewer)
+        try:
+            stored = add_reviewer_finding(store, app_state.rulebook, kind, subject, rule, seen_at=moment, now=now,
+                                          evidence_url=evidence_url, snippet=snippet, note=note, reviewer=reviewer)
+        except EntryError as exc:
+            fail(str(exc), EXIT_USAGE)
     _print_one(finding_json(stored, subject.name), as_json, "已登记")
 
 
-def _check_evidence_url(url: str) -> None:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        fail(f"--evidence-url must be an http(s) URL, got {url!r}", EXIT_USAGE)
+@findings_app.command("import")
+def import_command(
+    ctx: typer.Context,
+    files: list[Path] = typer.Argument(..., help="CSV or XLSX sheets (网站名称 or 账号名称+类型, 问题, 证据网址, 摘录, "
+                                                 "发现时间, 备注)."),
+    reviewer: str = typer.Option("", "--reviewer", help="Who found them."),
+    strict: bool = typer.Option(False, "--strict", help="Store nothing when any row is bad."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+) -> None:
+    """Enter reviewers' findings from a sheet, each dated by its 发现时间.
 
-
-def _check_rule_fits(rule: str, kind: SubjectKind) -> None:
-    """Account rules (account_*) apply to accounts only, the others to websites only."""
-    if rule.startswith("account_") != (kind == SubjectKind.ACCOUNT):
-        what = "an account" if kind == SubjectKind.ACCOUNT else "a website"
-        fail(f"rule {rule!r} does not apply to {what}", EXIT_USAGE)
+    Bad rows are reported as file:line: reason; exit code 1 when there are any. Importing the same
+    sheet again adds nothing.
+    """
+    app_state = state(ctx)
+    for path in files:
+        if not path.is_file():
+            fail(f"{path}: file not found")
+    with _open(app_state) as store:
+        report = import_findings(store, app_state.rulebook, files, zone=app_state.settings.timezone,
+                                 now=app_state.now(), reviewer=reviewer, strict=strict)
+    if as_json:
+        print_json(report.summary())
+    else:
+        for error in report.errors:
+            console.print(f"[red]{escape(str(error))}[/]", highlight=False, soft_wrap=True)
+        stdout.print(f"登记人工发现的问题 {report.stored} 条，重复 {report.unchanged} 条，错误 {len(report.errors)} 行。",
+                     highlight=False)
+    raise typer.Exit(EXIT_PROBLEMS if report.errors else EXIT_OK)
 
 
 def register(app: typer.Typer) -> None:

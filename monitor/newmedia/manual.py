@@ -4,21 +4,26 @@ WeChat and most video platforms cannot be read automatically, so the freshness o
 comes from a sheet with the columns 账号名称, 类型, 所属地方或部门, 最近发布时间, 检查时间 (CSV or
 XLSX). Each good row becomes an `account_observations` row with source_kind "manual"; each bad row
 is reported with its file and line and stored nowhere. Importing the same sheet twice adds nothing.
+
+Each new observation is also a verdict dated when the inspector looked: judged by the freshness rule
+as of its 检查时间, it opens (or resolves) the account's `account_stale` finding at that moment, so a
+quarter's report counts it, whenever the sheet was imported. An observation older than the
+account's latest one is stored as history but judges nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, tzinfo
 from pathlib import Path
 from typing import Any
 
-from monitor.checks.accounts import AccountObservation
-from monitor.models import Account
-from monitor.newmedia.observations import MANUAL, save_observation
+from monitor.checks.accounts import AccountObservation, evaluate_account
+from monitor.models import Account, SubjectKind, iso
+from monitor.newmedia.observations import MANUAL, latest_observation, save_observation
 from monitor.newmedia.timeparse import parse_full_date
-from monitor.rulebook import Rulebook
+from monitor.rulebook import Rulebook, RuleSpec
 from monitor.sheets import RowError, SheetError, read_rows
 from monitor.store import Store
 
@@ -32,16 +37,19 @@ _HEADER_ALIASES = {
 # 最近发布时间 values that say the account never posted (空壳).
 NEVER_POSTED = frozenset({"无", "未发布", "从未发布", "从未更新", "空壳", "无内容", "none"})
 _REQUIRED = ("账号名称", "最近发布时间", "检查时间")
+STALE_RULE = "account_stale"
 
 
 @dataclass
 class ObservationImport:
     stored: int = 0
     unchanged: int = 0
+    stale: int = 0  # new observations that found the account 不合格 (account_stale recorded)
     errors: list[RowError] = field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
-        return {"stored": self.stored, "unchanged": self.unchanged, "errors": [str(e) for e in self.errors]}
+        return {"stored": self.stored, "unchanged": self.unchanged, "stale": self.stale,
+                "errors": [str(e) for e in self.errors]}
 
 
 @dataclass(frozen=True)
@@ -71,14 +79,29 @@ def import_observations(store: Store, rulebook: Rulebook, paths: list[Path], *, 
                 good.append(row)
     if strict and report.errors:
         return report
+    rule = rulebook.rule(STALE_RULE)
     with store.transaction():
-        for row in good:
+        for row in sorted(good, key=lambda r: r.observation.checked_at):
             if _already_stored(store, row.observation):
                 report.unchanged += 1
-            else:
-                save_observation(store, row.observation, extra=row.extra)
-                report.stored += 1
+                continue
+            saved = save_observation(store, row.observation, extra=row.extra)
+            report.stored += 1
+            if _judge(store, rule, replace(row.observation, id=saved)):
+                report.stale += 1
     return report
+
+
+def _judge(store: Store, rule: RuleSpec, observation: AccountObservation) -> bool:
+    """Record the verdict of the account's newest observation as of its check time; True when stale."""
+    assert observation.account_id is not None
+    newest = latest_observation(store, observation.account_id)
+    if newest is None or newest.id != observation.id:
+        return False
+    verdict = evaluate_account(observation, rule, observation.checked_at)
+    store.record_findings(SubjectKind.ACCOUNT, observation.account_id, verdict.findings,
+                          checked_rules=[STALE_RULE], seen_at=iso(observation.checked_at))
+    return verdict.state == "stale"
 
 
 # -- reading sheets -----------------------------------------------------------------------------------
@@ -118,7 +141,7 @@ def _row(store: Store, rulebook: Rulebook, values: dict[str, Any], zone: tzinfo,
     account = store.find_account(name, platform or None)
     if account is None:
         return error(f"account {name!r}{f' ({platform})' if platform else ''} is not in the registry")
-    checked = _moment(values.get("检查时间"), zone)
+    checked = cell_moment(values.get("检查时间"), zone)
     if checked is None:
         return error(f"检查时间 is not a date: {_text(values.get('检查时间'))!r}")
     latest = _latest(values.get("最近发布时间"), zone)
@@ -146,10 +169,10 @@ def _latest(value: Any, zone: tzinfo) -> tuple[datetime, bool] | None | str:
         return "最近发布时间 is empty (write 无 for an account that never posted)"
     if text.lower() in NEVER_POSTED:
         return None
-    return _moment(value, zone) or f"最近发布时间 is not a date: {text!r}"
+    return cell_moment(value, zone) or f"最近发布时间 is not a date: {text!r}"
 
 
-def _moment(value: Any, zone: tzinfo) -> tuple[datetime, bool] | None:
+def cell_moment(value: Any, zone: tzinfo) -> tuple[datetime, bool] | None:
     """A cell as an aware moment: XLSX dates come as datetime/date objects, CSV ones as text."""
     if isinstance(value, datetime):
         return (value if value.tzinfo else value.replace(tzinfo=zone)), False

@@ -27,6 +27,7 @@ def csv_tables(report: QuarterReport) -> dict[str, list[list[Cell]]]:
         "annex1": [top, ["", *tables.ANNEX1_COLUMNS], *tables.annex1_rows(report)],
         "annex2_websites": [list(tables.TABLE1_HEADER), *tables.table1_rows(report)],
         "annex2_accounts": [list(tables.TABLE2_HEADER), *tables.table2_rows(report)],
+        "coverage": [list(tables.COVERAGE_HEADER), *tables.coverage_rows(report)],
         "evidence": [list(tables.EVIDENCE_HEADER), *tables.evidence_rows(report)],
     }
 

@@ -2,6 +2,9 @@
 
 What counts (the notice's 存在突出问题): veto findings open at any moment of the quarter, not dismissed
 by a reviewer (manual findings included), on websites and accounts not retired before the quarter began.
+An account counts as checked only with a verdict dated in the quarter (an automatic check or an
+inspector's observation that read it, or a finding seen in it); the drawn sample is the plan, and
+planned accounts left without a verdict are listed in the coverage appendix.
 Everything is sorted on stable keys so one store always gives the same report.
 """
 
@@ -20,6 +23,7 @@ from monitor.report.model import (
     EvidenceItem,
     QuarterReport,
     Summary,
+    UncheckedAccount,
     WebsiteProblem,
 )
 from monitor.report.prose import overview_paragraph, percent
@@ -41,7 +45,8 @@ class Scope:
 
     websites: list[Website]
     accounts: list[Account]
-    checked: set[int]  # account ids checked this quarter
+    checked: set[int]  # account ids with a verdict dated in the quarter
+    planned: dict[int, str]  # account id -> sample reason (full, sampled): the quarter's plan
     problems: dict[Key, list[Finding]]  # counted findings per subject, in indicator order
 
     def of_site(self, website: Website) -> list[Finding]:
@@ -75,6 +80,7 @@ def build_report(
         accounts=accounts,
         regions_all_passed=tuple(regions.display[name] for name in passed_both),
         evidence=_evidence(scope, regions),
+        unchecked=_unchecked(scope, regions),
         province_row_label=settings.province_row_label,
         generated_at=generated_at,
     )
@@ -93,9 +99,12 @@ def load_scope(store: Store, quarter: Quarter, *, rule_order: list[str]) -> Scop
     rank = {rule: index for index, rule in enumerate(rule_order)}
     for found in problems.values():
         found.sort(key=lambda f: (rank.get(f.rule, len(rank)), f.rule, f.id or 0))
-    flagged = {subject_id for kind, subject_id in problems if kind == SubjectKind.ACCOUNT}
-    checked = _checked_accounts(store, quarter, accounts) | flagged
-    return Scope(websites, accounts, checked, dict(problems))
+    live_accounts = {a.id for a in accounts if a.id is not None}
+    seen_in_quarter = {subject_id for (kind, subject_id), found in problems.items()
+                       if kind == SubjectKind.ACCOUNT and any(_seen_in(f, quarter) for f in found)}
+    judged = store.accounts_judged_between(quarter.start, quarter.end)
+    checked = (judged | seen_in_quarter) & live_accounts
+    return Scope(websites, accounts, checked, _planned(store, quarter, accounts), dict(problems))
 
 
 def counted_findings(store: Store, quarter: Quarter) -> list[Finding]:
@@ -114,17 +123,25 @@ def _alive(retired_at: str | None, quarter: Quarter) -> bool:
     return moment >= quarter.start
 
 
-def _checked_accounts(store: Store, quarter: Quarter, accounts: list[Account]) -> set[int]:
-    """The quarter's recorded sample plus every full-coverage account; all accounts if nothing was sampled.
+def _seen_in(finding: Finding, quarter: Quarter) -> bool:
+    """A finding first or last seen inside the quarter: a verdict dated in it."""
+    for text in (finding.first_seen, finding.last_seen):
+        if text:
+            moment = datetime.fromisoformat(text)
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=quarter.start.tzinfo)
+            if quarter.start <= moment < quarter.end:
+                return True
+    return False
 
-    Full-coverage subjects (政府, 省直部门) are checked by definition, whether or not the sampler
-    wrote them into account_samples.
-    """
-    sampled = {row.account_id for row in store.account_sample(quarter.label)}
-    live = {a.id for a in accounts if a.id is not None}
-    if not sampled & live:
-        return live
-    return (sampled & live) | {a.id for a in accounts if a.is_full_coverage and a.id is not None}
+
+def _planned(store: Store, quarter: Quarter, accounts: list[Account]) -> dict[int, str]:
+    """The quarter's stored sample among live accounts; without a sample every account is planned
+    (full coverage), each with the reason the sampler would give it."""
+    live = {a.id: a for a in accounts if a.id is not None}
+    sample = {row.account_id: row.reason for row in store.account_sample(quarter.label) if row.account_id in live}
+    if sample:
+        return sample
+    return {i: ("full" if a.is_full_coverage else "sampled") for i, a in live.items()}
 
 
 # -- 附件1 -------------------------------------------------------------------------------------------
@@ -179,12 +196,15 @@ def _summary(scope: Scope, regions: Regions, quarter: Quarter, annex1: tuple[Ann
     checked = [a for a in scope.accounts if a.id in scope.checked]
     full = sum(1 for a in checked if a.is_full_coverage)
     problems = sum(1 for a in checked if scope.of_account(a))
+    planned = len(scope.planned)
     summary = Summary(
         websites_checked=total.websites,
         websites_with_problems=total.website_problems,
         website_pass_rate=percent(total.websites - total.website_problems, total.websites),
         regions_websites_passed=len(_regions_websites_passed(annex1)),
         accounts_total=total.accounts,
+        accounts_planned=planned,
+        accounts_planned_unchecked=sum(1 for i in scope.planned if i not in scope.checked),
         accounts_checked=len(checked),
         check_rate=percent(len(checked), total.accounts),
         accounts_full_coverage=full,
@@ -278,3 +298,24 @@ def _evidence(scope: Scope, regions: Regions) -> tuple[EvidenceItem, ...]:
         unit = regions.unit(regions.of_account(a), a.region)
         entries += [Entry("政务新媒体", unit, a.name, a.platform, f) for f in scope.of_account(a)]
     return evidence_items(entries)
+
+
+# -- coverage ----------------------------------------------------------------------------------------
+SAMPLE_REASONS = {"full": "全覆盖", "sampled": "抽查"}
+
+
+def _unchecked(scope: Scope, regions: Regions) -> tuple[UncheckedAccount, ...]:
+    """Planned accounts without a verdict dated in the quarter, in region then registry order."""
+    left = [a for a in scope.accounts if a.id in scope.planned and a.id not in scope.checked]
+    left.sort(key=lambda a: (regions.rank(regions.of_account(a)), a.id or 0))
+    return tuple(
+        UncheckedAccount(
+            number=number,
+            unit=regions.unit(regions.of_account(a), a.region),
+            name=a.name,
+            platform=a.platform,
+            plan=SAMPLE_REASONS.get(scope.planned[a.id or 0], scope.planned[a.id or 0]),
+            account_id=a.id or 0,
+        )
+        for number, a in enumerate(left, start=1)
+    )

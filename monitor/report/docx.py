@@ -38,6 +38,7 @@ def write_docx(report: QuarterReport, path: Path) -> Path:
     _annex1(doc, report)
     _annex2(doc, report)
     _annex4(doc, report)
+    _coverage(doc, report)
     _evidence(doc, report)
     doc.core_properties.title = tables.report_title(report)
     doc.core_properties.author = "govmon"
@@ -189,6 +190,12 @@ def _annex2(doc: DocxDocument, report: QuarterReport) -> None:
 def _annex4(doc: DocxDocument, report: QuarterReport) -> None:
     _annex_heading(doc, "附件4（本季度数据）", tables.ANNEX4_TITLE)
     _simple_table(doc, tables.ANNEX4_HEADER, [[tables.ANNEX4_LABEL, tables.annex4_value(report)]])
+
+
+def _coverage(doc: DocxDocument, report: QuarterReport) -> None:
+    """Planned accounts that got no verdict this quarter: what the check rate leaves out."""
+    _annex_heading(doc, "附", tables.COVERAGE_TITLE)
+    _simple_table(doc, tables.COVERAGE_HEADER, tables.coverage_rows(report), widths_cm=(1.3, 3.6, 5.0, 3.0, 2.7))
 
 
 def _evidence(doc: DocxDocument, report: QuarterReport) -> None:

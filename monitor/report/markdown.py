@@ -32,6 +32,8 @@ def render_markdown(report: QuarterReport) -> str:
         "## 附件4（本季度数据）",
         f"### {tables.ANNEX4_TITLE}",
         _table(tables.ANNEX4_HEADER, [[tables.ANNEX4_LABEL, tables.annex4_value(report)]]),
+        f"## {tables.COVERAGE_TITLE}",
+        _table(tables.COVERAGE_HEADER, tables.coverage_rows(report)),
         f"## {tables.EVIDENCE_TITLE}",
         _table(tables.EVIDENCE_HEADER, tables.evidence_rows(report)),
     ]

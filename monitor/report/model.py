@@ -20,7 +20,9 @@ class Summary:
     website_pass_rate: str  # "99.38%"
     regions_websites_passed: int  # 市(州) whose websites all passed
     accounts_total: int
-    accounts_checked: int
+    accounts_planned: int  # the quarter's sample (all accounts when none was drawn)
+    accounts_planned_unchecked: int  # planned accounts without a verdict dated in the quarter
+    accounts_checked: int  # accounts with a verdict dated in the quarter
     check_rate: str  # "50.71%"
     accounts_full_coverage: int
     accounts_sampled: int
@@ -87,6 +89,18 @@ class AccountProblem:
 
 
 @dataclass(frozen=True)
+class UncheckedAccount:
+    """Coverage appendix line: an account of the quarter's plan that got no verdict in it."""
+
+    number: int
+    unit: str
+    name: str
+    platform: str
+    plan: str  # 全覆盖 / 抽查
+    account_id: int
+
+
+@dataclass(frozen=True)
 class EvidenceItem:
     """One counted finding with what a site operator needs to fix it."""
 
@@ -116,4 +130,5 @@ class QuarterReport:
     regions_all_passed: tuple[str, ...]  # 附件4: display names, region order
     evidence: tuple[EvidenceItem, ...]
     province_row_label: str
+    unchecked: tuple[UncheckedAccount, ...] = ()  # coverage appendix
     generated_at: datetime | None = None  # only for document metadata; never in md/csv bodies

@@ -25,6 +25,8 @@ EVIDENCE_HEADER = (
     "序号", "对象", "所属地方或部门", "名称", "网址或平台", "存在的突出问题", "规则", "来源", "状态",
     "首次发现", "最近发现", "证据",
 )
+COVERAGE_HEADER = ("序号", "所属地方或部门", "新媒体名称", "类型", "抽样方式")
+COVERAGE_TITLE = "抽查计划内本季度未检查的政务新媒体账号"
 SUMMARY_HEADER = ("项目", "数值")
 ANNEX4_HEADER = ("工作成效", "单位")
 ANNEX4_LABEL = "季度检查中，政府网站与政务新媒体合格率均达100%"
@@ -56,6 +58,8 @@ def summary_rows(report: QuarterReport) -> list[tuple[str, Cell]]:
         ("政府网站总体合格率", s.website_pass_rate),
         ("网站合格率100%的市(州)数", s.regions_websites_passed),
         ("政务新媒体总数", s.accounts_total),
+        ("计划检查账号数（本季度样本）", s.accounts_planned),
+        ("计划内未检查账号数", s.accounts_planned_unchecked),
         ("检查政务新媒体账号数", s.accounts_checked),
         ("检查率", s.check_rate),
         ("全覆盖检查账号数（各级政府及省直部门）", s.accounts_full_coverage),
@@ -87,6 +91,10 @@ def table1_rows(report: QuarterReport) -> list[list[Cell]]:
 
 def table2_rows(report: QuarterReport) -> list[list[Cell]]:
     return [[p.number, p.unit, p.name, p.platform, p.problems] for p in report.accounts]
+
+
+def coverage_rows(report: QuarterReport) -> list[list[Cell]]:
+    return [[u.number, u.unit, u.name, u.platform, u.plan] for u in report.unchecked]
 
 
 def evidence_rows(report: QuarterReport, *, joiner: str = "\n") -> list[list[Cell]]:

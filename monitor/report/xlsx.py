@@ -34,6 +34,7 @@ def write_xlsx(report: QuarterReport, path: Path) -> Path:
     _annex1_sheet(book.create_sheet("附件1"), report)
     _table_sheet(book.create_sheet("附件2表1"), tables.TABLE1_HEADER, tables.table1_rows(report))
     _table_sheet(book.create_sheet("附件2表2"), tables.TABLE2_HEADER, tables.table2_rows(report))
+    _table_sheet(book.create_sheet("未检查账号"), tables.COVERAGE_HEADER, tables.coverage_rows(report))
     _table_sheet(book.create_sheet("证据"), tables.EVIDENCE_HEADER, tables.evidence_rows(report))
     book.properties.title = tables.report_title(report)
     book.properties.creator = "govmon"

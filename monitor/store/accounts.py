@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from monitor.checks.accounts import AccountObservation
@@ -55,6 +56,20 @@ class AccountQueries(StoreBase):
             [observation.account_id, observation.source_kind, iso(observation.checked_at), latest])
         return any(True for _ in rows)
 
+    def accounts_judged_between(self, start: datetime, end: datetime) -> set[int]:
+        """Accounts with a verdict in [start, end): an observation, automatic or an inspector's, that
+        read the account (outcome ok). A failed or blocked look is no verdict.
+
+        Times are stored with their own offsets, so the SQL bounds are widened by a day and each
+        candidate is compared as a moment.
+        """
+        rows = self._db.query(
+            "SELECT account_id, checked_at FROM account_observations WHERE outcome = 'ok'"
+            " AND checked_at >= ? AND checked_at < ?",
+            [(start - timedelta(days=1)).isoformat(), (end + timedelta(days=1)).isoformat()],
+        )
+        return {row["account_id"] for row in rows if start <= _aware(moment(row["checked_at"]), start) < end}
+
     # -- quarter samples ----------------------------------------------------------------------------
     def replace_account_sample(self, quarter: str, entries: Iterable[tuple[int, str]], *, created_at: str) -> None:
         """Store `quarter`'s sample as (account id, reason) pairs, replacing any earlier draw."""
@@ -69,6 +84,11 @@ class AccountQueries(StoreBase):
         """The stored sample of `quarter`, in account id order (empty when none was drawn)."""
         rows = self._db.query("SELECT * FROM account_samples WHERE quarter = ? ORDER BY account_id", [quarter])
         return [SampleRow(row["quarter"], row["account_id"], row["reason"], row["created_at"]) for row in rows]
+
+
+def _aware(value: datetime, like: datetime) -> datetime:
+    """A stored time without offset is read in the zone of `like`."""
+    return value if value.tzinfo else value.replace(tzinfo=like.tzinfo)
 
 
 def _observation(row: dict[str, Any]) -> AccountObservation:

@@ -115,12 +115,23 @@ class FindingQueries(StoreBase):
         rows = self._db.query(f"SELECT * FROM findings WHERE {' AND '.join(where)} ORDER BY id", params)
         return [_finding(row) for row in rows]
 
+    def has_finding(self, subject_kind: SubjectKind, subject_id: int, rule: str, key: str) -> bool:
+        """Whether a finding with this identity exists, whatever its status (imports stay idempotent)."""
+        row = self._db.execute(
+            "SELECT 1 FROM findings WHERE subject_kind = ? AND subject_id = ? AND rule = ? AND key = ? LIMIT 1",
+            [str(subject_kind), subject_id, rule, key]).fetchone()
+        return row is not None
+
     def findings_active_between(self, start: str, end: str) -> list[Finding]:
-        """Findings open at any moment of [start, end): seen in it, or open before it and not resolved by then."""
+        """Findings open at any moment of [start, end): seen in it, or open before it and not resolved by then.
+
+        A reviewer's finding is a look at one moment that no check ever resolves: it belongs to the
+        period it was seen in, not to every later one.
+        """
         rows = self._db.query(
-            "SELECT * FROM findings WHERE first_seen < ? AND (last_seen >= ? OR resolved_at IS NULL"
-            " OR resolved_at >= ?) ORDER BY id",
-            [end, start, start],
+            "SELECT * FROM findings WHERE first_seen < ? AND (last_seen >= ? OR (source != ? AND"
+            " (resolved_at IS NULL OR resolved_at >= ?))) ORDER BY id",
+            [end, start, str(Source.MANUAL), start],
         )
         return [_finding(row) for row in rows]
 

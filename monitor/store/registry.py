@@ -46,12 +46,14 @@ class RegistryQueries(StoreBase):
 
     def find_account(self, target: str, platform: str | None = None) -> Account | None:
         """An account by id or name (and platform, when names repeat across platforms)."""
-        sql = "SELECT * FROM accounts WHERE (name = ? OR CAST(id AS TEXT) = ?)"
-        params: list[Any] = [target.strip(), target.strip()]
+        target = target.strip()
+        where, params = "name = ?", [target]
+        if target.isdigit():  # a CAST on every row would make each look-up a full scan
+            where, params = "(name = ? OR id = ?)", [target, int(target)]
         if platform:
-            sql += " AND platform = ?"
+            where += " AND platform = ?"
             params.append(platform)
-        rows = list(self._db.query(sql + " ORDER BY retired_at IS NOT NULL, id", params))
+        rows = list(self._db.query(f"SELECT * FROM accounts WHERE {where} ORDER BY retired_at IS NOT NULL, id", params))
         return _account(rows[0]) if rows else None
 
     # -- registry import ----------------------------------------------------------------------------
