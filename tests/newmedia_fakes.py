@@ -61,13 +61,19 @@ def _handler(server: PayloadServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
             server.requests.append(self.path)
             answer = server.routes.get(self.path) or Answer(b"not found", 404, "text/plain")
+            self.answer_date = answer.headers.get("Date")  # a platform's own Date ("" for none) replaces the server's
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))
             for name, value in answer.headers.items():
-                self.send_header(name, value)
+                if name != "Date":
+                    self.send_header(name, value)
             self.end_headers()
             self.wfile.write(answer.body)
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            own = getattr(self, "answer_date", None)
+            return own if own is not None else super().date_time_string(timestamp)
 
         def log_message(self, *args: object) -> None:
             return
@@ -114,6 +120,7 @@ class ScriptedFetcher:
         return self.answers.get(url) or FetchResult(url, Outcome.HTTP_STATUS, status=404, error="not found")
 
 
-def ok(url: str, text: str, content_type: str = "application/json") -> FetchResult:
-    return FetchResult(url, Outcome.OK, final_url=url, status=200, headers={"content-type": content_type},
-                       body=text.encode("utf-8"), text=text)
+def ok(url: str, text: str, content_type: str = "application/json", date: str = "") -> FetchResult:
+    headers = {"content-type": content_type, **({"date": date} if date else {})}
+    return FetchResult(url, Outcome.OK, final_url=url, status=200, headers=headers, body=text.encode("utf-8"),
+                       text=text)

@@ -2,21 +2,39 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from newmedia_fakes import Answer, LocalFetcher, PayloadServer, ScriptedFetcher, ok, payload
 
+from monitor.checks.accounts import evaluate_account
 from monitor.fetch.result import FetchResult, Outcome
 from monitor.models import Account
+from monitor.newmedia.observations import observation_from_result
 from monitor.newmedia.pacing import PoliteFetcher, platform_key
 from monitor.newmedia.sources import SourceOptions, latest_posts, parse_source
+from monitor.rulebook import Rulebook
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF = datetime(2022, 12, 20, 10, 0, tzinfo=SHANGHAI)
 WEIBO_PATH = "/api/container/getIndex?containerid=107603{uid}"
+
+
+# The capture day of the real payload (MANIFEST): m.weibo.cn wrote '昨天 12:25' on 2019-09-11.
+CAPTURED_DATE = "Wed, 11 Sep 2019 06:00:00 GMT"
+
+
+def _without_mids() -> bytes:
+    """The real payload with its post ids blanked: only the printed relative times are left."""
+    data = json.loads(payload("weibo_getIndex_107603_eprom_2019-09_stablog.json"))
+    for card in data["data"]["cards"]:
+        for key in ("id", "mid"):
+            card["mblog"].pop(key, None)
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
 
 
 def account(source: str, platform: str = "新浪微博") -> Account:
@@ -35,7 +53,10 @@ def server() -> Iterator[PayloadServer]:
         "/wechat/throttled": Answer(payload("wechat_mp_appmsg_freq_control_error.json")),
         "/rsshub/down": Answer(b"Service Unavailable", 503, "text/plain"),
         "/zwxmt/": Answer(payload("page_listing_wechat_column.html"), content_type="text/html; charset=utf-8"),
-        WEIBO_PATH.format(uid="1245161127"): Answer(payload("weibo_getIndex_107603_eprom_2019-09_stablog.json")),
+        WEIBO_PATH.format(uid="1245161127"): Answer(payload("weibo_getIndex_107603_eprom_2019-09_stablog.json"),
+                                                    headers={"Date": CAPTURED_DATE}),
+        WEIBO_PATH.format(uid="1245161128"): Answer(_without_mids(), headers={"Date": CAPTURED_DATE}),
+        WEIBO_PATH.format(uid="1245161129"): Answer(_without_mids(), headers={"Date": ""}),
         WEIBO_PATH.format(uid="1111111111"): Answer(payload("weibo_getIndex_pinned_old.json")),
         WEIBO_PATH.format(uid="2222222222"): Answer(payload("weibo_getIndex_pinned_new.json")),
         WEIBO_PATH.format(uid="3333333333"): Answer(payload("weibo_getIndex_ok0.json")),
@@ -132,6 +153,28 @@ async def test_real_weibo_payload_with_relative_times(server: PayloadServer) -> 
     assert server.requests == [WEIBO_PATH.format(uid="1245161127")]
 
 
+async def test_weibo_times_do_not_move_with_the_check_moment(server: PayloadServer) -> None:
+    """Checked three weeks after the answer was written, '昨天 12:25' is still 2019-09-10: from the mid,
+    or, without mids, from the answer's Date header; never the day before --as-of."""
+    later = datetime(2019, 10, 2, 10, 0, tzinfo=SHANGHAI)
+    with_mids = await posts_of(server, "weibo:1245161127", as_of=later)
+    assert max(p.published_at for p in with_mids.posts) == datetime(2019, 9, 10, 12, 25, 12, tzinfo=SHANGHAI)
+    printed_only = await posts_of(server, "weibo:1245161128", as_of=later)
+    assert printed_only.outcome == "ok"
+    assert max(p.published_at for p in printed_only.posts) == datetime(2019, 9, 10, 12, 25, tzinfo=SHANGHAI)
+    assert min(p.published_at for p in printed_only.posts) == datetime(2019, 9, 10, 9, 7, tzinfo=SHANGHAI)
+    rule = Rulebook(Path(__file__).resolve().parent.parent / "rules").rule("account_stale")
+    for result in (with_mids, printed_only):  # 22 days silent: 不合格, not "updated yesterday"
+        verdict = evaluate_account(observation_from_result(result, account("weibo:1245161127"), later), rule, later)
+        assert (verdict.state, verdict.days_silent) == ("stale", 22)
+
+
+async def test_weibo_relative_times_without_a_date_header_are_not_guessed(server: PayloadServer) -> None:
+    """No mid and no Date header: nothing dates '昨天', so the source is unreadable (待人工核查), never fresh."""
+    result = await posts_of(server, "weibo:1245161129", as_of=datetime(2019, 10, 2, 10, 0, tzinfo=SHANGHAI))
+    assert result.outcome == "failed" and "no Date header" in result.error
+
+
 async def test_weibo_old_pinned_post_is_marked(server: PayloadServer) -> None:
     result = await posts_of(server, "https://weibo.com/u/1111111111")  # a profile URL works too
     assert result.outcome == "ok"
@@ -173,7 +216,8 @@ async def test_weibo_card_group_layout() -> None:
     url = "https://m.weibo.cn/api/container/getIndex?containerid=1076039"
     body = ('{"ok":1,"data":{"cards":[{"card_type":11,"card_group":[{"card_type":9,"mblog":'
             '{"created_at":"12-01","id":"77","bid":"Abc","text":"<a href=\'/n/x\'>@x</a> 通知"}}]}]}}')
-    result = await latest_posts(account("weibo:9"), ScriptedFetcher({url: ok(url, body)}), as_of=AS_OF)
+    answer = ok(url, body, date="Tue, 20 Dec 2022 02:00:00 GMT")  # '12-01' takes its year from the answer
+    result = await latest_posts(account("weibo:9"), ScriptedFetcher({url: answer}), as_of=AS_OF)
     assert result.outcome == "ok"
     assert result.posts[0].published_at == datetime(2022, 12, 1, tzinfo=SHANGHAI)
     assert result.posts[0].date_only and result.posts[0].title == "@x 通知"

@@ -60,20 +60,29 @@ def test_mid_encodes_the_exact_second() -> None:
     assert weibo_mid_time(12345) is None  # far before Weibo existed
 
 
-def test_relative_time_prefers_the_mid() -> None:
-    moment, day_only = platform_time("昨天 12:25", AS_OF, mid="4414949763467195")
+def test_the_mid_comes_first() -> None:
+    moment, day_only = platform_time("昨天 12:25", AS_OF, zone=SHANGHAI, mid="4414949763467195")
     assert moment == datetime(2019, 9, 10, 12, 25, 12, tzinfo=SHANGHAI)
     assert not day_only
+    # Read weeks later, the mid still gives the post's own second, whatever the answer says.
+    later = datetime(2019, 10, 2, 10, 0, tzinfo=SHANGHAI)
+    assert platform_time("昨天 12:25", later, zone=SHANGHAI, mid="4414949763467195")[0] == moment  # type: ignore[index]
 
 
-def test_mid_that_disagrees_with_the_printed_time_is_ignored() -> None:
-    # A mid from 2019 printed as '5分钟前' on a 2022 check: the printed time wins.
-    as_of = datetime(2022, 12, 20, 10, 0, tzinfo=SHANGHAI)
-    assert platform_time("5分钟前", as_of, mid="4414949763467195") == (as_of - timedelta(minutes=5), False)
+def test_relative_times_read_against_the_answer_not_the_check() -> None:
+    answered = datetime(2019, 9, 11, 6, 0, tzinfo=UTC)  # the answer's Date header, in GMT
+    assert platform_time("昨天 12:25", answered, zone=SHANGHAI) == (datetime(2019, 9, 10, 12, 25, tzinfo=SHANGHAI), False)
+    assert platform_time("昨天 12:25", None, zone=SHANGHAI) is None  # nothing to read it against
+
+
+def test_a_mid_after_the_answer_is_not_a_time() -> None:
+    answered = datetime(2012, 1, 1, tzinfo=SHANGHAI)
+    assert platform_time("5分钟前", answered, zone=SHANGHAI, mid="4414949763467195") == (
+        answered - timedelta(minutes=5), False)
 
 
 def test_absolute_time_ignores_the_mid() -> None:
-    moment, _ = platform_time("Tue Sep 10 12:25:12 +0800 2019", AS_OF, mid="1")
+    moment, _ = platform_time("Tue Sep 10 12:25:12 +0800 2019", AS_OF, zone=SHANGHAI, mid="1")
     assert moment == datetime(2019, 9, 10, 12, 25, 12, tzinfo=SHANGHAI)
 
 

@@ -1,8 +1,8 @@
 """Post times as platforms print them: absolute with a zone, or relative to the moment of the request.
 
-m.weibo.cn answers '昨天 12:25' or '3小时前' for recent posts, so a relative time is resolved against
-`as_of` (the moment of the check) in the zone of `as_of`, and a Weibo mid, which encodes the exact
-second, is preferred when it is available.
+m.weibo.cn answers '昨天 12:25' or '3小时前' for recent posts. A Weibo mid encodes the exact second and
+is used first; a relative time is resolved against the moment the platform answered (its Date
+header), in the supervisor's zone.
 """
 
 from __future__ import annotations
@@ -94,25 +94,24 @@ def weibo_mid_time(mid: str | int | None) -> datetime | None:
     return moment if moment and moment.year >= 2009 else None
 
 
-def platform_time(text: str, as_of: datetime, *, mid: str | int | None = None) -> tuple[datetime, bool] | None:
-    """The best moment for a printed post time: absolute if it is, else the mid's, else resolved.
-
-    The mid is trusted only when it agrees with the printed relative time to within a day (plus the
-    day's slack of a date-only form), so a corrupt id cannot move a post by years.
+def platform_time(text: str, answered_at: datetime | None, *, zone: tzinfo, mid: str | int | None = None,
+                  not_after: datetime | None = None) -> tuple[datetime, bool] | None:
+    """The moment of a post, in `zone`: a printed absolute time as is; else the Weibo mid's exact second
+    (when plausible: not after `not_after`, or the answer, by more than a day); else a relative time
+    ('昨天 12:25') resolved against `answered_at`, the moment the platform wrote it (its Date header).
+    Never against the moment of the check: an answer read weeks later would otherwise move '昨天' by
+    weeks. None when nothing dates the post.
     """
     absolute = parse_absolute(text)
     if absolute is not None:
-        return absolute.astimezone(as_of.tzinfo), False
-    relative = parse_relative(text, as_of)
+        return absolute.astimezone(zone), False
     exact = weibo_mid_time(mid)
-    if exact is None:
-        return relative
-    if relative is None:
-        return (exact.astimezone(as_of.tzinfo), False) if exact <= as_of + timedelta(days=1) else None
-    slack = timedelta(days=2 if relative[1] else 1)
-    if abs(exact - relative[0]) <= slack:
-        return exact.astimezone(as_of.tzinfo), False
-    return relative
+    bound = not_after or answered_at
+    if exact is not None and (bound is None or exact <= bound + timedelta(days=1)):
+        return exact.astimezone(zone), False
+    if answered_at is None:
+        return None
+    return parse_relative(text, answered_at.astimezone(zone))
 
 
 _DOTTED = re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})(.*)$")

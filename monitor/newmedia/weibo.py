@@ -2,7 +2,8 @@
 
 `getIndex?containerid=107603<uid>` lists an account's latest posts. Pinned posts (置顶) stay on top
 for months and say nothing about freshness, so they are returned marked `pinned`. Recent posts carry
-relative times ('昨天 12:25'); the post id (mid) encodes the exact second, which is preferred.
+relative times ('昨天 12:25'); the post id (mid) encodes the exact second and is used first, and a
+relative time is read against the answer's Date header — never against the moment of the check.
 Weibo refuses robots with 418/403, a login redirect or `"ok": 0`: all are "blocked", never stale.
 """
 
@@ -10,7 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 from monitor.fetch.result import Fetcher, FetchResult
@@ -42,7 +44,16 @@ async def weibo_posts(uid: str, fetcher: Fetcher, *, as_of: datetime, base: str 
     data = _json_or_block(result)
     if isinstance(data, SourceResult):
         return data
-    return parse_weibo(data, result.url, as_of=as_of)
+    return parse_weibo(data, result.url, as_of=as_of, answered_at=answered_at(result))
+
+
+def answered_at(result: FetchResult) -> datetime | None:
+    """The moment the platform answered, from its Date header (None when absent or unreadable)."""
+    try:
+        moment = parsedate_to_datetime(result.headers.get("date", ""))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo is not None else None
 
 
 def _json_or_block(result: FetchResult) -> dict[str, Any] | SourceResult:
@@ -61,14 +72,17 @@ def _json_or_block(result: FetchResult) -> dict[str, Any] | SourceResult:
     return data
 
 
-def parse_weibo(data: dict[str, Any], url: str, *, as_of: datetime) -> SourceResult:
-    """Posts of a getIndex answer; `"ok": 0` means Weibo withheld the data (throttle, login, privacy)."""
+def parse_weibo(data: dict[str, Any], url: str, *, as_of: datetime, answered_at: datetime | None = None) -> SourceResult:
+    """Posts of a getIndex answer, in the zone of `as_of`; relative times are read against `answered_at`.
+
+    `"ok": 0` means Weibo withheld the data (throttle, login, privacy).
+    """
     if data.get("ok") != 1:
         message = data.get("msg") or data.get("message") or "no data"
         return blocked("weibo", url, f"m.weibo.cn answered ok={data.get('ok')!r}: {message}; check by hand")
     posts = []
     for mblog in _mblogs((data.get("data") or {}).get("cards") or []):
-        post = _post(mblog, as_of)
+        post = _post(mblog, as_of, answered_at)
         if isinstance(post, str):
             return failed("weibo", url, post)
         if post is not None:
@@ -89,13 +103,15 @@ def is_pinned(mblog: dict[str, Any]) -> bool:
     return mblog.get("isTop") in (1, "1", True) or "置顶" in str(title.get("text", "") if isinstance(title, dict) else title)
 
 
-def _post(mblog: dict[str, Any], as_of: datetime) -> Post | str | None:
+def _post(mblog: dict[str, Any], as_of: datetime, answered: datetime | None) -> Post | str | None:
     """A Post; None for a pinned post whose time is unreadable (it does not count); a message otherwise."""
     pinned = is_pinned(mblog)
     raw = str(mblog.get("created_at", ""))
-    moment = platform_time(raw, as_of, mid=mblog.get("mid") or mblog.get("id"))
+    moment = platform_time(raw, answered, zone=as_of.tzinfo or UTC, mid=mblog.get("mid") or mblog.get("id"),
+                           not_after=answered or as_of)
     if moment is None:
-        return None if pinned else f"unreadable post time {raw!r}"
+        why = "" if answered else " (a relative time, and the answer has no Date header to read it against)"
+        return None if pinned else f"unreadable post time {raw!r}{why}"
     ident = mblog.get("bid") or mblog.get("mid") or mblog.get("id")
     title = mblog.get("raw_text") or strip_tags(str(mblog.get("text", "")))
     return Post(clip(title), f"https://m.weibo.cn/status/{ident}", moment[0], pinned=pinned, date_only=moment[1])
