@@ -91,7 +91,8 @@ class Settings:
     database: Path
     keep_pages_days: int
     timezone: ZoneInfo
-    region_order: tuple[str, ...]
+    province: str  # whose 市(州) are the report's regions: a name or a GB/T 2260 code
+    region_order: tuple[str, ...]  # empty: the province's official order (see Rulebook.places)
     province_row_label: str
     rules_dir: Path
     crawl: CrawlSettings
@@ -220,10 +221,22 @@ def _resolve_default_paths(data: dict[str, Any], source: Path) -> None:
             data[section][key] = str((source.parent / value).resolve())
 
 
+def _without_packaged_paths(user: dict[str, Any], packaged: dict[str, Any]) -> dict[str, Any]:
+    """A user's file that repeats a packaged path as written (a copy of config.toml, `directory = "rules"`)
+    keeps the packaged meaning: the relative value is the installation's, not the copy's folder's."""
+    for dotted, value in packaged.items():
+        section, key = dotted.split(".")
+        table = user.get(section)
+        if isinstance(table, dict) and table.get(key) == value:
+            del table[key]
+    return user
+
+
 def load_settings(config_path: Path | None = None, *, cwd_default: bool = True) -> Settings:
     """Load defaults, then the user's file: `config_path`, else $GOVMON_CONFIG, else ./config.toml."""
     default_path = default_config_path()
     data = read_toml(default_path)
+    packaged = {dotted: data[dotted.split(".")[0]][dotted.split(".")[1]] for dotted in _PATH_KEYS}
     _resolve_default_paths(data, default_path)
     # Relative paths of the packaged defaults (database, reports) belong in the working folder.
     data["store"]["database"] = str(Path.cwd() / "govmon.db")
@@ -236,7 +249,7 @@ def load_settings(config_path: Path | None = None, *, cwd_default: bool = True) 
             user_path = candidate
     if user_path is not None:
         user_path = user_path.resolve()
-        _merge(data, read_toml(user_path), user_path)
+        _merge(data, _without_packaged_paths(read_toml(user_path), packaged), user_path)
         sources.append(user_path)
     return _build(data, sources[-1], tuple(sources))
 
@@ -267,6 +280,7 @@ def _build(data: dict[str, Any], source: Path, sources: tuple[Path, ...]) -> Set
         database=Path(data["store"]["database"]),
         keep_pages_days=data["store"]["keep_pages_days"],
         timezone=timezone,
+        province=data["regions"]["province"],
         region_order=tuple(data["regions"]["order"]),
         province_row_label=data["regions"]["province_row_label"],
         rules_dir=Path(data["rules"]["directory"]),

@@ -56,6 +56,7 @@ class Website:
     note: str = ""
     id: int | None = None
     retired_at: str | None = None
+    county: str = ""  # the county-level unit (青羊区) when the registry names one
 
     @property
     def is_province_level(self) -> bool:
@@ -71,6 +72,7 @@ class Account:
     source: str = ""
     id: int | None = None
     retired_at: str | None = None
+    county: str = ""  # the county-level unit when the registry names one
 
     @property
     def is_full_coverage(self) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from monitor.gazetteer import Place, ProvincePlaces
 from monitor.models import ACCOUNT_SUBJECTS, PROVINCE_LEVEL_KINDS, WEBSITE_KINDS, iso
 from monitor.rulebook import Rulebook
 from monitor.sheets import BLANKS, RowError, SheetError, read_rows
@@ -45,8 +46,9 @@ ACCOUNT_COLUMNS: dict[str, tuple[str, ...]] = {
     "subject": ("主体类型", "subject"),
     "source": ("数据源", "source"),
 }
+# Columns a header must have; a website's 所属地方 may be left out when its 网站标识码 names the place.
 REQUIRED: dict[str, tuple[str, ...]] = {
-    WEBSITES: ("name", "url", "region", "kind", "site_code"),
+    WEBSITES: ("name", "url", "kind", "site_code"),
     ACCOUNTS: ("name", "platform", "region", "subject"),
 }
 COLUMNS = {WEBSITES: WEBSITE_COLUMNS, ACCOUNTS: ACCOUNT_COLUMNS}
@@ -81,6 +83,7 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     files: list[FileSummary] = field(default_factory=list)
     written: bool = False  # False when strict mode refused the import
+    warnings: list[RowError] = field(default_factory=list)  # rows loaded, with something to check
 
     @property
     def ok(self) -> bool:
@@ -93,6 +96,7 @@ class ImportReport:
             "accounts": asdict(self.accounts),
             "files": [asdict(f) for f in self.files],
             "errors": [asdict(e) for e in self.errors],
+            "warnings": [asdict(e) for e in self.warnings],
         }
 
 
@@ -115,21 +119,33 @@ class _Batch:
     site_codes: dict[str, _Row] = field(default_factory=dict)  # good website rows by 网站标识码
     tables_seen: set[str] = field(default_factory=set)
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)
     files: list[FileSummary] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Context:
+    """What a row parser needs: the rule data, the province's places, and a list for its warnings."""
+
+    rulebook: Rulebook
+    places: ProvincePlaces
+    notes: list[str]
 
 
 # -- public entry point --------------------------------------------------------------------------------
 def import_registry(store: Store, rulebook: Rulebook, paths: list[Path], *, now: datetime,
-                    strict: bool = False) -> ImportReport:
+                    places: ProvincePlaces, strict: bool = False) -> ImportReport:
     """Read every file, then upsert/retire in one transaction (nothing at all if strict and a row is bad).
 
-    Raises RegistryFileError, before writing anything, when a file cannot be read.
+    `places` are the configured province's (Rulebook.places): 所属地方 spellings, county-level names
+    and 网站标识码 division codes resolve to its 市(州). Raises RegistryFileError, before writing
+    anything, when a file cannot be read.
     """
     sheets = [(str(path), read_rows(Path(path))) for path in paths]
     batch = _Batch()
     for name, rows in sheets:
-        _parse_sheet(batch, rulebook, name, rows)
-    report = ImportReport(errors=batch.errors, files=batch.files)
+        _parse_sheet(batch, rulebook, places, name, rows)
+    report = ImportReport(errors=batch.errors, files=batch.files, warnings=batch.warnings)
     if strict and batch.errors:
         return report
     stamp = iso(now)
@@ -188,7 +204,8 @@ def _missing_columns_reason(found: dict[str, dict[str, int]]) -> str:
 
 
 # -- rows ----------------------------------------------------------------------------------------------
-def _parse_sheet(batch: _Batch, rulebook: Rulebook, name: str, rows: list[tuple[int, list[str]]]) -> None:
+def _parse_sheet(batch: _Batch, rulebook: Rulebook, places: ProvincePlaces, name: str,
+                 rows: list[tuple[int, list[str]]]) -> None:
     header = _find_header(rows)
     if isinstance(header, str):
         line = next((n for n, cells in rows if any(cells)), 1)
@@ -204,17 +221,17 @@ def _parse_sheet(batch: _Batch, rulebook: Rulebook, name: str, rows: list[tuple[
             continue
         count += 1
         values = {f: cells[i] if i < len(cells) else "" for f, i in columns.items()}
-        _take_row(batch, table, name, line, values, parse, rulebook)
+        _take_row(batch, table, name, line, values, parse, _Context(rulebook, places, []))
     batch.files.append(FileSummary(name, table, count))
 
 
-RowParser = Callable[[dict[str, str], Rulebook], tuple[_Row | None, list[str], set[tuple[str, ...]]]]
+RowParser = Callable[[dict[str, str], _Context], tuple[_Row | None, list[str], set[tuple[str, ...]]]]
 
 
 def _take_row(batch: _Batch, table: str, name: str, line: int, values: dict[str, str],
-              parse: RowParser, rulebook: Rulebook) -> None:
-    """Keep a good row, or record why it is bad (and protect its key from retirement)."""
-    row, reasons, keys = parse(values, rulebook)
+              parse: RowParser, context: _Context) -> None:
+    """Keep a good row (with its warnings), or record why it is bad (and protect its key from retirement)."""
+    row, reasons, keys = parse(values, context)
     if row is not None:
         keys = {row.key}
         first = batch.rows[table].get(row.key)
@@ -227,6 +244,7 @@ def _take_row(batch: _Batch, table: str, name: str, line: int, values: dict[str,
             kept = batch.rows[table][row.key] = _Row(row.key, row.values, name, line)
             if table == WEBSITES:
                 batch.site_codes[kept.values["site_code"]] = kept
+            batch.warnings += [RowError(name, line, note) for note in context.notes]
             return
     batch.errors.append(RowError(name, line, "；".join(reasons)))
     batch.protected[table].update(keys)
@@ -244,7 +262,31 @@ def _missing(values: dict[str, str], table: str) -> list[str]:
     return [COLUMNS[table][f][0] for f in REQUIRED[table] if not values.get(f)]
 
 
-def _website_row(values: dict[str, str], rulebook: Rulebook) -> tuple[_Row | None, list[str], set[tuple[str, ...]]]:
+def _local_place(context: _Context, text: str, site_code: str = "") -> Place | str:
+    """The 市(州) and county of a local site or account: from 所属地方 (a 市(州), a county-level name
+    with or without its 市(州)), else from the division code opening the 网站标识码; a disagreement
+    between the two keeps 所属地方 and is noted for a warning."""
+    places = context.places
+    by_code = places.of_code(site_code) if site_code else None
+    if not text:
+        if by_code is None:
+            return f"缺少 所属地方或部门（网站标识码 {site_code!r} 也不能确定{places.province.name}的市(州)）"
+        return by_code
+    place = places.resolve(text)
+    if isinstance(place, str):
+        return place
+    shown = places.display
+    if place.note:
+        context.notes.append(f"{place.note}，按{shown[place.region]}归类")
+    if by_code is not None and by_code.region != place.region:
+        context.notes.append(f"所属地方 {text!r}（{shown[place.region]}）与网站标识码 {site_code} 的行政区划"
+                             f"（{shown[by_code.region]}）不一致，按所属地方归类")
+    elif by_code is not None and not place.county and by_code.county:
+        return Place(place.region, by_code.county)
+    return place
+
+
+def _website_row(values: dict[str, str], context: _Context) -> tuple[_Row | None, list[str], set[tuple[str, ...]]]:
     reasons = []
     if missing := _missing(values, WEBSITES):
         reasons.append(f"缺少 {'、'.join(missing)}")
@@ -258,37 +300,47 @@ def _website_row(values: dict[str, str], rulebook: Rulebook) -> tuple[_Row | Non
         reasons.append(f"网站标识码 {values['site_code']!r} 应为10位：6位行政区划代码+4位数字，或 bm+8位数字")
     if kind and kind not in WEBSITE_KINDS:
         reasons.append(f"网站类型 {kind!r} 不是 {'、'.join(WEBSITE_KINDS)} 之一")
-    region = values["region"]
-    if region and kind in WEBSITE_KINDS and kind not in PROVINCE_LEVEL_KINDS:
-        region, problem = _city_region(rulebook, region)
-        reasons += [problem] if problem else []
+    region, county = values.get("region", "").strip(BLANKS), ""
+    if kind in WEBSITE_KINDS and kind not in PROVINCE_LEVEL_KINDS:
+        place = _local_place(context, region, site_code)
+        if isinstance(place, str):
+            reasons.append(place)
+        else:
+            region, county = place.region, place.county
+    elif kind in PROVINCE_LEVEL_KINDS and not region:
+        reasons.append("缺少 所属地方或部门")
     if reasons:
         return None, reasons, {(u,) for u in _lenient_urls(values["url"])}
-    record = {"name": values["name"], "region": region, "kind": kind, "site_code": site_code,
+    record = {"name": values["name"], "region": region, "county": county, "kind": kind, "site_code": site_code,
               "sponsor": values.get("sponsor", ""), "note": values.get("note", "")}
     return _Row((url,), record, "", 0), [], set()
 
 
-def _account_row(values: dict[str, str], rulebook: Rulebook) -> tuple[_Row | None, list[str], set[tuple[str, ...]]]:
+def _account_row(values: dict[str, str], context: _Context) -> tuple[_Row | None, list[str], set[tuple[str, ...]]]:
     reasons = []
     if missing := _missing(values, ACCOUNTS):
         reasons.append(f"缺少 {'、'.join(missing)}")
     platform, subject, region = values["platform"], values["subject"], values["region"]
     if platform:
         try:
-            platform = normalise_platform(rulebook, platform)
+            platform = normalise_platform(context.rulebook, platform)
         except ValueError as exc:
             reasons.append(str(exc))
     if subject and subject not in ACCOUNT_SUBJECTS:
         reasons.append(f"主体类型 {subject!r} 不是 {'、'.join(ACCOUNT_SUBJECTS)} 之一")
-    elif region and subject == "政府":
-        region = rulebook.region_aliases.get(region, region)  # the province's own accounts keep their name
+    county = ""
+    if region and subject == "政府":  # a local government's account; the province's own keeps its name
+        place = context.places.resolve(region)
+        region, county = (place.region, place.county) if isinstance(place, Place) and not place.note else (region, "")
     elif region and subject in ("市州部门", "县级部门"):
-        region, problem = _city_region(rulebook, region)
-        reasons += [problem] if problem else []
+        place = _local_place(context, region)
+        if isinstance(place, str):
+            reasons.append(place)
+        else:
+            region, county = place.region, place.county
     if reasons:
         return None, reasons, {(platform, values["name"])} if values["name"] else set()
-    record = {"region": region, "subject": subject, "source": values.get("source", "")}
+    record = {"region": region, "county": county, "subject": subject, "source": values.get("source", "")}
     return _Row((platform, values["name"]), record, "", 0), [], set()
 
 
@@ -351,18 +403,10 @@ def normalise_platform(rulebook: Rulebook, text: str) -> str:
     raise ValueError(f"类型 {text!r} 不是已知平台（rules/platforms.toml），其他平台请写作 \"其他+平台名\"")
 
 
-def _city_region(rulebook: Rulebook, text: str) -> tuple[str, str]:
-    """(canonical 市(州) name, problem or '')."""
-    canonical = rulebook.region_aliases.get(text)
-    if canonical is None:
-        return text, f"所属地方 {text!r} 不是已知的市(州)（rules/regions.toml）"
-    return canonical, ""
-
-
-def normalise_region(rulebook: Rulebook, text: str) -> str:
+def normalise_region(places: ProvincePlaces, text: str) -> str:
     """A region as typed by a user (阿坝州) in its canonical form (阿坝); unknown names unchanged."""
     text = text.strip(BLANKS)
-    return rulebook.region_aliases.get(text, text)
+    return places.aliases.get(text, text)
 
 
 # -- writing -------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from typing import Any
 from monitor.config import read_toml
 from monitor.content.privacy import NameVocabulary
 from monitor.content.wording import Lexicon, WordingError
+from monitor.gazetteer import Gazetteer, GazetteerError, ProvincePlaces
 from monitor.models import Severity
 
 # Thresholds each rule accepts besides `severity` and `wording`. A key not listed is a typo.
@@ -134,6 +135,25 @@ class Rulebook:
             for alias in aliases:
                 mapping[str(alias)] = canonical
         return mapping
+
+    @cached_property
+    def gazetteer(self) -> Gazetteer:
+        """China's administrative divisions (rules/gazetteer/divisions.csv)."""
+        try:
+            return Gazetteer.load(self.directory / "gazetteer" / "divisions.csv")
+        except GazetteerError as exc:
+            raise RulesError(str(exc)) from exc
+
+    def places(self, province: str, order: tuple[str, ...] = ()) -> ProvincePlaces:
+        """The 市(州) of `province` in `order`, else in the order rules/regions.toml [order] gives the
+        province, else in code order; with the extra spellings of rules/regions.toml [aliases]."""
+        try:
+            division = self.gazetteer.province(province)
+            data = read_toml(self.directory / "regions.toml", RulesError)
+            official = order or tuple(data.get("order", {}).get(division.name, ()))
+            return self.gazetteer.places(division.code, order=official, extra_aliases=self.region_aliases)
+        except GazetteerError as exc:
+            raise RulesError(f"{self.directory / 'regions.toml'}: {exc}") from exc
 
     @cached_property
     def platforms(self) -> tuple[tuple[str, ...], dict[str, str]]:

@@ -31,7 +31,7 @@ def test_defaults(tmp_path):
     assert settings.rules_dir == (REPO / "rules").resolve()
     assert str(settings.timezone) == "Asia/Shanghai"
     assert settings.probe.timeout_s == 15.0 and settings.crawl.respect_robots is True
-    assert settings.region_order[0] == "成都" and len(settings.region_order) == 21
+    assert (settings.province, settings.region_order) == ("四川省", ())
     assert settings.log_file is None and len(settings.source_files) == 1
 
 
@@ -111,3 +111,20 @@ def test_missing_and_malformed_files(tmp_path):
     broken = write(tmp_path / "broken.toml", "[crawl\nretries = 1\n")
     with pytest.raises(ConfigError, match=r"broken\.toml: not valid TOML"):
         load_settings(broken)
+
+
+def test_a_copy_of_the_packaged_config_in_another_folder_works(tmp_path, monkeypatch):
+    """README "Run as a service" copies config.toml to /etc/govmon: its relative rules folder stays the
+    packaged one, and the 市(州) stay Sichuan's (the copy's empty order still means the official one)."""
+    etc = tmp_path / "etc" / "govmon"
+    etc.mkdir(parents=True)
+    (etc / "config.toml").write_bytes((REPO / "config.toml").read_bytes())
+    work = tmp_path / "var"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    settings = load_settings(etc / "config.toml")
+    assert settings.rules_dir == (REPO / "rules").resolve()
+    assert settings.database == work / "govmon.db"
+    own = tmp_path / "own.toml"
+    own.write_text('[rules]\ndirectory = "my-rules"\n', encoding="utf-8")
+    assert load_settings(own).rules_dir == tmp_path / "my-rules"  # a changed path is the user's, as before

@@ -44,7 +44,7 @@ def write_csv(path: Path, rows: list[list[str]], *, encoding: str = "utf-8") -> 
 
 
 def run(store: Store, rulebook: Rulebook, *paths: Path, strict: bool = False, now: datetime = NOW) -> ImportReport:
-    return import_registry(store, rulebook, list(paths), now=now, strict=strict)
+    return import_registry(store, rulebook, list(paths), now=now, places=rulebook.places("四川省"), strict=strict)
 
 
 # -- reading -------------------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ BAD_WEBSITES = [
     (["甲", "http://a.gov.cn", "成都", "市级门户", "51010000021"], "应为10位"),
     (["甲", "http://a.gov.cn", "成都", "市级门户", "ab12345678"], "应为10位"),
     (["甲", "http://a.gov.cn", "成都", "市级门户", "0101000002"], "应为10位"),
-    (["甲", "http://a.gov.cn", "成督", "市级门户", "5101000002"], "所属地方 '成督' 不是已知的市(州)"),
+    (["甲", "http://a.gov.cn", "成督", "市级门户", "5101000002"], "所属地方 '成督' 不是四川省已知的市(州)"),
 ]
 
 

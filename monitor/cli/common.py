@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 from monitor.config import ConfigError, Settings, load_settings
+from monitor.gazetteer import ProvincePlaces
 from monitor.rulebook import Rulebook, RulesError
 from monitor.store import NotADatabase, Store, StoreError
 
@@ -57,6 +58,15 @@ class AppState:
             except RulesError as exc:
                 fail(str(exc), EXIT_USAGE)
         return self._rulebook
+
+    @property
+    def places(self) -> ProvincePlaces:
+        """The configured province's 市(州) and county-level names ([regions] province and order)."""
+        try:
+            return self.rulebook.places(self.settings.province, self.settings.region_order)
+        except RulesError as exc:
+            source = self.settings.source_files[-1] if self.settings.source_files else "config"
+            fail(f"{source}: [regions] province {self.settings.province!r} / order: {exc}", EXIT_USAGE)
 
     def open_store(self) -> Store:
         path = self.settings.database

@@ -43,7 +43,7 @@ def import_command(
     rulebook, now = app_state.rulebook, app_state.now()
     store = app_state.open_store()
     try:
-        report = import_registry(store, rulebook, files, now=now, strict=strict)
+        report = import_registry(store, rulebook, files, now=now, places=app_state.places, strict=strict)
     except RegistryFileError as exc:
         fail(str(exc), EXIT_USAGE)
     finally:
@@ -71,6 +71,8 @@ def _print_report(report: ImportReport) -> None:
     for summary in report.files:
         label = TABLE_LABELS.get(summary.table or "", "表头无法识别")
         stdout.print(f"{summary.file}: {label}, {summary.rows} 行", markup=False, highlight=False, soft_wrap=True)
+    for warning in report.warnings:
+        console.print(f"{warning}（已导入，请核对）", markup=False, highlight=False, soft_wrap=True, style="yellow")
     for error in report.errors:
         console.print(str(error), markup=False, highlight=False, soft_wrap=True)
     if report.errors:
@@ -93,7 +95,7 @@ def list_command(
     allowed = ACCOUNT_SUBJECTS if accounts else WEBSITE_KINDS
     if kind is not None and kind not in allowed:
         fail(f"--kind must be one of {'、'.join(allowed)}, got {kind!r}", EXIT_USAGE)
-    region = normalise_region(app_state.rulebook, region) if region else None
+    region = normalise_region(app_state.places, region) if region else None
     store = app_state.open_store()
     try:
         if accounts:

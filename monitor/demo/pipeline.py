@@ -67,7 +67,8 @@ def _import(running: RunningProvince, settings: Settings, as_of: datetime, store
             result: PipelineResult, say: Say) -> None:
     from monitor.registry import import_registry
 
-    report = import_registry(store, rulebook, running.registry_paths, now=as_of)
+    places = rulebook.places(settings.province, settings.region_order)
+    report = import_registry(store, rulebook, running.registry_paths, now=as_of, places=places)
     result.imported = report
     say(f"registry import: {len(store.websites())} websites, {len(store.accounts())} accounts, "
         f"{len(report.errors)} row errors")

@@ -66,7 +66,8 @@ def build_report(
 ) -> QuarterReport:
     """The whole report of `quarter`; `generated_at` only reaches document metadata."""
     rulebook = rulebook or Rulebook(settings.rules_dir)
-    regions = Regions.build(settings.region_order, rulebook.region_aliases, settings.province_row_label)
+    places = rulebook.places(settings.province, settings.region_order)
+    regions = Regions.of_province(places, settings.province_row_label)
     scope = load_scope(store, quarter, rule_order=rulebook.rule_ids)
     annex1 = _annex1(scope, regions)
     websites = _website_problems(scope, regions)

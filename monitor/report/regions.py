@@ -1,13 +1,14 @@
 """Where a website or account belongs in the report: one of the 市(州), or the province-level row.
 
-Canonical region names and their order come from config ([regions]); spellings and the display name
-the notice writes (达州市, 阿坝州) come from rules/regions.toml aliases.
+Canonical region names, their order, spellings and the display name the notice writes (达州市,
+阿坝州) come from the configured province's places (monitor/gazetteer.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from monitor.gazetteer import ProvincePlaces
 from monitor.models import PROVINCE_LEVEL_KINDS, Account, Website
 
 PROVINCE_SUBJECT = "省直部门"
@@ -21,8 +22,14 @@ class Regions:
     province_label: str
 
     @classmethod
-    def build(cls, order: tuple[str, ...], aliases: dict[str, str], province_label: str) -> Regions:
-        return cls(order, aliases, {name: display_name(name, aliases) for name in order}, province_label)
+    def build(cls, order: tuple[str, ...], aliases: dict[str, str], province_label: str,
+              display: dict[str, str] | None = None) -> Regions:
+        shown = {name: (display or {}).get(name) or display_name(name, aliases) for name in order}
+        return cls(order, aliases, shown, province_label)
+
+    @classmethod
+    def of_province(cls, places: ProvincePlaces, province_label: str) -> Regions:
+        return cls.build(places.order, places.aliases, province_label, places.display)
 
     def canonical(self, region: str) -> str | None:
         """The 市(州) a registry spelling names, or None when it is not one of them."""

@@ -89,7 +89,7 @@ def _website(row: dict[str, Any]) -> Website:
     return Website(
         id=row["id"], name=row["name"], url=row["url"], region=row["region"], kind=row["kind"],
         site_code=row["site_code"] or "", sponsor=row["sponsor"] or "", note=row["note"] or "",
-        retired_at=row["retired_at"],
+        retired_at=row["retired_at"], county=row.get("county") or "",
     )
 
 
@@ -97,4 +97,5 @@ def _account(row: dict[str, Any]) -> Account:
     return Account(
         id=row["id"], name=row["name"], platform=row["platform"], region=row["region"],
         subject=row["subject"] or "", source=row["source"] or "", retired_at=row["retired_at"],
+        county=row.get("county") or "",
     )

@@ -89,9 +89,16 @@ def _m002_items(db: sqlite_utils.Database) -> None:
     db.table("items").create_index(["website_id", "text_hash"])
 
 
+def _m003_county(db: sqlite_utils.Database) -> None:
+    """The county-level unit of a site or account (青羊区), beside its 市(州) in region."""
+    db.table("websites").add_column("county", str)
+    db.table("accounts").add_column("county", str)
+
+
 # Forward migrations, applied in order; the schema version is the number applied. Never edit one
 # that has shipped: append a new one.
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("initial schema", _m001_initial),
     ("article history", _m002_items),
+    ("county of websites and accounts", _m003_county),
 ]
