@@ -125,6 +125,7 @@ def test_county_names_land_in_their_region_and_the_county_is_kept(govmon, tmp_pa
     assert {(w["name"], w["region"], w["county"]) for w in listed} >= {
         ("青羊区人民政府", "成都", "青羊区"), ("新龙县人民政府", "甘孜", "新龙县"),
         ("北川羌族自治县人民政府", "绵阳", "北川羌族自治县"), ("理县人民政府", "阿坝", "理县")}
+    assert "甘孜 新龙县" in govmon("registry", "list", "--region", "甘孜州").stdout
     annex1 = _annex1(govmon, tmp_path)
     assert annex1["成都"][:4] == ["2", "1", "0", "1"]  # 网站总数, 市级门户, 市级部门, 县级门户
     assert annex1["绵阳"][:4] == ["2", "0", "1", "1"]

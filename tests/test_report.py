@@ -257,8 +257,8 @@ def test_accounts_checked_are_those_with_a_verdict_in_the_quarter(store: Store, 
     assert (s.accounts_full_coverage, s.accounts_sampled, s.accounts_planned_unchecked) == (1, 1, 2)
     assert (s.check_rate, s.accounts_with_problems, s.account_pass_rate) == ("50.00%", 1, "50.00%")
     assert s.regions_accounts_passed == 0  # 成都 has a problem; 阿坝's only account was not checked
-    assert [(u.unit, u.name, u.plan) for u in report.unchecked] == [("应急厅", "四川应急", "全覆盖"),
-                                                                    ("阿坝州", "理县发布", "抽查")]
+    assert [(u.unit, u.name, u.plan, u.reason) for u in report.unchecked] == [
+        ("应急厅", "四川应急", "全覆盖", "数据源未能读取（blocked），待人工核查"), ("阿坝州", "理县发布", "抽查", "本季度无检查记录")]
 
 
 def test_a_finding_seen_in_the_quarter_is_a_verdict(store: Store, settings: Settings, rulebook: Rulebook) -> None:
@@ -389,7 +389,7 @@ def test_docx_official_layout_and_tables(store: Store, settings: Settings, ruleb
     assert [c.text for c in doc.tables[1].rows[1].cells] == ["1", "阿坝州", "理县人民政府", "多个栏目不更新"]
     assert [c.text for c in doc.tables[2].rows[1].cells] == ["1", "应急厅", "四川应急", "微信服务号", "监测时间点内2周未更新"]
     coverage = doc.tables[4]  # after 附件4: nothing was observed, so every planned account is listed
-    assert [c.text for c in coverage.rows[0].cells] == ["序号", "所属地方或部门", "新媒体名称", "类型", "抽样方式"]
+    assert [c.text for c in coverage.rows[0].cells] == ["序号", "所属地方或部门", "新媒体名称", "类型", "抽样方式", "说明"]
     assert len(coverage.rows) == 1 + 3 and any("未检查" in p.text for p in doc.paragraphs)
 
 

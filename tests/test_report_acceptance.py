@@ -246,6 +246,7 @@ def test_planned_versus_checked_and_the_coverage_appendix(out: Path) -> None:
     coverage = _read_csv(out / "govmon_2022Q4_coverage.csv")[1:]
     assert len(coverage) == unchecked > 0 and planned - unchecked <= 2718
     assert {row[4] for row in coverage} == {"抽查"}  # every full-coverage account was looked at
+    assert {row[5] for row in coverage} == {"本季度无检查记录"}
     assert {row[2] for row in coverage}.isdisjoint(a[0] for a in _observations if a[4] == LOOKED)
 
 

@@ -117,7 +117,8 @@ def _websites_table(rows: list[Website], retired: bool) -> Table:
     for column in ("ID", "网站名称", "网址", "所属地方或部门", "网站类型", "网站标识码", *(["退役时间"] if retired else [])):
         table.add_column(column, overflow="fold")
     for w in rows:
-        cells = [str(w.id), w.name, w.url, w.region, w.kind, w.site_code, *([w.retired_at or ""] if retired else [])]
+        place = f"{w.region} {w.county}" if w.county else w.region
+        cells = [str(w.id), w.name, w.url, place, w.kind, w.site_code, *([w.retired_at or ""] if retired else [])]
         table.add_row(*(escape(c) for c in cells))
     return table
 
@@ -127,7 +128,8 @@ def _accounts_table(rows: list[Account], retired: bool) -> Table:
     for column in ("ID", "账号名称", "类型", "所属地方或部门", "主体类型", "数据源", *(["退役时间"] if retired else [])):
         table.add_column(column, overflow="fold")
     for a in rows:
-        cells = [str(a.id), a.name, a.platform, a.region, a.subject, a.source, *([a.retired_at or ""] if retired else [])]
+        place = f"{a.region} {a.county}" if a.county else a.region
+        cells = [str(a.id), a.name, a.platform, place, a.subject, a.source, *([a.retired_at or ""] if retired else [])]
         table.add_row(*(escape(c) for c in cells))
     return table
 

@@ -11,7 +11,7 @@ Everything is sorted on stable keys so one store always gives the same report.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from monitor.config import Settings
@@ -48,6 +48,7 @@ class Scope:
     checked: set[int]  # account ids with a verdict dated in the quarter
     planned: dict[int, str]  # account id -> sample reason (full, sampled): the quarter's plan
     problems: dict[Key, list[Finding]]  # counted findings per subject, in indicator order
+    unread: dict[int, str] = field(default_factory=dict)  # account id -> why its source could not be read
 
     def of_site(self, website: Website) -> list[Finding]:
         return self.problems.get((SubjectKind.WEBSITE, website.id or 0), [])
@@ -105,7 +106,8 @@ def load_scope(store: Store, quarter: Quarter, *, rule_order: list[str]) -> Scop
                        if kind == SubjectKind.ACCOUNT and any(_seen_in(f, quarter) for f in found)}
     judged = store.accounts_judged_between(quarter.start, quarter.end)
     checked = (judged | seen_in_quarter) & live_accounts
-    return Scope(websites, accounts, checked, _planned(store, quarter, accounts), dict(problems))
+    unread = store.account_read_failures_between(quarter.start, quarter.end)
+    return Scope(websites, accounts, checked, _planned(store, quarter, accounts), dict(problems), unread)
 
 
 def counted_findings(store: Store, quarter: Quarter) -> list[Finding]:
@@ -316,6 +318,8 @@ def _unchecked(scope: Scope, regions: Regions) -> tuple[UncheckedAccount, ...]:
             name=a.name,
             platform=a.platform,
             plan=SAMPLE_REASONS.get(scope.planned[a.id or 0], scope.planned[a.id or 0]),
+            reason=f"数据源未能读取（{scope.unread[a.id or 0]}），待人工核查" if a.id in scope.unread
+            else "本季度无检查记录",
             account_id=a.id or 0,
         )
         for number, a in enumerate(left, start=1)

@@ -195,7 +195,7 @@ def _annex4(doc: DocxDocument, report: QuarterReport) -> None:
 def _coverage(doc: DocxDocument, report: QuarterReport) -> None:
     """Planned accounts that got no verdict this quarter: what the check rate leaves out."""
     _annex_heading(doc, "附", tables.COVERAGE_TITLE)
-    _simple_table(doc, tables.COVERAGE_HEADER, tables.coverage_rows(report), widths_cm=(1.3, 3.6, 5.0, 3.0, 2.7))
+    _simple_table(doc, tables.COVERAGE_HEADER, tables.coverage_rows(report), widths_cm=(1.1, 3.0, 3.8, 2.4, 1.8, 4.1))
 
 
 def _evidence(doc: DocxDocument, report: QuarterReport) -> None:

@@ -98,6 +98,7 @@ class UncheckedAccount:
     platform: str
     plan: str  # 全覆盖 / 抽查
     account_id: int
+    reason: str = ""  # 本季度无检查记录, or why the source could not be read
 
 
 @dataclass(frozen=True)

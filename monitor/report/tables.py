@@ -25,7 +25,7 @@ EVIDENCE_HEADER = (
     "序号", "对象", "所属地方或部门", "名称", "网址或平台", "存在的突出问题", "规则", "来源", "状态",
     "首次发现", "最近发现", "证据",
 )
-COVERAGE_HEADER = ("序号", "所属地方或部门", "新媒体名称", "类型", "抽样方式")
+COVERAGE_HEADER = ("序号", "所属地方或部门", "新媒体名称", "类型", "抽样方式", "说明")
 COVERAGE_TITLE = "抽查计划内本季度未检查的政务新媒体账号"
 SUMMARY_HEADER = ("项目", "数值")
 ANNEX4_HEADER = ("工作成效", "单位")
@@ -94,7 +94,7 @@ def table2_rows(report: QuarterReport) -> list[list[Cell]]:
 
 
 def coverage_rows(report: QuarterReport) -> list[list[Cell]]:
-    return [[u.number, u.unit, u.name, u.platform, u.plan] for u in report.unchecked]
+    return [[u.number, u.unit, u.name, u.platform, u.plan, u.reason] for u in report.unchecked]
 
 
 def evidence_rows(report: QuarterReport, *, joiner: str = "\n") -> list[list[Cell]]:

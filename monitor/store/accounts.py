@@ -70,6 +70,20 @@ class AccountQueries(StoreBase):
         )
         return {row["account_id"] for row in rows if start <= _aware(moment(row["checked_at"]), start) < end}
 
+    def account_read_failures_between(self, start: datetime, end: datetime) -> dict[int, str]:
+        """Accounts whose source could not be read in [start, end): the latest failure of each
+        (outcome and error), for the list of planned accounts left without a verdict."""
+        rows = self._db.query(
+            "SELECT account_id, checked_at, outcome, error FROM account_observations WHERE outcome != 'ok'"
+            " AND checked_at >= ? AND checked_at < ? ORDER BY checked_at, id",
+            [(start - timedelta(days=1)).isoformat(), (end + timedelta(days=1)).isoformat()],
+        )
+        failures: dict[int, str] = {}
+        for row in rows:
+            if start <= _aware(moment(row["checked_at"]), start) < end:
+                failures[row["account_id"]] = f"{row['outcome']}: {row['error']}" if row["error"] else row["outcome"]
+        return failures
+
     # -- quarter samples ----------------------------------------------------------------------------
     def replace_account_sample(self, quarter: str, entries: Iterable[tuple[int, str]], *, created_at: str) -> None:
         """Store `quarter`'s sample as (account id, reason) pairs, replacing any earlier draw."""
