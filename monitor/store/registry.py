@@ -47,7 +47,8 @@ class RegistryQueries(StoreBase):
     def find_account(self, target: str, platform: str | None = None) -> Account | None:
         """An account by id or name (and platform, when names repeat across platforms)."""
         target = target.strip()
-        where, params = "name = ?", [target]
+        where = "name = ?"
+        params: list[str | int] = [target]
         if target.isdigit():  # a CAST on every row would make each look-up a full scan
             where, params = "(name = ? OR id = ?)", [target, int(target)]
         if platform:
