@@ -220,3 +220,31 @@ def test_column_pages_not_read_whole_are_never_blank(tmp_path) -> None:
     errors = json.dumps(unread, ensure_ascii=False)
     assert "截断" in errors and "无法解码" in errors
     assert took < 15
+
+
+DEEP = Page(b"<html><body>" + b"<div>" * 100_000 + b"x" + b"</div>" * 100_000 + b"</body></html>")
+FLOOD = Page(b"<html><body>" + b"".join(b"<a href='/p%d.html'>%d</a>" % (i, i) for i in range(120_000)) + b"</body></html>")
+
+
+@pytest.mark.parametrize(("page", "reason"), [(DEEP, "嵌套过深"), (FLOOD, "链接数超过上限")])
+def test_pages_that_would_cost_minutes_to_parse_are_marked_not_parsed(crawl, page, reason) -> None:
+    with HostileServer({"/": page}) as server:  # type: ignore[dict-item]
+        async def go():
+            async with HttpFetcher(replace(crawl, max_response_bytes=5_000_000, fetch_deadline_s=10.0)) as fetcher:
+                return await fetcher.fetch(server.url())
+        import asyncio
+
+        started = time.process_time()
+        result = asyncio.run(go())
+        cpu = time.process_time() - started
+    assert result.outcome is Outcome.OK and reason in result.incomplete
+    assert cpu < 5  # counted, not parsed: parsing the nested page alone takes minutes
+
+
+@pytest.mark.parametrize(("page", "reason"), [(DEEP, "嵌套过深"), (FLOOD, "链接数超过上限")])
+def test_a_home_page_too_costly_to_parse_makes_the_site_unchecked(tmp_path, page, reason) -> None:
+    code, data, took = check_site(tmp_path, {"/": page, "/robots.txt": Page(b"", status=404)},
+                                  max_response_bytes=5_000_000, fetch_deadline_s=10.0)
+    assert code == 3 and data["verdict"] == "未能检查" and vetoes(data) == []
+    assert reason in data["findings"][0]["evidence"]["error"]
+    assert took < 15

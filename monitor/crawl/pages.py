@@ -36,6 +36,7 @@ MAX_CANDIDATES = 400  # distinct same-site URLs remembered for dead-link checks
 MAX_FOUND_ON = 5
 MAX_ATTACHMENT_LINKS = 400  # distinct attachment URLs remembered; how many are read is a rule setting
 BIG_PAGE_CHARS = 512_000  # pages this big are read on the parse thread, not on the event loop
+MANY_LINKS = 1000  # and pages with this many links (reading each link costs more than its bytes suggest)
 
 T = TypeVar("T")
 _parse_thread: ThreadPoolExecutor | None = None
@@ -46,9 +47,11 @@ async def read_page(func: Callable[..., T], html: str, *args: object) -> T:
 
     Ordinary pages are read right here on the event loop: extraction is Python code holding the
     GIL, so worker threads would only add hand-offs and contention (measured: ~18 % more CPU). A
-    very big page goes to one dedicated thread, so the event loop keeps serving fetches meanwhile.
+    very big page, or one with very many links, goes to one dedicated thread, so the event loop keeps
+    serving fetches meanwhile (pages nested too deep or with more links than the cap never get here:
+    the fetcher marks them incomplete).
     """
-    if len(html) < BIG_PAGE_CHARS:
+    if len(html) < BIG_PAGE_CHARS and html.count("href") < MANY_LINKS:
         return func(html, *args)
     global _parse_thread
     if _parse_thread is None:

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from itertools import accumulate
 from types import TracebackType
 from typing import TypeVar
 
@@ -25,7 +26,7 @@ import httpx
 
 from monitor.config import CrawlSettings
 from monitor.fetch.decode import decode_body
-from monitor.fetch.result import FetchResult, Outcome
+from monitor.fetch.result import INCOMPLETE_LINK_FLOOD, INCOMPLETE_TOO_DEEP, FetchResult, Outcome
 from monitor.fetch.robots import RobotsCache
 from monitor.fetch.safety import GuardedTransport, Resolver, TargetPolicy, TargetRefused, system_resolver
 
@@ -215,7 +216,7 @@ class HttpFetcher:
             hop = await self._attempts(method, target, budget, headers, limit)
             trail.tls_unverified = trail.tls_unverified or hop.tls_unverified
             if hop.location is None:
-                return _result(url, method, hop, trail.tls_unverified)
+                return _result(url, method, hop, trail.tls_unverified, self._crawl.max_links_per_page)
             if trail.hops >= self._crawl.max_redirects:
                 return FetchResult(url=url, outcome=Outcome.REDIRECTS, final_url=trail.current, status=hop.status,
                                    headers=hop.headers, error=f"more than {self._crawl.max_redirects} redirects",
@@ -380,13 +381,40 @@ def _inflater(wbits: int, first: bytes) -> zlib._Decompress:
     return zlib.decompressobj(wbits)
 
 
-def _result(url: str, method: str, hop: _Hop, tls_unverified: str) -> FetchResult:
+def _result(url: str, method: str, hop: _Hop, tls_unverified: str, max_links: int) -> FetchResult:
     content_type = hop.headers.get("content-type", "")
     text, encoding = decode_body(hop.body, content_type) if _is_textual(content_type, hop.body) else ("", "")
     outcome, error = _judge(hop, method)
     return FetchResult(url=url, outcome=outcome, final_url=hop.url, status=hop.status, headers=hop.headers,
                        body=hop.body, text=text, encoding=encoding, error=error,
-                       tls_unverified=tls_unverified, truncated=hop.truncated, undecodable=not_text(text))
+                       tls_unverified=tls_unverified, truncated=hop.truncated, undecodable=not_text(text),
+                       unparsable=too_costly(text, max_links) if "html" in content_type.lower() else "")
+
+
+# Deeper than this, the HTML parser's work grows with depth times tags (100 000 nested <div>s take
+# minutes); real pages nest a few dozen levels.
+MAX_NESTING = 1000
+# Elements that never nest (void) or that the parser closes by itself (<p>, <li>, <td> ...): not counted.
+# ("<div/>" is no self-closing tag in HTML: the parser opens a <div> all the same.)
+_OPEN_OR_CLOSE = re.compile(
+    r"<(/?)(?!(?:area|base|br|col|embed|hr|img|input|link|meta|param|source|track|wbr|p|li|dt|dd|option|"
+    r"optgroup|tr|td|th|tbody|thead|tfoot|rt|rp)\b)[a-zA-Z]")
+_ANCHOR = re.compile(r"<a\s", re.IGNORECASE)
+_STEP = {"": 1, "/": -1}
+
+
+def too_costly(html: str, max_links: int) -> str:
+    """Why parsing `html` would cost more than any real page does, or "": more than `max_links` links,
+    or tags nested deeper than MAX_NESTING. Counted with C-level scans (a few ms for a 5 MB page)."""
+    if html.count("<") < MAX_NESTING:
+        return ""
+    links = len(_ANCHOR.findall(html))
+    if links > max_links:
+        return f"{INCOMPLETE_LINK_FLOOD}（{links} 个链接，上限 {max_links}）"
+    steps = map(_STEP.__getitem__, _OPEN_OR_CLOSE.findall(html))
+    if max(accumulate(steps, initial=0)) > MAX_NESTING:
+        return INCOMPLETE_TOO_DEEP
+    return ""
 
 
 # Share of a text's characters that may be control or replacement characters before it counts as binary.

@@ -9,6 +9,8 @@ from typing import Protocol
 
 INCOMPLETE_TRUNCATED = "页面超过大小上限被截断"
 INCOMPLETE_UNDECODABLE = "页面内容无法解码（非文本）"
+INCOMPLETE_TOO_DEEP = "页面标签嵌套过深，无法可靠解析"
+INCOMPLETE_LINK_FLOOD = "页面链接数超过上限，未读取"
 
 
 class Outcome(StrEnum):
@@ -40,6 +42,7 @@ class FetchResult:
     tls_unverified: str = ""  # certificate error that was tolerated, for evidence
     truncated: bool = False
     undecodable: bool = False  # served as text, but the bytes are not text in any encoding
+    unparsable: str = ""  # why the page would cost more to parse than any real page (too deep, link flood)
 
     @property
     def ok(self) -> bool:
@@ -55,7 +58,7 @@ class FetchResult:
             return INCOMPLETE_TRUNCATED
         if self.undecodable:
             return INCOMPLETE_UNDECODABLE
-        return ""
+        return self.unparsable
 
     @property
     def content_type(self) -> str:
