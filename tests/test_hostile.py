@@ -248,3 +248,21 @@ def test_a_home_page_too_costly_to_parse_makes_the_site_unchecked(tmp_path, page
     assert code == 3 and data["verdict"] == "未能检查" and vetoes(data) == []
     assert reason in data["findings"][0]["evidence"]["error"]
     assert took < 15
+
+
+def test_check_account_on_a_dripping_feed_ends_in_bounded_time_as_unknown(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from monitor.cli import app
+
+    (tmp_path / "config.toml").write_text("[crawl]\nallow_private_targets = true\nretries = 0\n"
+                                          "read_timeout_s = 0.5\nfetch_deadline_s = 1.0\n[render]\n"
+                                          'browser = "off"\n', encoding="utf-8")
+    with HostileServer({"/feed.xml": drip}) as server:
+        started = time.monotonic()
+        result = CliRunner().invoke(app, ["--config", str(tmp_path / "config.toml"), "--db", str(tmp_path / "g.db"),
+                                          "check-account", server.url("/feed.xml"), "--json"])
+        took = time.monotonic() - started
+    assert result.exit_code == 3, result.output  # the source could not be read: unknown, never stale
+    assert json.loads(result.stdout)["state"] == "unknown"
+    assert took < 8
