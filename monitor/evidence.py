@@ -424,6 +424,7 @@ def _forged_dates(ev: Evidence) -> Lines:
         line = f"{shown}，但本系统已于 {ev.get('first_seen')} 见到该文章{before}，疑似改动发稿日期"
     else:
         line = f"{shown}，相同标题和正文的文章已于 {ev.get('earlier_date')} 发布（{ev.get('earlier_url')}），疑似旧稿新发"
+    ev.skip("level")
     return Lines([f"{line}：{ev.get('url')}"])
 
 

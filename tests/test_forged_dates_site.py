@@ -63,6 +63,11 @@ def test_re_dated_articles_are_found_with_both_dates_and_honest_ones_are_not(tmp
         site_routes.update(routes(second))
         after = run(config, "check", "示例镇人民政府", "--as-of", "2022-12-28T10:00", "--json")
         text = run(config, "check", "示例镇人民政府", "--as-of", "2022-12-28T10:00")
+        before_review = run(config, "report", "--quarter", "2022Q4", "--out", str(tmp_path / "r1"), "--formats", "md")
+        listed = json.loads(run(config, "findings", "list", "--rule", "forged_dates", "--json").stdout)
+        reposted = next(f for f in listed if f["evidence"]["url"].endswith(REPOSTED))
+        assert run(config, "findings", "confirm", str(reposted["id"]), "--note", "已核实为旧稿新发").exit_code == 0
+        after_review = run(config, "report", "--quarter", "2022Q4", "--out", str(tmp_path / "r2"), "--formats", "md")
     assert before.exit_code in (0, 1), before.output
     assert [f for f in json.loads(before.stdout)["findings"] if f["rule"] == "forged_dates"] == []
     forged = {f["evidence"]["url"].replace(site.url(""), ""): f for f in json.loads(after.stdout)["findings"]
@@ -79,3 +84,10 @@ def test_re_dated_articles_are_found_with_both_dates_and_honest_ones_are_not(tmp
     assert all(f["severity"] == "warning" and f["wording"] == "伪造发稿日期" for f in forged.values())
     shown = "".join(text.stdout.replace("│", "").split())
     assert "网址中的日期为2020-10-12" in shown and "本系统已于2022-11-01见到该文章" in shown
+
+    def report_text(folder: str) -> str:
+        return "".join(p.read_text(encoding="utf-8") for p in (tmp_path / folder).rglob("*.md"))
+
+    assert before_review.exit_code in (0, 1) and after_review.exit_code in (0, 1)
+    assert "伪造发稿日期" not in report_text("r1")  # 疑似: counted only once a reviewer confirms it
+    assert "伪造发稿日期" in report_text("r2") and "已核实为旧稿新发" in report_text("r2")

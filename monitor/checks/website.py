@@ -343,7 +343,7 @@ def forged_dates(items: list[SeenItem], history: ItemHistory, spec: RuleSpec, to
         items, history.by_url, history.by_text, today=today, tolerance_days=int(spec["tolerance_days"]),
         url_gap_days=int(spec["url_gap_days"]), recent_days=int(spec["recent_days"]),
     )
-    return [_finding(spec, entry, key=str(entry["url"])) for entry in entries[:EVIDENCE_LIST_CAP]]
+    return [_finding(spec, {**entry, "level": "疑似"}, key=str(entry["url"])) for entry in entries[:EVIDENCE_LIST_CAP]]
 
 
 UNREAD_ATTACHMENTS = "unread-attachments"

@@ -32,6 +32,8 @@ from monitor.report.regions import Regions
 from monitor.rulebook import Rulebook
 from monitor.store import Store
 
+SUSPECTED = "疑似"  # evidence level of a finding that counts only once a reviewer confirms it
+
 __all__ = ["QuarterReport", "Scope", "build_report", "counted_findings", "load_scope"]
 
 CITY_PORTAL, CITY_DEPARTMENT, COUNTY_PORTAL = "市级门户", "市级部门", "县级门户"
@@ -111,9 +113,15 @@ def load_scope(store: Store, quarter: Quarter, *, rule_order: list[str]) -> Scop
 
 
 def counted_findings(store: Store, quarter: Quarter) -> list[Finding]:
-    """Veto findings open at any moment of the quarter that no reviewer dismissed."""
+    """Veto findings open at any moment of the quarter that no reviewer dismissed, and 疑似 findings
+    (a suspected veto problem: forged dates, a suspect wording category) once a reviewer confirmed them."""
     active = store.findings_active_between(iso(quarter.start), iso(quarter.end))
-    return [f for f in active if f.severity == Severity.VETO and f.status != Status.DISMISSED]
+    return [f for f in active if f.status != Status.DISMISSED and (f.severity == Severity.VETO or _confirmed_suspect(f))]
+
+
+def _confirmed_suspect(finding: Finding) -> bool:
+    return finding.status == Status.CONFIRMED and isinstance(finding.evidence, dict) \
+        and finding.evidence.get("level") == SUSPECTED
 
 
 def _alive(retired_at: str | None, quarter: Quarter) -> bool:
