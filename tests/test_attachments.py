@@ -57,5 +57,6 @@ def test_unreadable_attachments_say_why(kind, data, truncated, reason):
     assert not read.readable and read.reason == reason and read.text == ""
 
 
-def test_old_word_files_are_named_as_unreadable():
+def test_old_word_and_ofd_files_are_named_as_unreadable():
     assert "DOC" in read_attachment("doc", b"\xd0\xcf\x11\xe0").reason
+    assert attachment_kind("http://a.gov.cn/gw/2022-35.ofd") == "ofd" and "OFD" in read_attachment("ofd", b"PK").reason

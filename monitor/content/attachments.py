@@ -20,7 +20,8 @@ log = logging.getLogger(__name__)
 MAX_PAGES = 200
 MAX_ROWS = 20_000
 READABLE = ("pdf", "docx", "xlsx", "xls")
-UNREADABLE = ("doc", "wps", "et", "jpg", "jpeg", "png", "tif", "tiff", "rar", "zip", "7z")
+UNREADABLE = ("doc", "wps", "et", "ofd", "jpg", "jpeg", "png", "tif", "tiff", "rar", "zip", "7z")
+UNREAD_FORMATS = ("doc", "wps", "et", "ofd", "rar", "zip", "7z")  # formats no reader here opens
 SCANNED = "扫描件或图片，无文字层（未启用文字识别）"
 TRUNCATED = "附件超过大小上限，未完整下载"
 UNSUPPORTED = "格式无法读取"
@@ -56,7 +57,7 @@ def read_attachment(kind: str, data: bytes, *, truncated: bool = False, max_char
         return AttachmentText(kind, reason=TRUNCATED)
     reader = _READERS.get(kind)
     if reader is None:
-        return AttachmentText(kind, reason=f"{kind.upper()} {UNSUPPORTED}" if kind in ("doc", "wps", "et") else SCANNED)
+        return AttachmentText(kind, reason=f"{kind.upper()} {UNSUPPORTED}" if kind in UNREAD_FORMATS else SCANNED)
     try:
         text = reader(data, max_chars)
     except Exception as exc:  # a damaged or encrypted file is a fact about the site, not a crash

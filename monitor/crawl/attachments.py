@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-from monitor.content.attachments import UNSUPPORTED, attachment_kind, read_attachment
+from monitor.content.attachments import UNREAD_FORMATS, UNSUPPORTED, attachment_kind, read_attachment
 from monitor.content.exposure import exposure
 from monitor.content.privacy import NameVocabulary
 from monitor.crawl.session import CrawlSession, describe_failure
@@ -35,7 +35,7 @@ async def read_attachments(links: dict[str, tuple[str, str]], session: CrawlSess
 
     async def one(url: str, found_on: str, title: str) -> None:
         kind = attachment_kind(url)
-        if kind in ("doc", "wps", "et"):  # not fetched at all: no library reads them
+        if kind in UNREAD_FORMATS:  # not fetched at all: nothing here reads them
             obs.unread_attachments.append(UnreadAttachment(url, found_on, kind.upper(), f"{kind.upper()} {UNSUPPORTED}"))
             return
         async with semaphore:
