@@ -136,14 +136,28 @@ def test_notice_columns_count_only_at_first_level_and_after_six_months(rulebook)
     assert "stale_columns" not in rules_found(observation(columns=columns), rulebook)
 
 
-def test_column_with_only_undated_items_counts_as_not_updated(rulebook):
-    columns = [column(f"动态{i}", "news", None, undated_count=3) for i in range(5)]
-    for c in columns:
+def test_columns_with_only_undated_items_are_undetermined_never_stale(rulebook):
+    columns = [column(f"动态{i}", "news", None, undated_count=3) for i in range(3)]
+    columns += [column(f"要闻{i}", "news", 30) for i in range(2)]
+    for c in columns[:3]:
         c.items = [item(None, c.name)]
         c.item_count = 1
-    finding = rules_found(observation(columns=columns), rulebook)["stale_columns"][0]
-    assert finding.evidence["count"] == 5
-    assert all(entry["newest_date"] is None for entry in finding.evidence["stale_columns"])
+    found = rules_found(observation(columns=columns), rulebook)
+    assert "stale_columns" not in found
+    [unsure] = [f for f in found["undetermined"] if f.evidence["rule"] == "stale_columns"]
+    assert unsure.evidence["columns"] == ["动态0", "动态1", "动态2"] and unsure.evidence["count"] == 2
+    assert "stale_columns" not in evaluate_site(observation(columns=columns), SITE, rulebook, AS_OF).checked_rules
+
+
+def test_unreadable_columns_that_could_reach_the_blank_line_are_undetermined(rulebook):
+    blank = [column(f"空{i}", "news", None, blank=True, blank_reason="暂无信息") for i in range(3)]
+    scripted = [column(f"脚本{i}", "notice", None, fetched=False, status=200, error="list loaded by script")
+                for i in range(2)]
+    found = rules_found(observation(columns=blank + scripted), rulebook)
+    assert "blank_columns" not in found
+    assert {f.evidence["rule"] for f in found["undetermined"]} >= {"blank_columns"}
+    missing = [column(f"无{i}", "notice", None, fetched=False, status=404, error="http_status 404") for i in range(2)]
+    assert "undetermined" not in rules_found(observation(columns=blank + missing), rulebook)  # 404: not blank
 
 
 def test_special_and_static_columns_never_go_stale(rulebook):

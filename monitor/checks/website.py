@@ -6,7 +6,7 @@ the Rulebook, so a supervisor can change them without touching this file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -56,9 +56,10 @@ def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as
     unsure = rulebook.rule("undetermined")
     rules: list[Callable[[], Iterable[Finding]]] = [
         lambda: homepage_stale(obs, rulebook.rule("homepage_stale"), today, unsure),
-        lambda: stale_columns(obs.columns, categories, rulebook.rule("stale_columns"), today),
-        lambda: stale_columns_long(obs.columns, categories, rulebook.rule("stale_columns_long"), today),
-        lambda: blank_columns(obs.columns, rulebook.rule("blank_columns")),
+        lambda: stale_columns(obs.columns, categories, rulebook.rule("stale_columns"), today, unsure, obs.url),
+        lambda: stale_columns_long(obs.columns, categories, rulebook.rule("stale_columns_long"), today, unsure,
+                                   obs.url),
+        lambda: blank_columns(obs.columns, rulebook.rule("blank_columns"), unsure, obs.url),
         lambda: unfetched_columns(obs.columns, rulebook.rule("fetch_failed")),
         lambda: illegal_links(obs, rulebook.rule("illegal_links")),
         lambda: missing_jiucuo(obs, rulebook.rule("missing_jiucuo")),
@@ -130,48 +131,66 @@ def _stale_entry(column: ColumnObservation, category: ColumnCategory, today: dat
     }
 
 
-def _stale_columns_of(columns: list[ColumnObservation], categories: dict[str, ColumnCategory],
-                      names: tuple[str, ...], today: date) -> list[dict[str, object]]:
-    """Columns of the given categories whose newest dated item is older than the category allows.
+def unreadable(column: ColumnObservation) -> bool:
+    """Answered, but its content could not be read (a list only a browser fills, a page cut short):
+    it may be blank or stale, nothing says which."""
+    return not column.fetched and column.status is not None and column.status < 400
 
-    A column with no dated item counts as not updated; blank and unfetched columns are judged by
-    their own rules, not here.
+
+def _stale_columns_of(columns: list[ColumnObservation], categories: dict[str, ColumnCategory],
+                      names: tuple[str, ...], today: date) -> tuple[list[dict[str, object]], list[str]]:
+    """(columns of the given categories whose newest dated item is older than the category allows,
+    columns of those categories that could not be judged).
+
+    A column whose items carry no date, or whose page could not be read, proves neither freshness nor
+    staleness: it is named among those not judged. Blank columns are judged by their own rule.
     """
-    stale = []
+    stale: list[dict[str, object]] = []
+    unknown: list[str] = []
     for column in columns:
         category = categories.get(column.category)
-        if category is None or category.name not in names or not column.fetched or column.blank:
+        if category is None or category.name not in names or column.blank:
             continue
         if category.first_level_only and column.level != 1:
             continue
+        if not column.fetched:
+            if unreadable(column):
+                unknown.append(column.name or column.url)
+            continue
         age = _column_age(column, today)
-        if age is None or age > category.stale_days:
+        if age is None:
+            if column.item_count:
+                unknown.append(column.name or column.url)
+        elif age > category.stale_days:
             stale.append(_stale_entry(column, category, today))
-    return stale
+    return stale, unknown
 
 
 def stale_columns(columns: list[ColumnObservation], categories: dict[str, ColumnCategory],
-                  spec: RuleSpec, today: date) -> list[Finding]:
+                  spec: RuleSpec, today: date, unsure: RuleSpec | None = None, site_url: str = "") -> list[Finding]:
     """栏目不更新 (a): 动态要闻 older than 2 weeks plus first-level 通知公告/政策文件 older than 6 months."""
-    stale = _stale_columns_of(columns, categories, ("news", "notice", "policy"), today)
-    return _count_finding(spec, stale, "stale_columns")
+    stale, unknown = _stale_columns_of(columns, categories, ("news", "notice", "policy"), today)
+    return _count_finding(spec, stale, "stale_columns", unknown, unsure, site_url, "栏目条目无日期或页面未能读取")
 
 
 def stale_columns_long(columns: list[ColumnObservation], categories: dict[str, ColumnCategory],
-                       spec: RuleSpec, today: date) -> list[Finding]:
+                       spec: RuleSpec, today: date, unsure: RuleSpec | None = None,
+                       site_url: str = "") -> list[Finding]:
     """栏目不更新 (b): columns that should be updated yearly (人事, 规划计划, 统计, 财政 ...) but were not."""
-    stale = _stale_columns_of(columns, categories, ("should_update",), today)
-    return _count_finding(spec, stale, "stale_columns")
+    stale, unknown = _stale_columns_of(columns, categories, ("should_update",), today)
+    return _count_finding(spec, stale, "stale_columns", unknown, unsure, site_url, "栏目条目无日期或页面未能读取")
 
 
-def blank_columns(columns: list[ColumnObservation], spec: RuleSpec) -> list[Finding]:
+def blank_columns(columns: list[ColumnObservation], spec: RuleSpec, unsure: RuleSpec | None = None,
+                  site_url: str = "") -> list[Finding]:
     """空白栏目: column pages that answer but carry no content at all."""
     blank = [
         {"column": c.name, "url": c.url, "level": c.level, "reason": c.blank_reason or "空列表",
          **({"rendered": True} if c.rendered else {})}
         for c in columns if c.fetched and c.blank
     ]
-    return _count_finding(spec, blank, "blank_columns")
+    unknown = [c.name or c.url for c in columns if unreadable(c)]
+    return _count_finding(spec, blank, "blank_columns", unknown, unsure, site_url, "栏目页面未能读取")
 
 
 def unfetched_columns(columns: list[ColumnObservation], spec: RuleSpec) -> list[Finding]:
@@ -182,11 +201,18 @@ def unfetched_columns(columns: list[ColumnObservation], spec: RuleSpec) -> list[
     return [_finding(spec, {"count": len(failed), "columns": failed[:EVIDENCE_LIST_CAP]}, key="columns")]
 
 
-def _count_finding(spec: RuleSpec, entries: list[dict[str, object]], list_name: str) -> list[Finding]:
-    if len(entries) < spec["veto_count"]:
-        return []
-    evidence = {"count": len(entries), "veto_count": spec["veto_count"], list_name: entries[:EVIDENCE_LIST_CAP]}
-    return [_finding(spec, evidence)]
+def _count_finding(spec: RuleSpec, entries: list[dict[str, object]], list_name: str, unknown: Sequence[str] = (),
+                   unsure: RuleSpec | None = None, site_url: str = "", reason: str = "") -> list[Finding]:
+    """The finding of a count rule; when the count is under the line but the columns that could not be
+    judged would reach it, 未能判断 (the veto may be hiding there), never a pass taken for granted."""
+    line = spec["veto_count"]
+    if len(entries) >= line:
+        evidence = {"count": len(entries), "veto_count": line, list_name: entries[:EVIDENCE_LIST_CAP]}
+        return [_finding(spec, evidence)]
+    if unsure is not None and unknown and len(entries) + len(unknown) >= line:
+        return [undetermined(unsure, spec, f"{len(unknown)} 个{reason}，已确认 {len(entries)} 个（否决线 {line} 个）",
+                             site_url, columns=list(unknown)[:EVIDENCE_LIST_CAP], count=len(entries), veto_count=line)]
+    return []
 
 
 # -- integrity --------------------------------------------------------------------------------------
