@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict, TypeVar, cast
 
 from monitor.models import Finding, Source
 
@@ -63,6 +63,50 @@ LABELS = {
 }
 
 
+# -- evidence shapes --------------------------------------------------------------------------------
+# The evidence a rule writes, as a TypedDict the check builds and its renderer below reads: a key
+# renamed or retyped on one side fails mypy on the other. The store keeps the dict as JSON. A rule
+# without a shape here still works through `Evidence.get` (and older stored evidence always does).
+ProbeWindow = TypedDict("ProbeWindow", {"from": str, "to": str, "days": int})
+
+
+class ProbeFailure(TypedDict):
+    at: str
+    outcome: str
+    status: int | None
+    error: str
+
+
+class UnreachableEvidence(TypedDict, total=False):
+    """站点无法访问: the window's probe tally against the rule's shares, and the failed probes."""
+
+    window: ProbeWindow
+    total: int
+    failed: int
+    share: float
+    share_text: str
+    veto_share: float
+    warning_share: float
+    level: str  # 否决 / 预警
+    discarded: int  # probes of rounds discarded as an outage of the monitor itself
+    failures: list[ProbeFailure]  # the first MAX_LISTED_FAILURES
+    failures_not_listed: int
+    note: str  # fewer probes than the rule asks for
+
+
+class UndeterminedEvidence(TypedDict, total=False):
+    """未能判断: which rule could not be judged, why, and where (a rule may add details of its own)."""
+
+    rule: str
+    rule_wording: str
+    rule_severity: str
+    reason: str
+    url: str
+
+
+Shape = TypeVar("Shape", UnreachableEvidence, UndeterminedEvidence)
+
+
 @dataclass
 class Lines:
     """What a rule function says: summary lines, one line per listed item, and the true item count."""
@@ -94,6 +138,11 @@ class Evidence:
 
     def rest(self) -> dict[str, Any]:
         return {k: v for k, v in self.data.items() if k not in self.read}
+
+    def shaped(self, shape: type[Shape]) -> Shape:
+        """The evidence as the rule's shape; its keys count as read (the rule's renderer shows them)."""
+        self.read.update(shape.__annotations__)
+        return cast(Shape, self.data)
 
 
 Renderer = Callable[[Evidence], Lines]
@@ -445,7 +494,7 @@ def _share(value: Any) -> str:
     return f"{float(value) * 100:g}%" if isinstance(value, int | float) else str(value)
 
 
-def _probe_failure(entry: dict[str, Any]) -> str:
+def _probe_failure(entry: ProbeFailure) -> str:
     outcome = str(entry.get("outcome", ""))
     label = OUTCOME_LABELS.get(outcome, outcome or "失败")
     if entry.get("status") is not None and outcome == "http_status":
@@ -456,25 +505,26 @@ def _probe_failure(entry: dict[str, Any]) -> str:
 
 @_needs("total", "failures")
 def _unreachable(ev: Evidence) -> Lines:
-    window = ev.get("window", {})
-    ev.skip("share")
-    failures = ev.entries("failures")
-    failed, total = ev.get("failed", len(failures)), ev.get("total", 0)
-    limits = [f"否决线 {_share(ev.get('veto_share'))}"] if ev.get("veto_share") is not None else []
-    if ev.get("warning_share") is not None:
-        limits.append(f"预警线 {_share(ev.get('warning_share'))}")
-    share = ev.get("share_text") or _share(ev.data.get("share", 0))
-    line = f"近 {window.get('days', '')} 天监测 {total} 次，失败 {failed} 次，失败率 {share}"
-    line += (f"（{'，'.join(limits)}）" if limits else "") + (f"，判定：{ev.get('level')}" if ev.get("level") else "")
+    data = ev.shaped(UnreachableEvidence)
+    window = data.get("window")
+    failures = list(data.get("failures") or [])
+    failed, total = data.get("failed", len(failures)), data.get("total", 0)
+    veto_share, warning_share = data.get("veto_share"), data.get("warning_share")
+    limits = [f"否决线 {_share(veto_share)}"] if veto_share is not None else []
+    if warning_share is not None:
+        limits.append(f"预警线 {_share(warning_share)}")
+    share = data.get("share_text") or _share(data.get("share", 0))
+    line = f"近 {window.get('days', '') if window else ''} 天监测 {total} 次，失败 {failed} 次，失败率 {share}"
+    line += (f"（{'，'.join(limits)}）" if limits else "") + (f"，判定：{data['level']}" if data.get("level") else "")
     head = [line]
-    if window.get("from"):
+    if window and window.get("from"):
         head.append(f"监测时段：{moment(window['from'])} 至 {moment(window.get('to'))}")
-    if ev.get("discarded"):
-        head.append(f"另有 {ev.get('discarded')} 次因监测方网络故障作废，不计入")
-    if ev.get("note"):
-        head.append(str(ev.get("note")))
-    listed = len(failures) + int(ev.get("failures_not_listed", 0))
-    return Lines(head, _each(failures, _probe_failure), total=listed)
+    if data.get("discarded"):
+        head.append(f"另有 {data.get('discarded')} 次因监测方网络故障作废，不计入")
+    if data.get("note"):
+        head.append(str(data.get("note")))
+    listed = len(failures) + int(data.get("failures_not_listed", 0))
+    return Lines(head, [_probe_failure(f) for f in failures], total=listed)
 
 
 @_needs("latest_post_at", "days_silent", "note")
@@ -507,9 +557,9 @@ def _account_stale(ev: Evidence) -> Lines:
 @_needs("rule", "reason")
 def _undetermined(ev: Evidence) -> Lines:
     """Which rule could not be judged, why, and where: a reader knows what to look at by hand."""
-    rule = ev.get("rule_wording") or ev.get("rule", "")
-    ev.skip("rule", "rule_severity")
-    return Lines([f"无法判断「{rule}」：{phrase(ev.get('reason', ''))}{_at(ev.get('url'))}"])
+    data = ev.shaped(UndeterminedEvidence)
+    rule = data.get("rule_wording") or data.get("rule", "")
+    return Lines([f"无法判断「{rule}」：{phrase(data.get('reason', ''))}{_at(data.get('url'))}"])
 
 
 @_needs("url", "snippet")

@@ -1,4 +1,4 @@
-"""Availability probes (issue 4): a GET of each home page within the official 15 s, many times a day.
+"""Availability probes: a GET of each home page within the official 15 s, many times a day.
 
 A round probes many sites at once. When nearly all of them fail together, or the canary (a site known
 to be up) fails, it is the monitor that was cut off, not the sites: the whole round is kept for the

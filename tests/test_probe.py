@@ -298,3 +298,14 @@ def test_fake_fetcher_results_map_to_probe_outcomes() -> None:
 
     result = asyncio.run(probe_url(Fake(), "http://x.gov.cn/", timeout_s=15.0, clock=fixed_clock()))
     assert (result.outcome, result.latency_ms, result.final_url) == ("ok", 250, "http://x.gov.cn/")
+
+
+def test_the_finding_carries_the_evidence_shape_its_renderer_reads(unreachable: RuleSpec) -> None:
+    """The check writes UnreachableEvidence; every key it writes is one the renderer declares and shows."""
+    from monitor.evidence import UnreachableEvidence, describe_evidence
+
+    [finding] = evaluate_availability(week(7, discarded_failures=2), unreachable, AS_OF, subject_id=9)
+    assert set(finding.evidence) <= set(UnreachableEvidence.__annotations__) | {"level"}
+    lines = describe_evidence(finding)
+    assert lines[0].startswith("近 7 天监测 140 次，失败 7 次，失败率 5.0%") and "另有 2 次" in lines[2]
+    assert not any("：" in line and line.split("：")[0] in ("window", "failures") for line in lines)

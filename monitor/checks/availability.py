@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
+from monitor.evidence import ProbeFailure, UnreachableEvidence
 from monitor.models import Finding, Severity, SubjectKind, iso
 from monitor.rulebook import RuleSpec
 
@@ -91,15 +92,15 @@ def evaluate_availability(probes: Sequence[ProbeRow], rule: RuleSpec, as_of: dat
     severity = rule.severity if level == "veto" else Severity.WARNING
     evidence = _evidence(rule, start, as_of, counted, failures, tally.discarded)
     evidence["level"] = LEVEL_WORDS[level]
-    return [Finding(rule=rule.id, severity=severity, wording=rule.wording, evidence=evidence,
+    return [Finding(rule=rule.id, severity=severity, wording=rule.wording, evidence=dict(evidence),
                     subject_kind=SubjectKind.WEBSITE, subject_id=subject_id)]
 
 
 def _evidence(rule: RuleSpec, start: datetime, as_of: datetime, counted: Sequence[ProbeRow],
-              failures: Sequence[ProbeRow], discarded: int) -> dict[str, Any]:
+              failures: Sequence[ProbeRow], discarded: int) -> UnreachableEvidence:
     share = len(failures) / len(counted)
     expected = int(rule["min_probes_per_day"] * rule["window_days"])
-    evidence: dict[str, Any] = {
+    evidence: UnreachableEvidence = {
         "window": {"from": iso(start), "to": iso(as_of), "days": rule["window_days"]},
         "total": len(counted),
         "failed": len(failures),
@@ -109,7 +110,7 @@ def _evidence(rule: RuleSpec, start: datetime, as_of: datetime, counted: Sequenc
         "warning_share": rule["warning_share"],
         "discarded": discarded,
         "failures": [
-            {"at": iso(p.at), "outcome": p.outcome, "status": p.status, "error": p.error}
+            ProbeFailure(at=iso(p.at), outcome=p.outcome, status=p.status, error=p.error)
             for p in sorted(failures, key=lambda p: p.at)[:MAX_LISTED_FAILURES]
         ],
     }

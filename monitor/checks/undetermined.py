@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from monitor.evidence import UndeterminedEvidence
 from monitor.models import UNDETERMINED, Finding
 from monitor.rulebook import RuleSpec
 
@@ -19,11 +20,11 @@ def undetermined(spec: RuleSpec, undecided: RuleSpec, reason: str, url: str, **d
     check (counts, the pages not read). The severity of the undecided rule is kept in the evidence so
     the verdict knows whether a veto might be hiding behind it.
     """
-    evidence: dict[str, object] = {
+    evidence: UndeterminedEvidence = {
         "rule": undecided.id, "rule_wording": undecided.wording, "rule_severity": str(undecided.severity),
-        "reason": reason, "url": url, **details,
+        "reason": reason, "url": url,
     }
-    return Finding(rule=spec.id, severity=spec.severity, wording=spec.wording, evidence=evidence,
+    return Finding(rule=spec.id, severity=spec.severity, wording=spec.wording, evidence={**evidence, **details},
                    key=f"{undecided.id}:{url}")
 
 

@@ -99,10 +99,10 @@ def collect_status(store: Store, app: AppState, now: datetime) -> dict[str, Any]
              for w in websites]
     for site in sites:
         since = running.get(site["id"])
-        site["checking_since"] = since
-        site["stuck"] = since is not None and since != "" and now - datetime.fromisoformat(since) > stuck_after
-        next_due = site["next_check_due"]
-        site["overdue"] = not since and bool(next_due) and datetime.fromisoformat(next_due) < now
+        next_due = due.get(site["id"] or 0)
+        site["checking_since"] = iso(since) if since else None
+        site["stuck"] = since is not None and now - since > stuck_after
+        site["overdue"] = since is None and next_due is not None and next_due < now
     errors = store.recent_run_errors(iso(start), limit=20)
     return {"as_of": iso(now), "database": str(store.path), "websites": sites,
             "overdue": [s["name"] for s in sites if s["overdue"]],

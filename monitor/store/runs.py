@@ -98,12 +98,12 @@ class RunQueries(StoreBase):
         )
         return {row["subject_id"]: (row["n"], moment(row["last"])) for row in rows}
 
-    def running_runs(self, subject_kind: SubjectKind, kind: str) -> dict[int, str]:
+    def running_runs(self, subject_kind: SubjectKind, kind: str) -> dict[int, datetime]:
         """Subject id -> start of its run still marked running (in flight, or left by a dead process)."""
         rows = self._db.query(
             "SELECT subject_id, MIN(started_at) AS since FROM check_runs WHERE subject_kind = ? AND kind = ?"
             " AND outcome = 'running' GROUP BY subject_id", [str(subject_kind), kind])
-        return {row["subject_id"]: row["since"] for row in rows}
+        return {row["subject_id"]: moment(row["since"]) for row in rows}
 
     def abandon_unfinished_runs(self, at: str) -> int:
         """Runs left 'running' by a killed process: mark them abandoned so they are simply due again."""
