@@ -78,9 +78,11 @@ class ExternalVerdict:
     benign: bool = False  # on rules/benign_domains.txt (or a government domain)
     fetched: bool = False
     title: str = ""
-    score: int = 0  # sum of matched rules/illegal_keywords.txt weights in title and text
+    score: int = 0  # spam score of its title and own text on the rules/spam/ lexicons (title counts double)
     keywords: tuple[str, ...] = ()
     error: str = ""
+    government: str = ""  # why it is judged as a government site ("已登记网站", "政府域名", "网站标识码 …"), or ""
+    decisive: str = ""  # the brand that decided it ("标题: …", "主办/承办: …"), or ""
 
 
 @dataclass(frozen=True, slots=True)

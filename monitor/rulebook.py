@@ -15,6 +15,7 @@ from typing import Any
 from monitor.config import read_toml
 from monitor.content.privacy import NameVocabulary
 from monitor.content.wording import Lexicon, WordingError
+from monitor.extract.spam import LexiconError, SpamLexicon, load_lexicon
 from monitor.gazetteer import Gazetteer, GazetteerError, ProvincePlaces
 from monitor.models import Severity
 
@@ -198,16 +199,17 @@ class Rulebook:
             raise RulesError(f"{path}: '{exc.args[0]}' is missing") from exc
 
     @cached_property
+    def spam_lexicon(self) -> SpamLexicon:
+        """Brands, phrases, patterns and enforcement words of `rules/spam/` for scoring link targets."""
+        try:
+            return load_lexicon(self.directory / "spam")
+        except LexiconError as exc:
+            raise RulesError(str(exc)) from exc
+
+    @property
     def illegal_keywords(self) -> dict[str, int]:
-        path = self.directory / "illegal_keywords.txt"
-        weights: dict[str, int] = {}
-        for number, line in _numbered_lines(path):
-            word, _, weight = line.partition("\t")
-            try:
-                weights[word.strip().lower()] = int(weight) if weight.strip() else 1
-            except ValueError as exc:
-                raise RulesError(f"{path}:{number}: weight must be a whole number: {weight!r}") from exc
-        return weights
+        """Term → weight of the spam lexicon (terms normalised: simplified, lower-case, no separators)."""
+        return self.spam_lexicon.weights
 
     @cached_property
     def illegal_domains(self) -> frozenset[str]:

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from monitor.checks.website import ItemHistory, evaluate_site, seen_items
 from monitor.config import Settings
@@ -89,20 +90,23 @@ async def http_fetcher(settings: Settings) -> AsyncIterator[Fetcher]:
 
 
 async def crawl_and_judge(website: Website, rulebook: Rulebook, settings: Settings, as_of: datetime,
-                          fetcher: Fetcher, renderer: Renderer | None = None, store: Store | None = None
+                          fetcher: Fetcher, renderer: Renderer | None = None, store: Store | None = None,
+                          registered_hosts: frozenset[str] = frozenset(),
                           ) -> tuple[SiteObservation, list[Finding], tuple[str, ...]]:
     """Crawl one site and apply the rules, without storing anything (ad-hoc checks use this).
 
     The crawl as a whole, politeness pauses included, ends within `crawl.site_deadline_s`; a site
     over it is judged on nothing (an unfinished crawl is no evidence) and said to be over its deadline.
     With a `renderer`, pages filled by script are read in the headless browser.
+    Links to `registered_hosts` are links to government sites: never judged illegal on this site.
     """
     from monitor.crawl import SiteCrawler
 
     deadline_s = settings.crawl.site_deadline_s
+    crawler = SiteCrawler(fetcher, rulebook, settings.crawl, renderer, registered_hosts=registered_hosts)
     try:
         async with asyncio.timeout(deadline_s):
-            observation = await SiteCrawler(fetcher, rulebook, settings.crawl, renderer).crawl(website, as_of)
+            observation = await crawler.crawl(website, as_of)
     except TimeoutError:
         log.warning("check of %s outlasted its deadline of %g s", website.url, deadline_s)
         observation = SiteObservation(url=website.url, observed_at=as_of, homepage_ok=False, over_deadline=True,
@@ -136,7 +140,7 @@ async def check_website(store: Store, rulebook: Rulebook, settings: Settings, we
     run_id = store.start_run(SubjectKind.WEBSITE, website.id, "site", as_of=iso(as_of), started_at=iso(now()))
     try:
         observation, findings, checked = await crawl_and_judge(website, rulebook, settings, as_of, fetcher,
-                                                               renderer, store)
+                                                               renderer, store, registered_hosts=registered_hosts(store))
         if renderer is not None and settings.render.screenshots:
             await attach_screenshots(findings, renderer, screenshot_folder(settings.database), website.id, as_of)
     except asyncio.CancelledError:
@@ -193,6 +197,11 @@ def _run_outcome(observation: SiteObservation) -> str:
     if observation.over_deadline:
         return "deadline"
     return "ok" if observation.homepage_ok else "homepage_failed"
+
+
+def registered_hosts(store: Store) -> frozenset[str]:
+    """Host names of every website in the registry, retired ones included (still government sites)."""
+    return frozenset(host for w in store.websites(include_retired=True) if (host := urlsplit(w.url).hostname))
 
 
 def _summary(check: SiteCheck) -> dict[str, Any]:

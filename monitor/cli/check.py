@@ -26,7 +26,15 @@ from monitor.cli.common import (
 from monitor.evidence import describe_evidence
 from monitor.models import FAILED, SEVERITY_LABELS, UNDECIDED, Website
 from monitor.render import renderer_for
-from monitor.service import UNCHECKED, SiteCheck, check_website, check_websites, crawl_and_judge, http_fetcher
+from monitor.service import (
+    UNCHECKED,
+    SiteCheck,
+    check_website,
+    check_websites,
+    crawl_and_judge,
+    http_fetcher,
+    registered_hosts,
+)
 from monitor.store import Store
 
 EVIDENCE_LINES = 8  # per finding in the table; the full evidence is in --json and the store
@@ -87,7 +95,7 @@ async def _check_one(app: AppState, store: Store, target: str, moment: datetime)
         adhoc = Website(name=target, url=target, region="", kind="", site_code="")
         console.print(f"[yellow]{target} is not in the registry: checking it without storing results[/]")
         observation, findings, _ = await crawl_and_judge(adhoc, app.rulebook, app.settings, moment, fetcher,
-                                                         renderer)
+                                                         renderer, registered_hosts=registered_hosts(store))
         return SiteCheck(adhoc, moment, observation, findings)
 
 

@@ -1,8 +1,14 @@
-"""Verdicts on external link targets: listed, benign, or fetched once and scored on keywords.
+"""Verdicts on external link targets: listed, government, benign, or fetched once and scored.
 
 A host linked from a hundred pages is judged once per crawl. Unknown hosts are fetched (hidden-link
 hosts first, they are the 暗链 suspects) up to `crawl.max_external_checks`, without robots.txt: the
 question is what the link shows a visitor, not whether a crawler may index it.
+
+A target that is a registered website, a government domain or a page carrying a 网站标识码 is judged as
+a government site: its own problems are found when it is checked itself, never charged to the sites
+that link to it (only a gambling or porn brand as its title or organiser overrides a copied 标识码). Any
+fetched target is scored on its own title and visible text (`monitor.extract.target`), not on the
+anchor texts of the links it carries.
 """
 
 from __future__ import annotations
@@ -12,8 +18,9 @@ from dataclasses import dataclass, field, replace
 
 from monitor.crawl.session import CrawlSession, describe_failure
 from monitor.crawl.urls import is_http_url
-from monitor.extract.links import domain_verdict
-from monitor.extract.text import score_text, title_and_text
+from monitor.extract.links import domain_verdict, is_government_host, normalize_host
+from monitor.extract.spam import score_page, score_short_text
+from monitor.extract.target import read_target
 from monitor.hosts import url_host
 from monitor.observations import ExternalVerdict, LinkObservation
 from monitor.rulebook import Rulebook
@@ -36,9 +43,12 @@ class _HostLinks:
 class ExternalLinks:
     """Collects external links per host while pages are read, then judges each host once."""
 
-    def __init__(self, rulebook: Rulebook, max_checks: int):
+    def __init__(self, rulebook: Rulebook, max_checks: int, registered_hosts: frozenset[str] = frozenset()):
         self._rulebook = rulebook
+        self._lexicon = rulebook.spam_lexicon
+        self._threshold = int(rulebook.rule("illegal_links")["keyword_score"])
         self._max_checks = max_checks
+        self._registered = frozenset(_registry_key(h) for h in registered_hosts)
         self._hosts: dict[str, _HostLinks] = {}
 
     def add(self, link: LinkObservation) -> None:
@@ -75,12 +85,24 @@ class ExternalLinks:
         return verdicts, notes
 
     def _static_verdict(self, host: str) -> ExternalVerdict:
-        """Verdict from the domain lists, with the anchor text of hidden links scored."""
+        """Verdict from the registry and the domain lists, with the anchor text of hidden links scored."""
         listed, benign = domain_verdict(host, self._rulebook.illegal_domains, self._rulebook.benign_domains)
-        score, words = score_text(" ".join(self._hosts[host].hidden_texts), self._rulebook.illegal_keywords)
+        government = ""
+        if self._is_registered(host):
+            government, listed, benign = "已登记网站", False, True
+        elif is_government_host(host):
+            government = "政府域名"
+        score, words = score_short_text(" ".join(self._hosts[host].hidden_texts), self._lexicon)
         return ExternalVerdict(
-            host=host, listed=LISTED_NAME if listed else "", benign=benign, score=score, keywords=words
+            host=host, listed=LISTED_NAME if listed else "", benign=benign, score=score, keywords=words,
+            government=government,
         )
+
+    def _is_registered(self, host: str) -> bool:
+        """The host of a registered website, or a subdomain of one (www. aside)."""
+        key = _registry_key(host)
+        labels = key.split(".")
+        return any(".".join(labels[start:]) in self._registered for start in range(len(labels) - 1 or 1))
 
     def _hosts_to_fetch(self, verdicts: dict[str, ExternalVerdict]) -> list[str]:
         """Neither listed nor benign; hosts of hidden links first."""
@@ -100,12 +122,22 @@ class ExternalLinks:
             return _replace(verdict, error="not fetched: page budget reached")
         if not result.ok:
             return _replace(verdict, error=describe_failure(result))
-        title, text = title_and_text(result.text)
-        score, words = score_text(f"{title}\n{text}", self._rulebook.illegal_keywords)
-        merged = tuple(dict.fromkeys(verdict.keywords + words))
-        return _replace(
-            verdict, fetched=True, title=title[:200], score=verdict.score + score, keywords=merged
+        from monitor.crawl.pages import read_page  # pages imports this module
+
+        page = await read_page(read_target, result.text, result.final_url or href)
+        scored = score_page(page.title, page.text, self._lexicon, threshold=self._threshold)
+        merged = tuple(dict.fromkeys(verdict.keywords + scored.matched))
+        verdict = _replace(
+            verdict, fetched=True, title=page.title[:200], score=verdict.score + scored.score, keywords=merged,
+            decisive=scored.decisive,
         )
+        if page.site_code and not scored.decisive:
+            return _replace(verdict, government=f"网站标识码 {page.site_code}", benign=True)
+        return verdict
+
+
+def _registry_key(host: str) -> str:
+    return normalize_host(host).removeprefix("www.")
 
 
 def _replace(verdict: ExternalVerdict, **changes: object) -> ExternalVerdict:

@@ -52,11 +52,13 @@ class SiteCrawler:
     """Crawls registered websites through a polite `Fetcher`, one `SiteObservation` per site."""
 
     def __init__(self, fetcher: Fetcher, rulebook: Rulebook, crawl: CrawlSettings,
-                 renderer: Renderer | None = None):
+                 renderer: Renderer | None = None, *, registered_hosts: frozenset[str] = frozenset()):
+        """`registered_hosts`: hosts of the registry's websites, judged as government sites when linked."""
         self._fetcher = fetcher
         self._rulebook = rulebook
         self._crawl = crawl
         self._renderer = renderer  # reads pages filled by script; None: they are reported as not judged
+        self._registered_hosts = registered_hosts
 
     async def crawl(self, website: Website, as_of: datetime) -> SiteObservation:
         """Everything one crawl of `website` saw, as of `as_of` (dates are judged against its day)."""
@@ -75,7 +77,8 @@ class SiteCrawler:
         scope = SiteScope.for_site(website.url, home.final_url or home.url)
         if home.final_url and not same_owner(url_host(website.url), url_host(home.final_url)):
             obs.notes.append(f"home page redirected to another site: {home.final_url}")
-        run = _SiteRun(self._rulebook, self._crawl, session, obs, scope, as_of.date(), self._renderer)
+        run = _SiteRun(self._rulebook, self._crawl, session, obs, scope, as_of.date(), self._renderer,
+                       self._registered_hosts)
         await run.run(home)
         return obs
 
@@ -127,6 +130,7 @@ class _SiteRun:
         scope: SiteScope,
         today: date,
         renderer: Renderer | None = None,
+        registered_hosts: frozenset[str] = frozenset(),
     ):
         self._crawl = crawl
         self._renderer = renderer
@@ -135,7 +139,7 @@ class _SiteRun:
         self._obs = obs
         self._scope = scope
         self._today = today
-        self._external = ExternalLinks(rulebook, crawl.max_external_checks)
+        self._external = ExternalLinks(rulebook, crawl.max_external_checks, registered_hosts)
         self._inspector = PageInspector(obs, self._external)
         self._examiner = PageExaminer(scope, rulebook.wording, rulebook.privacy_names)
         self._privacy = rulebook.rule("privacy_leak")

@@ -1,0 +1,73 @@
+"""What an external link target says about itself: its title, its own visible text, its 网站标识码.
+
+A page is judged on what it shows a visitor as its own: text hidden from view and the anchor texts of
+links to other hosts are left out. A government page that carries an injected gambling link is the
+victim of that link, not a gambling page, and the sites linking to it did nothing wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from monitor.extract.footer import extract_footer_identity
+from monitor.extract.links import HidingDetector, normalize_host
+from monitor.extract.text import BLOCK_TAGS, SKIPPED_TAGS, fold_whitespace, parse
+from monitor.extract.urljoin import join_url
+
+LINK_TAGS = frozenset({"a", "area"})
+
+
+@dataclass(frozen=True, slots=True)
+class TargetPage:
+    title: str
+    text: str  # visible text without the anchor texts of links to other hosts
+    site_code: str  # 网站标识码 from the footer or <meta name="SiteIDCode">, "" when none
+
+
+def _links_elsewhere(node: LexborNode, page_url: str, page_host: str) -> bool:
+    href = (node.attributes.get("href") or "").strip()
+    if not href:
+        return False
+    host = normalize_host(urlsplit(join_url(page_url, href)).hostname or "")
+    return bool(host) and host != page_host
+
+
+def own_text_of(tree: LexborHTMLParser, page_url: str) -> str:
+    """Rendered text of the page without hidden elements and without anchors pointing to other hosts."""
+    root = tree.body if tree.body is not None else tree.root
+    if root is None:
+        return ""
+    detector = HidingDetector(tree.root) if tree.root is not None else None
+    page_host = normalize_host(urlsplit(page_url).hostname or "")
+    parts: list[str] = []
+    stack: list[LexborNode | None] = [root]
+    while stack:
+        current = stack.pop()
+        if current is None:
+            parts.append(" ")
+            continue
+        if current.is_text_node:
+            parts.append(current.text_content or "")
+            continue
+        tag = current.tag
+        if current is not root:
+            if tag in SKIPPED_TAGS or (detector is not None and detector.own_technique(current)):
+                continue
+            if tag in LINK_TAGS and _links_elsewhere(current, page_url, page_host):
+                continue
+        if tag in BLOCK_TAGS:
+            parts.append(" ")
+            stack.append(None)
+        stack.extend(reversed(list(current.iter(include_text=True))))
+    return fold_whitespace("".join(parts))
+
+
+def read_target(html: str, page_url: str) -> TargetPage:
+    tree = parse(html)
+    title_node = tree.css_first("title")
+    title = fold_whitespace(title_node.text(deep=True)) if title_node is not None else ""
+    identity = extract_footer_identity(html)
+    return TargetPage(title, own_text_of(tree, page_url), identity.site_code or identity.meta_site_code)
