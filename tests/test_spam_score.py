@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from monitor.extract.spam import LexiconError, compact, load_lexicon, normalise, score_page, score_short_text
-from monitor.extract.target import read_target
+from monitor.extract.target import judge_target, read_target
 from monitor.rulebook import Rulebook, RulesError
 
 RULES = Path(__file__).resolve().parents[1] / "rules"
@@ -53,7 +53,7 @@ def test_a_casino_organiser_in_a_cloned_government_footer_is_decisive(rulebook: 
 def test_porn_phrases_in_the_title_over_copied_government_text_score(rulebook: Rulebook, threshold: int) -> None:
     body = "县人民政府召开常务会议，研究部署今冬明春农田水利建设工作。" * 20
     score = score_page("国产精品 一区二区 高清无码", body, rulebook.spam_lexicon, threshold=threshold)
-    assert score.score >= threshold and score.category == "porn" and not score.decisive
+    assert score.score >= threshold and score.category == "porn" and score.decisive.startswith("标题: ")
 
 
 def test_the_title_weighs_double(rulebook: Rulebook) -> None:
@@ -102,3 +102,28 @@ def test_a_bad_lexicon_is_a_rules_error(tmp_path: Path) -> None:
     (tmp_path / "spam" / "patterns.txt").write_text("(unclosed\tlabel\t3\n", encoding="utf-8")
     with pytest.raises(RulesError, match="patterns.txt:1"):
         _ = Rulebook(tmp_path).spam_lexicon
+
+
+COPIED_FOOTER = "<div>主办单位：某县人民政府办公室 网站标识码：5132220001</div>"
+
+
+def _html(title: str, body: str) -> str:
+    return f"<html><head><title>{title}</title></head><body><p>{body}</p>{COPIED_FOOTER}</body></html>"
+
+
+def test_a_page_with_a_site_code_is_a_government_page(rulebook: Rulebook, threshold: int) -> None:
+    html = _html("某县人民政府", "县政府召开常务会议。体育彩票公益金使用情况公告。")
+    judged = judge_target(html, "http://copy.example/", rulebook.spam_lexicon, threshold)
+    assert judged.government == "网站标识码 5132220001" and not judged.illegal
+
+
+def test_a_copied_government_page_under_a_porn_title_is_illegal(rulebook: Rulebook, threshold: int) -> None:
+    html = _html("中文字幕乱码人妻一区二区三区_亚洲精品国产精品", "县政府召开常务会议，研究部署农田水利建设。")
+    judged = judge_target(html, "http://copy.example/", rulebook.spam_lexicon, threshold)
+    assert judged.illegal and not judged.government and judged.score.decisive.startswith("标题: ")
+
+
+def test_a_copied_government_page_run_by_a_casino_is_illegal(rulebook: Rulebook, threshold: int) -> None:
+    html = _html("某县人民政府", "县政府召开常务会议。").replace("某县人民政府办公室", "澳门金沙娱乐场")
+    judged = judge_target(html, "http://copy.example/", rulebook.spam_lexicon, threshold)
+    assert judged.illegal and judged.score.decisive == "主办/承办: 金沙娱乐"

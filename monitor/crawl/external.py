@@ -19,8 +19,8 @@ from dataclasses import dataclass, field, replace
 from monitor.crawl.session import CrawlSession, describe_failure
 from monitor.crawl.urls import is_http_url
 from monitor.extract.links import domain_verdict, is_government_host, normalize_host
-from monitor.extract.spam import score_page, score_short_text
-from monitor.extract.target import read_target
+from monitor.extract.spam import score_short_text
+from monitor.extract.target import judge_target
 from monitor.hosts import url_host
 from monitor.observations import ExternalVerdict, LinkObservation
 from monitor.rulebook import Rulebook
@@ -124,16 +124,13 @@ class ExternalLinks:
             return _replace(verdict, error=describe_failure(result))
         from monitor.crawl.pages import read_page  # pages imports this module
 
-        page = await read_page(read_target, result.text, result.final_url or href)
-        scored = score_page(page.title, page.text, self._lexicon, threshold=self._threshold)
-        merged = tuple(dict.fromkeys(verdict.keywords + scored.matched))
-        verdict = _replace(
-            verdict, fetched=True, title=page.title[:200], score=verdict.score + scored.score, keywords=merged,
-            decisive=scored.decisive,
+        judged = await read_page(judge_target, result.text, result.final_url or href, self._lexicon, self._threshold)
+        merged = tuple(dict.fromkeys(verdict.keywords + judged.score.matched))
+        return _replace(
+            verdict, fetched=True, title=judged.page.title[:200], score=verdict.score + judged.score.score,
+            keywords=merged, decisive=judged.score.decisive, government=judged.government,
+            benign=bool(judged.government),
         )
-        if page.site_code and not scored.decisive:
-            return _replace(verdict, government=f"网站标识码 {page.site_code}", benign=True)
-        return verdict
 
 
 def _registry_key(host: str) -> str:

@@ -7,8 +7,9 @@ time. Text is therefore normalised before any match: traditional → simplified 
 characters dropped so spaced-out words join up again.
 
 A page's title says what the page is; its body may be copied government text. Matches in the title
-count double. A gambling or porn brand in the title or in the 主办/承办 line of the footer is decisive
-on its own: a cloned county page whose organiser is a casino is a casino page. A term preceded by words
+count double. A title that reaches the threshold by itself, or a gambling or porn brand in the title or
+in the 主办/承办 line of the footer, is decisive: a copied county page titled with porn phrases, or whose
+organiser is a casino, is a spam page whatever else it copied. A term preceded by words
 of enforcement or warning (打击, 整治, 严禁 …) is not counted there: a government notice about gambling is
 not a gambling page.
 """
@@ -193,6 +194,9 @@ def score_page(title: str, body: str, lexicon: SpamLexicon, *, threshold: int) -
     score = sum(weight for weight, _, _ in {**in_body, **in_title}.values())
     score += sum(weight for weight, _, _ in in_title.values()) * (TITLE_FACTOR - 1)
     decisive = next((f"标题: {label}" for label, (_, _, brand) in in_title.items() if brand), "")
+    title_score = sum(weight for weight, _, _ in in_title.values()) * TITLE_FACTOR
+    if not decisive and title_score >= threshold:
+        decisive = "标题: " + "、".join(in_title)
     if not decisive:
         for line in organiser_lines(body_text):
             brands = [label for label, (_, _, brand) in _matches(line, lexicon).items() if brand]

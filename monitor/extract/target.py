@@ -14,6 +14,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.footer import extract_footer_identity
 from monitor.extract.links import HidingDetector, normalize_host
+from monitor.extract.spam import SpamLexicon, SpamScore, score_page
 from monitor.extract.text import BLOCK_TAGS, SKIPPED_TAGS, fold_whitespace, parse
 from monitor.extract.urljoin import join_url
 
@@ -71,3 +72,25 @@ def read_target(html: str, page_url: str) -> TargetPage:
     title = fold_whitespace(title_node.text(deep=True)) if title_node is not None else ""
     identity = extract_footer_identity(html)
     return TargetPage(title, own_text_of(tree, page_url), identity.site_code or identity.meta_site_code)
+
+
+@dataclass(frozen=True, slots=True)
+class TargetJudgement:
+    """What a fetched link target is: its page, its spam score, and whether it is illegal."""
+
+    page: TargetPage
+    score: SpamScore
+    government: str  # "网站标识码 <code>" when the page declares one and no brand overrides it, else ""
+    illegal: bool
+
+
+def judge_target(html: str, page_url: str, lexicon: SpamLexicon, threshold: int) -> TargetJudgement:
+    """Judge one external page on its own title and text.
+
+    A page carrying a 网站标识码 is a government site's page: never an illegal target, unless a casino or
+    porn brand is its title or its organiser (a cloned government page run by a casino).
+    """
+    page = read_target(html, page_url)
+    score = score_page(page.title, page.text, lexicon, threshold=threshold)
+    government = f"网站标识码 {page.site_code}" if page.site_code and not score.decisive else ""
+    return TargetJudgement(page, score, government, illegal=not government and score.score >= threshold)
