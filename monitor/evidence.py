@@ -323,6 +323,8 @@ def _why_illegal(entry: dict[str, Any]) -> str:
     if entry.get("listed_in"):
         return "列入非法域名名单"
     parts = [f"目标页面标题「{_short(entry['target_title'])}」"] if entry.get("target_title") else []
+    if entry.get("decisive"):
+        parts.append(f"判定依据 {entry['decisive']}")
     keywords = [str(k) for k in entry.get("keywords") or []]
     if keywords:
         more = f"等 {len(keywords)} 个" if len(keywords) > MAX_KEYWORDS else ""

@@ -127,7 +127,8 @@ def _item_history(store: Store, website: Website, observation: SiteObservation) 
 
 async def check_website(store: Store, rulebook: Rulebook, settings: Settings, website: Website,
                         as_of: datetime, *, fetcher: Fetcher, renderer: Renderer | None = None,
-                        clock: Callable[[], datetime] | None = None) -> SiteCheck:
+                        clock: Callable[[], datetime] | None = None,
+                        registered: frozenset[str] | None = None) -> SiteCheck:
     """Crawl, judge and store one registered website; a broken site yields findings, not exceptions.
 
     The run records when it actually ran (`clock`, default the wall clock) apart from `as_of`: the
@@ -140,7 +141,8 @@ async def check_website(store: Store, rulebook: Rulebook, settings: Settings, we
     run_id = store.start_run(SubjectKind.WEBSITE, website.id, "site", as_of=iso(as_of), started_at=iso(now()))
     try:
         observation, findings, checked = await crawl_and_judge(website, rulebook, settings, as_of, fetcher,
-                                                               renderer, store, registered_hosts=registered_hosts(store))
+                                                               renderer, store,
+                                                               registered_hosts=registered or registered_hosts(store))
         if renderer is not None and settings.render.screenshots:
             await attach_screenshots(findings, renderer, screenshot_folder(settings.database), website.id, as_of)
     except asyncio.CancelledError:
@@ -177,13 +179,14 @@ async def check_websites(store: Store, rulebook: Rulebook, settings: Settings, w
     order given. A site whose check raised gets its exception in its place (check_website has logged and
     recorded it): one broken site never hides the others. `on_done` hears of each site as it finishes."""
     slots = asyncio.Semaphore(site_check_slots(settings))
+    registered = registered_hosts(store)  # once for the run, not once per site
 
     async def one(website: Website) -> SiteCheck | Exception:
         async with slots:
             outcome: SiteCheck | Exception
             try:
                 outcome = await check_website(store, rulebook, settings, website, as_of, fetcher=fetcher,
-                                              renderer=renderer)
+                                              renderer=renderer, registered=registered)
             except Exception as exc:
                 outcome = exc
         if on_done is not None:

@@ -18,6 +18,8 @@ import pytest
 from typer.testing import CliRunner
 
 from monitor.cli import app
+from monitor.evidence import describe_evidence
+from monitor.models import Finding, Severity
 
 AS_OF = "2022-12-28T10:00"
 LINKER = "www.linker.gov.cn"
@@ -136,3 +138,11 @@ def test_a_link_to_a_sportsbook_page_in_traditional_characters_is_a_veto(config:
     assert link["href"] == f"http://{SPAM}/"
     assert link["text"] == "体育频道"  # the anchor is harmless: the target's own page decided
     assert {"开云体育", "体育官网入口", "注册送彩金", "真人娱乐"} <= set(link["keywords"])
+    assert link["decisive"] == "标题: 开云体育"  # its title names a sportsbook brand
+
+
+def test_the_evidence_lines_say_why_a_target_is_illegal(config: Path) -> None:
+    [finding] = _illegal(_check(config, "另一县人民政府"))
+    lines = describe_evidence(Finding(finding["rule"], Severity(finding["severity"]), finding["wording"],
+                                      finding["evidence"]))
+    assert any("判定依据 标题: 开云体育" in line and SPAM in line for line in lines), lines

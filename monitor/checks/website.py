@@ -236,7 +236,7 @@ def _link_is_illegal(link: LinkObservation, obs: SiteObservation, threshold: int
     return {
         "page_url": link.page_url, "href": link.href, "text": link.text, "hidden": link.hidden, "element": link.element,
         "listed_in": verdict.listed, "target_title": verdict.title, "score": verdict.score,
-        "keywords": list(verdict.keywords), "snippet": link.snippet,
+        "keywords": list(verdict.keywords), "decisive": verdict.decisive, "snippet": link.snippet,
     }
 
 
