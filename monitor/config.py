@@ -85,6 +85,23 @@ class RenderSettings:
 
 
 @dataclass(frozen=True)
+class WebSettings:
+    host: str
+    port: int
+    secret_key: str
+    secure_cookies: bool
+    session_hours: int
+    login_failures: int
+    login_window_s: int
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    digest_hour: int
+    targets: dict[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything configurable, resolved: paths absolute, time zone loaded."""
 
@@ -104,6 +121,8 @@ class Settings:
     log_file: Path | None
     log_level: str
     render: RenderSettings
+    web: WebSettings
+    alerts: AlertSettings
     source_files: tuple[Path, ...] = ()
 
     def with_database(self, database: Path) -> Settings:
@@ -130,7 +149,7 @@ def read_toml(path: Path, error: type[Exception] = ConfigError) -> dict[str, Any
 
 
 # Keys whose value is a table of free-form entries (not checked key by key).
-_FREE_TABLES = {"crawl.host_overrides"}
+_FREE_TABLES = {"crawl.host_overrides", "alerts.targets"}
 # Keys holding paths, resolved against the folder of the file that set them.
 _PATH_KEYS = {"store.database", "rules.directory", "report.output_dir", "log.file"}
 
@@ -276,6 +295,14 @@ def _build(data: dict[str, Any], source: Path, sources: tuple[Path, ...]) -> Set
     unknown = set(formats) - {"xlsx", "docx", "md", "csv"}
     if unknown:
         raise ConfigError(f"{source}: 'report.formats' has unknown formats {sorted(unknown)}")
+    web = data["web"]
+    if not 0 < web["port"] < 65536:
+        raise ConfigError(f"{source}: 'web.port' must be between 1 and 65535")
+    _require_positive(web, ("session_hours", "login_failures", "login_window_s"), "web", source)
+    alerts = data["alerts"]
+    if not 0 <= alerts["digest_hour"] <= 23:
+        raise ConfigError(f"{source}: 'alerts.digest_hour' must be between 0 and 23")
+    targets = _alert_targets(alerts.get("targets", {}), source)
     return Settings(
         database=Path(data["store"]["database"]),
         keep_pages_days=data["store"]["keep_pages_days"],
@@ -293,6 +320,8 @@ def _build(data: dict[str, Any], source: Path, sources: tuple[Path, ...]) -> Set
         log_file=Path(data["log"]["file"]) if data["log"]["file"] else None,
         log_level=data["log"]["level"],
         render=RenderSettings(**render),
+        web=WebSettings(**web),
+        alerts=AlertSettings(digest_hour=alerts["digest_hour"], targets=targets),
         source_files=sources,
     )
 
@@ -301,3 +330,15 @@ def _require_positive(section: dict[str, Any], keys: tuple[str, ...], name: str,
     for key in keys:
         if section[key] < 1:
             raise ConfigError(f"{source}: '{name}.{key}' must be at least 1")
+
+
+def _alert_targets(table: dict[str, Any], source: Path) -> dict[str, list[str]]:
+    """`[alerts.targets]`: each unit or region names a list of apprise URLs."""
+    targets: dict[str, list[str]] = {}
+    for unit, urls in table.items():
+        if isinstance(urls, str):
+            urls = [urls]
+        if not isinstance(urls, list) or not all(isinstance(url, str) for url in urls):
+            raise ConfigError(f"{source}: 'alerts.targets.{unit}' must be a list of notification URLs")
+        targets[str(unit)] = list(urls)
+    return targets

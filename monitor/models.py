@@ -144,3 +144,69 @@ def iso(moment: datetime) -> str:
 def wall_clock(as_of: datetime) -> datetime:
     """When a run actually happens (not the moment it is judged as of), in as_of's zone."""
     return datetime.now(as_of.tzinfo).replace(microsecond=0)
+
+
+ROLES = ("admin", "supervisor", "region", "operator")
+ROLE_LABELS = {"admin": "管理员", "supervisor": "监管人员", "region": "市(州)监管人员", "operator": "网站运维单位"}
+
+
+@dataclass(frozen=True)
+class User:
+    """A console user: a supervisor, a region officer (one 市(州)) or a site operator (some sites)."""
+
+    name: str
+    role: str
+    region: str = ""
+    site_ids: tuple[int, ...] = ()
+    id: int | None = None
+    session_epoch: int = 0
+    disabled_at: str | None = None
+
+
+class Rectification(StrEnum):
+    """Where a confirmed finding stands in the 整改 loop."""
+
+    ASSIGNED = "assigned"  # sent to the responsible unit, deadline running
+    RECTIFIED = "rectified"  # the unit says it is fixed; a re-check (or a supervisor) has to agree
+    CLOSED = "closed"  # the re-check no longer finds it (or a supervisor verified a manual finding)
+    REOPENED = "reopened"  # the re-check still finds it: back to the unit
+    CANCELLED = "cancelled"  # the finding was dismissed after assignment
+
+
+RECTIFICATION_LABELS = {
+    Rectification.ASSIGNED: "整改中", Rectification.RECTIFIED: "待复查", Rectification.CLOSED: "已整改",
+    Rectification.REOPENED: "复查未通过", Rectification.CANCELLED: "已撤销",
+}
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """A confirmed finding given to the unit that must fix it, with its deadline (a date)."""
+
+    finding_id: int
+    unit: str
+    deadline: str
+    assigned_at: str
+    assigned_by: str
+    state: Rectification = Rectification.ASSIGNED
+    rectified_at: str | None = None
+    rectified_by: str = ""
+    rectified_note: str = ""
+    rechecked_at: str | None = None
+    recheck_result: str = ""
+
+    def overdue(self, today: str) -> bool:
+        """Past its deadline and still not fixed (dates compare as ISO strings)."""
+        return self.state in (Rectification.ASSIGNED, Rectification.REOPENED) and self.deadline < today
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One action on a finding: who, when, what, from where."""
+
+    finding_id: int
+    at: str
+    actor: str
+    action: str
+    detail: str = ""
+    remote: str = ""

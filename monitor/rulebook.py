@@ -164,6 +164,24 @@ class Rulebook:
         return tuple(data.get("names", ())), {str(k): str(v) for k, v in data.get("aliases", {}).items()}
 
     @cached_property
+    def rectification_days(self) -> dict[str, int]:
+        """Days a unit is given to fix a finding of each rule; key "" holds the default."""
+        path = self.directory / "rectification.toml"
+        data = read_toml(path, RulesError)
+        unknown = set(data) - {"default_days", "days"}
+        if unknown:
+            raise RulesError(f"{path}: unknown key '{sorted(unknown)[0]}'")
+        days: dict[str, int] = {"": _positive_days(path, "default_days", data.get("default_days", 15))}
+        for rule_id, value in data.get("days", {}).items():
+            if rule_id not in RULE_KEYS and rule_id != "undetermined":
+                raise RulesError(f"{path}: unknown rule 'days.{rule_id}'")
+            days[rule_id] = _positive_days(path, f"days.{rule_id}", value)
+        return days
+
+    def deadline_days(self, rule_id: str) -> int:
+        return self.rectification_days.get(rule_id, self.rectification_days[""])
+
+    @cached_property
     def blank_markers(self) -> tuple[str, ...]:
         return tuple(_read_lines(self.directory / "blank_markers.txt"))
 
@@ -247,6 +265,12 @@ def _rule_spec(path: Path, rule_id: str, table: dict[str, Any]) -> RuleSpec:
         elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise RulesError(f"{path}: '{rule_id}.{key}' must be a number >= 0, got {value!r}")
     return RuleSpec(rule_id, severity, wording, thresholds)
+
+
+def _positive_days(path: Path, key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RulesError(f"{path}: '{key}' must be a whole number of days, at least 1")
+    return value
 
 
 def _numbered_lines(path: Path) -> list[tuple[int, str]]:

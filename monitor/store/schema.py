@@ -95,10 +95,41 @@ def _m003_county(db: sqlite_utils.Database) -> None:
     db.table("accounts").add_column("county", str)
 
 
+def _m004_console(db: sqlite_utils.Database) -> None:
+    """The web console: users and their sites, API tokens, assignments to units, audit trail, alert log."""
+    db.table("users").create(
+        {"id": int, "name": str, "role": str, "region": str, "password_hash": str, "created_at": str,
+         "session_epoch": int, "disabled_at": str},
+        pk="id", not_null={"name", "role", "password_hash"},
+    )
+    db.table("users").create_index(["name"], unique=True)
+    db.table("user_sites").create({"user_id": int, "website_id": int}, pk=("user_id", "website_id"),
+                            foreign_keys=[("user_id", "users", "id"), ("website_id", "websites", "id")])
+    db.table("api_tokens").create(
+        {"id": int, "user_id": int, "token_hash": str, "created_at": str, "revoked_at": str},
+        pk="id", foreign_keys=[("user_id", "users", "id")],
+    )
+    db.table("api_tokens").create_index(["token_hash"], unique=True)
+    db.table("assignments").create(
+        {"finding_id": int, "unit": str, "deadline": str, "assigned_at": str, "assigned_by": str, "state": str,
+         "rectified_at": str, "rectified_by": str, "rectified_note": str, "rechecked_at": str,
+         "recheck_result": str},
+        pk="finding_id", foreign_keys=[("finding_id", "findings", "id")],
+    )
+    db.table("assignments").create_index(["unit"])
+    db.table("audit").create(
+        {"id": int, "finding_id": int, "at": str, "actor": str, "action": str, "detail": str, "remote": str},
+        pk="id",
+    )
+    db.table("audit").create_index(["finding_id"])
+    db.table("alerts_sent").create({"unit": str, "kind": str, "day": str, "sent_at": str}, pk=("unit", "kind", "day"))
+
+
 # Forward migrations, applied in order; the schema version is the number applied. Never edit one
 # that has shipped: append a new one.
 MIGRATIONS: list[tuple[str, Migration]] = [
     ("initial schema", _m001_initial),
     ("article history", _m002_items),
     ("county of websites and accounts", _m003_county),
+    ("console users, tokens, assignments, audit", _m004_console),
 ]
