@@ -64,7 +64,8 @@ class Console:
 
 
 def cli(settings: Settings, *args: str, stdin: str | None = None):
-    result = CliRunner().invoke(cli_app, ["--db", str(settings.database), *args], input=stdin)
+    config = ["--config", str(settings.source_files[-1])] if len(settings.source_files) > 1 else []
+    result = CliRunner().invoke(cli_app, [*config, "--db", str(settings.database), *args], input=stdin)
     assert result.exit_code == 0, result.output
     return result
 
