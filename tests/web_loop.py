@@ -28,7 +28,7 @@ def checked_province(tmp_path: Path, sites: SwitchableSites) -> Settings:
     )
     config = tmp_path / "config.toml"
     config.write_text('[store]\ndatabase = "console.db"\n[crawl]\nallow_private_targets = true\n'
-                      "per_host_delay_s = 0.0\nretries = 0\n", encoding="utf-8")
+                      "per_host_delay_s = 0.0\nretries = 0\n[render]\nbrowser = \"off\"\n", encoding="utf-8")
     settings = load_settings(config, cwd_default=False)
     cli(settings, "registry", "import", str(tmp_path / "websites.csv"))
     result = cli_check(settings)

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from monitor import __version__
-from monitor.cli import accounts, check, daemon, demo, findings, probe, registry, report, users, web
+from monitor.cli import accounts, alerts, check, daemon, demo, findings, probe, registry, report, users, web
 from monitor.cli.common import AppState
 
 app = typer.Typer(
@@ -46,7 +46,7 @@ def _root(
     ctx.obj = AppState(config_path=config, database=database)
 
 
-for module in (registry, findings, check, probe, daemon, accounts, report, demo, users, web):
+for module in (registry, findings, check, probe, daemon, accounts, report, demo, users, web, alerts):
     module.register(app)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from monitor.models import Assignment, AuditEntry, Rectification, User
+from monitor.models import Assignment, AuditEntry, Rectification, SubjectKind, User
 from monitor.store.base import StoreBase
 
 
@@ -119,6 +119,18 @@ class ConsoleQueries(StoreBase):
         with self.transaction():
             self._db.table("alerts_sent").upsert({"unit": unit, "kind": kind, "day": day, "sent_at": at},
                                           pk=("unit", "kind", "day"))
+
+    def subjects_checked_between(self, subject_kind: SubjectKind, start: str, end: str) -> set[int]:
+        """Websites (or accounts) with a check judged as of a moment in [start, end): a quarter's
+        pass rate counts only what was looked at in it. Accounts also count with an observation."""
+        ids = {row[0] for row in self._db.execute(
+            "SELECT DISTINCT subject_id FROM check_runs WHERE subject_kind = ? AND as_of >= ? AND as_of < ?"
+            " AND outcome NOT IN ('running', 'abandoned', 'error')", [str(subject_kind), start, end])}
+        if subject_kind == SubjectKind.ACCOUNT:
+            ids |= {row[0] for row in self._db.execute(
+                "SELECT DISTINCT account_id FROM account_observations WHERE checked_at >= ? AND checked_at < ?",
+                [start, end])}
+        return ids
 
     # -- console read models ----------------------------------------------------------------------
     def site_runs(self, website_id: int, limit: int = 30) -> list[dict[str, Any]]:

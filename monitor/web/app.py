@@ -78,11 +78,13 @@ def default_rechecker(store: Store, settings: Settings, rulebook: Rulebook) -> R
     """Re-check through the same services as `govmon check` and `govmon check-account`."""
 
     async def recheck(subject: Website | Account, at: datetime) -> None:
+        from monitor.render import renderer_for
         from monitor.service import check_website, http_fetcher
 
         async with http_fetcher(settings) as fetcher:
             if isinstance(subject, Website):
-                await check_website(store, rulebook, settings, subject, at, fetcher=fetcher)
+                async with renderer_for(settings) as renderer:  # script-filled pages, veto screenshots
+                    await check_website(store, rulebook, settings, subject, at, fetcher=fetcher, renderer=renderer)
             else:
                 from monitor.newmedia.service import check_account
 

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -18,6 +19,8 @@ from monitor.web.filters import FindingQuery, find
 from monitor.web.guard import Context, guarded
 from monitor.web.scope import NotVisible
 from monitor.web.stats import counted_vetoes, current_quarter, quarter_stats, trend
+
+PAGE_SIZE = 100
 
 
 def _today(ctx: Context) -> str:
@@ -103,11 +106,17 @@ async def account_page(ctx: Context) -> Response:
 
 @guarded()
 async def findings_page(ctx: Context) -> Response:
-    query = FindingQuery.from_params(ctx.request.query_params)
+    """The filtered list, PAGE_SIZE rows a page (the export has them all)."""
+    params = ctx.request.query_params
+    query = FindingQuery.from_params(params)
     rows = find(ctx.scope, query, _today(ctx))
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    number = min(max(int(params["page"]) if params.get("page", "").isdigit() else 1, 1), pages)
+    filters = urlencode([(k, v) for k, v in params.multi_items() if k != "page"])
     template = "findings_table.html" if ctx.request.headers.get("hx-request") else "findings.html"
-    return ctx.render(template, rows=rows, query=query, regions=ctx.scope.regions(),
-                      rules=ctx.console.rulebook.rule_ids, params=str(ctx.request.query_params))
+    return ctx.render(template, rows=rows[(number - 1) * PAGE_SIZE:number * PAGE_SIZE], total=len(rows),
+                      page=number, pages=pages, query=query, regions=ctx.scope.regions(),
+                      rules=ctx.console.rulebook.rule_ids, params=filters)
 
 
 @guarded()

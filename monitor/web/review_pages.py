@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 from urllib.parse import quote
 
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from monitor import review
 from monitor.evidence import describe_evidence
 from monitor.models import Finding, Rectification, Severity, Source, SubjectKind
+from monitor.render.screenshots import screenshot_folder
 from monitor.review import ReviewError
 from monitor.web.filters import FindingQuery, find
 from monitor.web.guard import Context, guarded
@@ -37,6 +39,18 @@ async def finding_page(ctx: Context) -> Response:
 
 async def _field(ctx: Context, name: str) -> str:
     return str((await ctx.form()).get(name, "")).strip()
+
+
+@guarded()
+async def screenshot(ctx: Context) -> Response:
+    """The page photographed for a finding, from the screenshot folder beside the database only."""
+    finding = _finding(ctx)
+    folder = screenshot_folder(ctx.console.settings.database).resolve()
+    name = finding.evidence.get("screenshot") if isinstance(finding.evidence, dict) else None
+    path = Path(str(name)).resolve() if name else None
+    if path is None or folder not in path.parents or not path.is_file():
+        raise NotVisible(finding.id)
+    return FileResponse(path, media_type="image/png")
 
 
 @guarded("review")
@@ -132,6 +146,7 @@ ROUTES = [
     Route("/findings/new", new_finding_page),
     Route("/findings/new", add_finding, methods=["POST"]),
     Route("/findings/{finding_id:int}", finding_page),
+    Route("/findings/{finding_id:int}/screenshot.png", screenshot),
     Route("/findings/{finding_id:int}/confirm", confirm, methods=["POST"]),
     Route("/findings/{finding_id:int}/dismiss", dismiss, methods=["POST"]),
     Route("/findings/{finding_id:int}/rectified", rectified, methods=["POST"]),

@@ -7,7 +7,7 @@ and answers "not found" for anything else, so another region's ids cannot even b
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from monitor.models import Account, Finding, SubjectKind, User, Website
 from monitor.store import FindingFilter, Store
@@ -29,6 +29,7 @@ class NotVisible(LookupError):
 class Scope:
     store: Store
     user: User
+    _cache: dict[tuple[str, str | None], list] = field(default_factory=dict, repr=False)  # one request's reads
 
     def can(self, capability: str) -> bool:
         return capability in CAPABILITIES.get(self.user.role, frozenset())
@@ -51,14 +52,20 @@ class Scope:
         return self.user.role == "region" and bool(self.user.region) and account.region == self.user.region
 
     def websites(self, region: str | None = None) -> list[Website]:
-        if self.user.role == "region":
-            region = self.user.region if region in (None, self.user.region) else "\x00"
-        return [w for w in self.store.websites(region=region) if self.sees_website(w)]
+        if ("websites", region) not in self._cache:
+            wanted = region
+            if self.user.role == "region":
+                wanted = self.user.region if region in (None, self.user.region) else "\x00"
+            self._cache[("websites", region)] = [w for w in self.store.websites(region=wanted) if self.sees_website(w)]
+        return self._cache[("websites", region)]
 
     def accounts(self, region: str | None = None) -> list[Account]:
-        if self.user.role == "region":
-            region = self.user.region if region in (None, self.user.region) else "\x00"
-        return [a for a in self.store.accounts(region=region) if self.sees_account(a)]
+        if ("accounts", region) not in self._cache:
+            wanted = region
+            if self.user.role == "region":
+                wanted = self.user.region if region in (None, self.user.region) else "\x00"
+            self._cache[("accounts", region)] = [a for a in self.store.accounts(region=wanted) if self.sees_account(a)]
+        return self._cache[("accounts", region)]
 
     def website(self, website_id: int) -> Website:
         website = self.store.website(website_id)

@@ -1,7 +1,9 @@
 """The numbers of the overview and region pages, for what one user sees.
 
-A subject is 不合格 in a quarter when a veto finding of it was active during that quarter and was
-not dismissed — the same reading as the quarterly report's (`findings_active_between`).
+A quarter counts the websites and accounts checked in it (a check judged as of a moment inside it);
+one of them is 不合格 when a veto finding of it was active during that quarter and was not dismissed,
+the same reading as the quarterly report's (`findings_active_between`). A quarter in which nothing
+was checked has no pass rate (shown as —), never 100%.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class QuarterStats:
     accounts_failing: set[int] = field(default_factory=set)
     by_rule: Counter[str] = field(default_factory=Counter)  # official wording -> subjects 不合格 by it
     by_region: dict[str, RegionRow] = field(default_factory=dict)
+    websites_checked: set[int] = field(default_factory=set)
 
     @property
     def website_pass_rate(self) -> float | None:
@@ -61,11 +64,14 @@ def counted_vetoes(findings: list[Finding]) -> list[Finding]:
 
 
 def quarter_stats(scope: Scope, quarter: Quarter, region: str | None = None) -> QuarterStats:
-    websites = scope.websites(region)
-    accounts = scope.accounts(region)
+    start, end = iso(quarter.start), iso(quarter.end)
+    checked_sites = scope.store.subjects_checked_between(SubjectKind.WEBSITE, start, end)
+    checked_accounts = scope.store.subjects_checked_between(SubjectKind.ACCOUNT, start, end)
+    websites = [w for w in scope.websites(region) if w.id in checked_sites]
+    accounts = [a for a in scope.accounts(region) if a.id in checked_accounts]
     site_region = {w.id: w.region for w in websites}
     account_region = {a.id: a.region for a in accounts}
-    stats = QuarterStats(quarter, len(websites), len(accounts))
+    stats = QuarterStats(quarter, len(websites), len(accounts), websites_checked={w.id for w in websites})
     for name in sorted(set(site_region.values()) | set(account_region.values())):
         stats.by_region[name] = RegionRow(name)
     for w in websites:
@@ -73,7 +79,7 @@ def quarter_stats(scope: Scope, quarter: Quarter, region: str | None = None) -> 
     for a in accounts:
         stats.by_region[a.region].accounts += 1
     by_rule: dict[str, set[tuple[str, int]]] = {}
-    active = scope.store.findings_active_between(iso(quarter.start), iso(quarter.end))
+    active = scope.store.findings_active_between(start, end)
     for finding in counted_vetoes(active):
         regions = site_region if finding.subject_kind == SubjectKind.WEBSITE else account_region
         if finding.subject_id not in regions:
