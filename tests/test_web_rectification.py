@@ -124,3 +124,18 @@ async def test_dismiss_needs_a_reason_and_a_manual_finding_waits_for_a_superviso
                           data={"csrf_token": token, "decision": "accept", "note": "已核实删除"})
         assert store.assignment(manual_id).state == Rectification.CLOSED
         assert store.finding(manual_id).status == Status.RESOLVED
+
+
+def test_cli_review_leaves_the_same_trail_and_assignment(settings):
+    from monitor.store import Store
+
+    store = Store.open(settings.database)
+    finding = _finding_of(store, FIXED)
+    cli(settings, "findings", "confirm", str(finding.id), "--note", "属实", "--reviewer", "zhang")
+    other = _finding_of(store, NOT_FIXED)
+    cli(settings, "findings", "dismiss", str(other.id), "--note", "入口在专题页")
+    assert [(e.actor, e.action, e.remote) for e in store.audit_trail(finding.id)] == [
+        ("zhang", "确认", "命令行"), ("zhang", "交办整改", "命令行")]
+    assert store.assignment(finding.id).unit == f"{FIXED}办公室"
+    assert [(e.action, e.detail) for e in store.audit_trail(other.id)] == [("驳回", "入口在专题页")]
+    store.close()

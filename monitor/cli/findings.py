@@ -16,6 +16,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
+from monitor import review
 from monitor.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -39,6 +40,7 @@ findings_app = typer.Typer(
     no_args_is_help=True,
 )
 
+CLI_ACTOR = "命令行用户"  # the audit trail's name for a reviewer who gave no --reviewer
 STATUS_LABELS = {"open": "待复核", "resolved": "已消除", "confirmed": "已确认", "dismissed": "已驳回"}
 
 SITE_HELP = "Website: id, URL, 网站标识码 or name."
@@ -197,11 +199,19 @@ def _findings_table(rows: list[dict[str, Any]], evidence: list[list[str]]) -> Ta
 def _review(ctx: typer.Context, finding_id: int, status: Status, note: str, reviewer: str, as_json: bool) -> None:
     """Set a reviewer's verdict; the note says why, so the next reviewer need not ask."""
     app_state = state(ctx)
+    actor = review.Actor(reviewer or CLI_ACTOR, "命令行")
     with _open(app_state) as store:
-        try:
-            finding = store.review_finding(finding_id, status, note, reviewer=reviewer)
-        except KeyError:
+        finding = store.finding(finding_id)
+        subject = review.subject_of(store, finding) if finding is not None else None
+        if finding is None or subject is None:
             fail(f"no finding with id {finding_id}", EXIT_USAGE)
+        try:
+            if status == Status.CONFIRMED:
+                finding = review.confirm(store, app_state.rulebook, finding, subject, actor, app_state.now(), note)
+            else:
+                finding = review.dismiss(store, finding, actor, app_state.now(), note)
+        except review.ReviewError as exc:
+            fail(f"finding {finding_id}: {exc}", EXIT_USAGE)
         name = _subject_names(store, [finding]).get((str(finding.subject_kind), finding.subject_id), "")
     _print_one(finding_json(finding, name), as_json, "已确认" if status == Status.CONFIRMED else "已驳回")
 
