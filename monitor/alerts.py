@@ -78,7 +78,7 @@ def collect_digests(store: Store, targets: Iterable[str], now: datetime) -> list
     today = now.date().isoformat()
     subjects = _subjects(store)
     findings = [f for f in store.findings() if (str(f.subject_kind), f.subject_id) in subjects]
-    assignments = store.assignments([f.id for f in findings])  # type: ignore[misc]
+    assignments = store.assignments([f.id for f in findings])
     failures = [f"{row['started_at'][:16].replace('T', ' ')} {row['name'] or row['kind']}：{row['outcome']} {row['error'] or ''}".strip()
                 for row in store.recent_run_errors(since, limit=50)]
     digests = []

@@ -51,6 +51,12 @@ def responsible_unit(subject: Subject) -> str:
     return subject.name
 
 
+def _id(finding: Finding) -> int:
+    """The id of a stored finding (every finding this module handles comes from the store)."""
+    assert finding.id is not None, "only stored findings are reviewed"
+    return finding.id
+
+
 def _audit(store: Store, finding_id: int, actor: Actor, at: datetime, action: str, detail: str = "") -> None:
     store.record_audit(AuditEntry(finding_id=finding_id, at=iso(at), actor=actor.name, action=action,
                                   detail=detail, remote=actor.remote))
@@ -59,10 +65,10 @@ def _audit(store: Store, finding_id: int, actor: Actor, at: datetime, action: st
 def _assign(store: Store, rulebook: Rulebook, finding: Finding, subject: Subject, actor: Actor,
             at: datetime) -> Assignment:
     deadline = (at + timedelta(days=rulebook.deadline_days(finding.rule))).date().isoformat()
-    assignment = Assignment(finding_id=finding.id, unit=responsible_unit(subject), deadline=deadline,  # type: ignore[arg-type]
+    assignment = Assignment(finding_id=_id(finding), unit=responsible_unit(subject), deadline=deadline,
                             assigned_at=iso(at), assigned_by=actor.name)
     store.save_assignment(assignment)
-    _audit(store, finding.id, actor, at, "交办整改", f"{assignment.unit}，期限 {deadline}")  # type: ignore[arg-type]
+    _audit(store, _id(finding), actor, at, "交办整改", f"{assignment.unit}，期限 {deadline}")
     return assignment
 
 
@@ -71,9 +77,9 @@ def confirm(store: Store, rulebook: Rulebook, finding: Finding, subject: Subject
     """A reviewer agrees: the finding counts, and goes to the responsible unit with a deadline."""
     if finding.status not in (Status.OPEN, Status.CONFIRMED):
         raise ReviewError("只能确认待复核或已确认的问题")
-    confirmed = store.review_finding(finding.id, Status.CONFIRMED, note or finding.note, reviewer=actor.name)  # type: ignore[arg-type]
-    _audit(store, finding.id, actor, at, "确认", note)  # type: ignore[arg-type]
-    current = store.assignment(finding.id)  # type: ignore[arg-type]
+    confirmed = store.review_finding(_id(finding), Status.CONFIRMED, note or finding.note, reviewer=actor.name)
+    _audit(store, _id(finding), actor, at, "确认", note)
+    current = store.assignment(_id(finding))
     if current is None or current.state == Rectification.CANCELLED:
         _assign(store, rulebook, confirmed, subject, actor, at)
     return confirmed
@@ -86,9 +92,9 @@ def dismiss(store: Store, finding: Finding, actor: Actor, at: datetime, reason: 
         raise ReviewError("驳回必须填写理由")
     if finding.status == Status.RESOLVED:
         raise ReviewError("问题已消除，无需驳回")
-    dismissed = store.review_finding(finding.id, Status.DISMISSED, reason, reviewer=actor.name)  # type: ignore[arg-type]
-    _audit(store, finding.id, actor, at, "驳回", reason)  # type: ignore[arg-type]
-    current = store.assignment(finding.id)  # type: ignore[arg-type]
+    dismissed = store.review_finding(_id(finding), Status.DISMISSED, reason, reviewer=actor.name)
+    _audit(store, _id(finding), actor, at, "驳回", reason)
+    current = store.assignment(_id(finding))
     if current is not None and current.state != Rectification.CLOSED:
         store.save_assignment(replace(current, state=Rectification.CANCELLED))
     return dismissed
@@ -97,7 +103,7 @@ def dismiss(store: Store, finding: Finding, actor: Actor, at: datetime, reason: 
 def add(store: Store, rulebook: Rulebook, finding: Finding, subject: Subject, actor: Actor, at: datetime) -> Finding:
     """A finding a reviewer made by reading a page: confirmed and assigned at once."""
     added = store.add_manual_finding(finding, seen_at=iso(at), reviewer=actor.name)
-    _audit(store, added.id, actor, at, "人工添加", finding.note)  # type: ignore[arg-type]
+    _audit(store, _id(added), actor, at, "人工添加", finding.note)
     _assign(store, rulebook, added, subject, actor, at)
     return added
 
@@ -108,14 +114,14 @@ def mark_rectified(store: Store, finding: Finding, actor: Actor, at: datetime, n
     note = note.strip()
     if not note:
         raise ReviewError("请填写整改情况说明")
-    current = store.assignment(finding.id)  # type: ignore[arg-type]
+    current = store.assignment(_id(finding))
     if current is None or current.state not in (Rectification.ASSIGNED, Rectification.REOPENED):
         raise ReviewError("该问题当前不在整改中")
     detail = note + (f"（佐证：{evidence_url}）" if evidence_url else "")
     updated = replace(current, state=Rectification.RECTIFIED, rectified_at=iso(at), rectified_by=actor.name,
                       rectified_note=detail)
     store.save_assignment(updated)
-    _audit(store, finding.id, actor, at, "报告已整改", detail)  # type: ignore[arg-type]
+    _audit(store, _id(finding), actor, at, "报告已整改", detail)
     return updated
 
 
@@ -124,7 +130,7 @@ async def recheck(store: Store, finding: Finding, subject: Subject, at: datetime
 
     Gone → closed; seen again → reopened; not judged by this check (its page could not be read,
     or a reviewer's finding no check looks for) → still waiting, with the reason."""
-    current = store.assignment(finding.id)  # type: ignore[arg-type]
+    current = store.assignment(_id(finding))
     if current is None or current.state != Rectification.RECTIFIED:
         raise ReviewError("该问题当前没有待复查的整改")
     system = Actor("govmon")
@@ -136,7 +142,7 @@ async def recheck(store: Store, finding: Finding, subject: Subject, at: datetime
         except Exception as exc:  # a broken site is a finding of the check, never a crash of the console
             result, state = f"复查未能完成：{type(exc).__name__}", Rectification.RECTIFIED
         else:
-            after = store.finding(finding.id)
+            after = store.finding(_id(finding))
             if after is not None and after.status == Status.RESOLVED:
                 result, state = "复查未再发现该问题，已关闭", Rectification.CLOSED
             elif after is not None and after.last_seen == iso(at):
@@ -145,23 +151,23 @@ async def recheck(store: Store, finding: Finding, subject: Subject, at: datetime
                 result, state = "复查未能判断该问题（页面未能读取），待人工核验", Rectification.RECTIFIED
     updated = replace(current, state=state, rechecked_at=iso(at), recheck_result=result)
     store.save_assignment(updated)
-    _audit(store, finding.id, system, at, "复查", result)  # type: ignore[arg-type]
+    _audit(store, _id(finding), system, at, "复查", result)
     return updated
 
 
 def verify(store: Store, finding: Finding, actor: Actor, at: datetime, accepted: bool, note: str) -> Assignment:
     """A supervisor's word on a rectification no check can judge: accept (close) or send it back."""
-    current = store.assignment(finding.id)  # type: ignore[arg-type]
+    current = store.assignment(_id(finding))
     if current is None or current.state != Rectification.RECTIFIED:
         raise ReviewError("该问题当前没有待核验的整改")
     if not note.strip():
         raise ReviewError("请填写核验意见")
     if accepted:
-        store.resolve_finding(finding.id, at=iso(at))  # type: ignore[arg-type]
+        store.resolve_finding(_id(finding), at=iso(at))
     updated = replace(current, state=Rectification.CLOSED if accepted else Rectification.REOPENED,
                       rechecked_at=iso(at), recheck_result=note.strip())
     store.save_assignment(updated)
-    _audit(store, finding.id, actor, at, "核验通过" if accepted else "核验退回", note.strip())  # type: ignore[arg-type]
+    _audit(store, _id(finding), actor, at, "核验通过" if accepted else "核验退回", note.strip())
     return updated
 
 

@@ -56,12 +56,13 @@ def add_command(
     try:
         if store.user_by_name(name) is not None:
             fail(f"user {name!r} exists already", EXIT_USAGE)
-        site_ids = []
+        site_ids: list[int] = []
         for target in site:
             website = store.find_website(target)
             if website is None:
                 fail(f"no website matches {target!r} (give its id, URL, 网站标识码 or name)", EXIT_USAGE)
-            site_ids.append(website.id)
+            if website.id is not None:
+                site_ids.append(website.id)
         canonical = normalise_region(app.rulebook, region) if role == "region" and region else ""
         if canonical and canonical not in {w.region for w in store.websites()} | {a.region for a in store.accounts()}:
             fail(f"no registered website or account is in region {region!r}", EXIT_USAGE)

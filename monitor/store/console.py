@@ -6,7 +6,7 @@ transaction (the store's busy timeout covers the moments the daemon holds the wr
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from monitor.models import Assignment, AuditEntry, Rectification, SubjectKind, User
@@ -82,7 +82,7 @@ class ConsoleQueries(StoreBase):
         rows = list(self._db.query("SELECT * FROM assignments WHERE finding_id = ?", [finding_id]))
         return _assignment(rows[0]) if rows else None
 
-    def assignments(self, finding_ids: list[int] | None = None) -> dict[int, Assignment]:
+    def assignments(self, finding_ids: Iterable[int | None] | None = None) -> dict[int, Assignment]:
         """Assignments by finding id (all of them, or those of the given findings)."""
         if finding_ids is None:
             rows: Iterator[dict[str, Any]] = self._db.query("SELECT * FROM assignments")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -115,7 +115,7 @@ def create_app(settings: Settings, rulebook: Rulebook, *, now: Callable[[], date
     )
 
     @asynccontextmanager
-    async def lifespan(app: Starlette):  # noqa: ANN202
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         store.close()
 
@@ -151,7 +151,7 @@ async def login(request: Request) -> Response:
         return console.render(request, "login.html", status_code=429, next=_next(request),
                               error="登录失败次数过多，请稍后再试")
     user = console.store.user_by_name(name) if name else None
-    if user is None or user.disabled_at or not verify_password(console.store.password_hash(user.id), password):
+    if user is None or user.id is None or user.disabled_at or not verify_password(console.store.password_hash(user.id), password):
         console.throttle.failed(name, address)
         return console.render(request, "login.html", status_code=401, next=_next(request), error="用户名或密码错误")
     console.throttle.succeeded(name)

@@ -55,7 +55,7 @@ def find(scope: Scope, query: FindingQuery, today: str) -> list[Row]:
     sites = {w.id: w for w in scope.websites()}
     accounts = {a.id: a for a in scope.accounts()}
     findings = scope.findings(flt)
-    assignments = scope.store.assignments([f.id for f in findings])
+    assignments = scope.store.assignments([f.id for f in findings if f.id is not None])
     rows = []
     for f in findings:
         if f.subject_kind == SubjectKind.WEBSITE:

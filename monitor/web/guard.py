@@ -23,6 +23,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 
 from monitor.models import User
 from monitor.review import Actor, ReviewError
+from monitor.store import Store
 from monitor.web.auth import token_hash
 from monitor.web.scope import NotVisible, Scope
 
@@ -42,8 +43,9 @@ class Context:
     via_token: bool = False
 
     @property
-    def store(self):  # noqa: ANN201 - the console's Store
-        return self.console.store
+    def store(self) -> Store:
+        store: Store = self.console.store
+        return store
 
     def now(self) -> datetime:
         return self.console.now()

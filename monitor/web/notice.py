@@ -7,7 +7,6 @@ from datetime import datetime
 
 from docx import Document
 
-from monitor.config import Settings
 from monitor.evidence import describe_evidence
 from monitor.models import RECTIFICATION_LABELS, SEVERITY_LABELS
 from monitor.report.docx import (
@@ -24,7 +23,8 @@ from monitor.web.filters import Row
 EVIDENCE_LINES = 6
 
 
-def notice_docx(unit: str, rows: list[Row], now: datetime, settings: Settings) -> bytes:
+def notice_docx(unit: str, rows: list[Row], now: datetime) -> bytes:
+    """The notice as DOCX bytes: addressee, what to do by when, the findings with evidence and deadlines."""
     doc = Document()
     _page_setup(doc)
     _text(doc, "整改通知单", TITLE_FONT, TITLE_SIZE, center=True)
@@ -33,7 +33,7 @@ def notice_docx(unit: str, rows: list[Row], now: datetime, settings: Settings) -
     _text(doc, (f"经监测，你单位负责的政府网站或政务新媒体存在以下{len(rows)}项问题，请于各项整改期限前完成整改，"
                 f"并在监管平台填报整改情况，平台将自动复查。最早整改期限：{deadline}。"), indent=True)
     _text(doc, "问题清单", HEADING_FONT)
-    body = []
+    body: list[list[str | int]] = []
     for number, row in enumerate(rows, start=1):
         f, a = row.finding, row.assignment
         evidence = "；".join(describe_evidence(f, limit=EVIDENCE_LINES))

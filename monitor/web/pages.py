@@ -17,7 +17,7 @@ from monitor.store import FindingFilter
 from monitor.web import charts, exports
 from monitor.web.filters import FindingQuery, find
 from monitor.web.guard import Context, guarded
-from monitor.web.scope import NotVisible
+from monitor.web.scope import NotVisible, known_id
 from monitor.web.stats import counted_vetoes, current_quarter, quarter_stats, trend
 
 PAGE_SIZE = 100
@@ -56,7 +56,7 @@ async def region_page(ctx: Context) -> Response:
         f.subject_id for f in ctx.scope.findings(FindingFilter(subject_kind=SubjectKind.WEBSITE))
         if f.status in (Status.OPEN, Status.CONFIRMED)
     )
-    last_runs = {w.id: ctx.store.site_runs(w.id, 1) for w in websites}
+    last_runs = {w.id: ctx.store.site_runs(known_id(w.id), 1) for w in websites}
     verdicts = {site_id: json.loads(runs[0]["summary"] or "{}").get("verdict", "") if runs else ""
                 for site_id, runs in last_runs.items()}
     return ctx.render("region.html", region=region, stats=stats, websites=websites, accounts=accounts,
@@ -67,7 +67,7 @@ async def region_page(ctx: Context) -> Response:
 async def site_page(ctx: Context) -> Response:
     site = ctx.scope.website(int(ctx.request.path_params["site_id"]))
     now = ctx.now()
-    runs = ctx.store.site_runs(site.id)
+    runs = ctx.store.site_runs(known_id(site.id))
     for run in runs:
         run["verdict"] = json.loads(run["summary"] or "{}").get("verdict", "")
     findings = ctx.scope.findings(FindingFilter(subject_kind=SubjectKind.WEBSITE, subject_id=site.id))
@@ -75,7 +75,7 @@ async def site_page(ctx: Context) -> Response:
     resolved = [f for f in findings if f.status == Status.RESOLVED][-20:]
     days = [(now.date() - timedelta(days=offset)).isoformat() for offset in range(6, -1, -1)]
     tally = {day: [0, 0] for day in days}
-    for probe in ctx.store.probes_between(site.id, start=now - timedelta(days=7), end=now):
+    for probe in ctx.store.probes_between(known_id(site.id), start=now - timedelta(days=7), end=now):
         day = probe.at.astimezone(now.tzinfo).date().isoformat()
         if day in tally and not probe.discarded:
             tally[day][0 if probe.outcome == "ok" else 1] += 1

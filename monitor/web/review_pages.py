@@ -17,7 +17,7 @@ from monitor.review import ReviewError
 from monitor.web.filters import FindingQuery, find
 from monitor.web.guard import Context, guarded
 from monitor.web.notice import notice_docx
-from monitor.web.scope import NotVisible
+from monitor.web.scope import NotVisible, known_id
 
 
 def _finding(ctx: Context) -> Finding:
@@ -33,7 +33,8 @@ async def finding_page(ctx: Context) -> Response:
     finding = _finding(ctx)
     subject = ctx.scope.subject(finding)
     return ctx.render("finding.html", finding=finding, subject=subject, evidence=describe_evidence(finding),
-                      assignment=ctx.store.assignment(finding.id), trail=ctx.store.audit_trail(finding.id),
+                      assignment=ctx.store.assignment(known_id(finding.id)),
+                      trail=ctx.store.audit_trail(known_id(finding.id)),
                       today=ctx.now().date().isoformat(), error=ctx.request.query_params.get("error", ""))
 
 
@@ -135,7 +136,7 @@ async def notice(ctx: Context) -> Response:
             and r.assignment.state in (Rectification.ASSIGNED, Rectification.REOPENED, Rectification.RECTIFIED)]
     if not rows:
         raise NotVisible(unit)
-    body = notice_docx(unit, rows, ctx.now(), ctx.console.settings)
+    body = notice_docx(unit, rows, ctx.now())
     return Response(body, media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote('整改通知单-' + unit + '.docx')}"})
 

@@ -21,6 +21,12 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 
+def known_id(value: int | None) -> int:
+    """The id of a row read from the store (always set; the model allows None for unsaved objects)."""
+    assert value is not None, "a stored row has an id"
+    return value
+
+
 class NotVisible(LookupError):
     """The thing does not exist, or the user may not see it (the two are not told apart)."""
 

@@ -71,7 +71,7 @@ def quarter_stats(scope: Scope, quarter: Quarter, region: str | None = None) -> 
     accounts = [a for a in scope.accounts(region) if a.id in checked_accounts]
     site_region = {w.id: w.region for w in websites}
     account_region = {a.id: a.region for a in accounts}
-    stats = QuarterStats(quarter, len(websites), len(accounts), websites_checked={w.id for w in websites})
+    stats = QuarterStats(quarter, len(websites), len(accounts), websites_checked={w.id for w in websites if w.id is not None})
     for name in sorted(set(site_region.values()) | set(account_region.values())):
         stats.by_region[name] = RegionRow(name)
     for w in websites:
