@@ -30,6 +30,8 @@ from monitor.web.app import create_app
 OUT = Path(__file__).resolve().parent / "console"
 PASSWORD = "demo password 1"
 NOW = datetime(2022, 12, 30, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # two days after the demo's check
+LATER = datetime(2023, 1, 8, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))  # some deadlines have passed
+clock = [NOW]
 
 
 def govmon(config: Path, *args: str, stdin: str | None = None) -> str:
@@ -51,17 +53,21 @@ async def shoot(base: str) -> None:
         await page.fill("input[name=password]", PASSWORD)
         await page.click("button[type=submit]")
         await page.wait_for_url(base + "/")
-        for name, path in (("overview", "/"), ("findings", "/findings?severity=veto"), ("site", "/sites/7"),
-                           ("ledger", "/rectification"), ("region", "/regions/雅安")):
+        for name, path in (("overview", "/"), ("site", "/sites/7"), ("region", "/regions/雅安")):
+            await page.goto(base + path)
+            await page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+        await page.set_viewport_size({"width": 390, "height": 844})
+        await page.goto(base + "/")
+        await page.screenshot(path=str(OUT / "overview-phone.png"))
+        await page.set_viewport_size({"width": 1280, "height": 900})
+        clock[0] = LATER  # the findings list and the ledger a week later: overdue work is highlighted
+        for name, path in (("findings", "/findings?severity=veto"), ("ledger", "/rectification")):
             await page.goto(base + path)
             await page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
         first = page.locator("#results tr[data-finding] a").first
         await page.goto(base + "/findings?severity=veto&status=confirmed")
         await first.click()
         await page.screenshot(path=str(OUT / "finding.png"), full_page=True)
-        await page.set_viewport_size({"width": 390, "height": 844})
-        await page.goto(base + "/")
-        await page.screenshot(path=str(OUT / "overview-phone.png"))
 
 
 def main() -> None:
@@ -72,7 +78,7 @@ def main() -> None:
     govmon(config, "users", "add", "zhang", "--role", "supervisor", "--password-stdin", stdin=PASSWORD + "\n")
     token = govmon(config, "users", "token", "zhang").split()[-1]
     settings = load_settings(config)
-    app = create_app(settings, Rulebook(settings.rules_dir), now=lambda: NOW)
+    app = create_app(settings, Rulebook(settings.rules_dir), now=lambda: clock[0])
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from monitor.config import Settings
 from monitor.models import Finding, Severity, Status, SubjectKind, iso
-from monitor.review import responsible_unit
+from monitor.review import assignments_of, responsible_unit
 from monitor.store import Store
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def collect_digests(store: Store, targets: Iterable[str], now: datetime) -> list
     today = now.date().isoformat()
     subjects = _subjects(store)
     findings = [f for f in store.findings() if (str(f.subject_kind), f.subject_id) in subjects]
-    assignments = store.assignments([f.id for f in findings])
+    assignments = assignments_of(store, findings)
     failures = [f"{row['started_at'][:16].replace('T', ' ')} {row['name'] or row['kind']}：{row['outcome']} {row['error'] or ''}".strip()
                 for row in store.recent_run_errors(since, limit=50)]
     digests = []

@@ -32,6 +32,9 @@ Subject = Website | Account
 Rechecker = Callable[[Subject, datetime], Awaitable[None]]
 
 
+OPEN_WORK = (Rectification.ASSIGNED, Rectification.REOPENED, Rectification.RECTIFIED)
+
+
 class ReviewError(Exception):
     """An action that does not fit the finding's state (the message says why, in Chinese)."""
 
@@ -169,6 +172,21 @@ def verify(store: Store, finding: Finding, actor: Actor, at: datetime, accepted:
     store.save_assignment(updated)
     _audit(store, _id(finding), actor, at, "核验通过" if accepted else "核验退回", note.strip())
     return updated
+
+
+def effective(assignment: Assignment | None, finding: Finding) -> Assignment | None:
+    """Where the work stands as shown and alerted: a finding that a later check no longer found (the
+    unit fixed it before saying so) is closed work, never overdue."""
+    if assignment is not None and finding.status == Status.RESOLVED and assignment.state in OPEN_WORK:
+        return replace(assignment, state=Rectification.CLOSED, recheck_result="监测未再发现该问题")
+    return assignment
+
+
+def assignments_of(store: Store, findings: list[Finding]) -> dict[int, Assignment]:
+    """The effective assignment of each of `findings` that has one, by finding id."""
+    stored = store.assignments([f.id for f in findings])
+    shown = {_id(f): effective(stored.get(_id(f)), f) for f in findings}
+    return {fid: a for fid, a in shown.items() if a is not None}
 
 
 def subject_of(store: Store, finding: Finding) -> Subject | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from web_console import Clock, cli, console_for, csrf_of, login
-from web_loop import FIXED, NOT_FIXED, checked_province, later, serve_counties
+from web_loop import FIXED, NOT_FIXED, checked_province, cli_check, later, serve_counties
 
 from monitor.models import Rectification, Status
 
@@ -139,3 +139,22 @@ def test_cli_review_leaves_the_same_trail_and_assignment(settings):
     assert store.assignment(finding.id).unit == f"{FIXED}办公室"
     assert [(e.action, e.detail) for e in store.audit_trail(other.id)] == [("驳回", "入口在专题页")]
     store.close()
+
+
+async def test_a_finding_fixed_before_the_unit_says_so_is_closed_work_not_overdue(settings, counties):
+    import asyncio
+
+    clock = Clock(later(settings, 21))
+    console = console_for(settings, clock)
+    fixed = _finding_of(console.store(), FIXED)
+    async with console.client() as client:
+        await login(client, "zhang")
+        token = await csrf_of(client, "/")
+        await client.post(f"/findings/{fixed.id}/confirm", data={"csrf_token": token})
+        counties[FIXED].fixed = True
+        await asyncio.to_thread(cli_check, settings, "2026-03-22T10:00")  # as the daemon's daily check
+        clock.moment = later(settings, 30)
+        assert (await client.get("/api/findings?overdue=1")).json() == []
+        (row,) = [r for r in (await client.get("/api/findings")).json() if r["id"] == fixed.id]
+        assert row["status"] == "resolved" and row["rectification"]["state"] == "closed"
+        assert "已整改，申请复查" not in (await client.get(f"/findings/{fixed.id}")).text

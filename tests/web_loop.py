@@ -39,13 +39,13 @@ def checked_province(tmp_path: Path, sites: SwitchableSites) -> Settings:
     return settings
 
 
-def cli_check(settings: Settings):
+def cli_check(settings: Settings, as_of: str = CHECKED_AT):
     from typer.testing import CliRunner
 
     from monitor.cli import app
 
     result = CliRunner().invoke(app, ["--config", str(settings.source_files[-1]), "check", "--all",
-                                      "--as-of", CHECKED_AT])
+                                      "--as-of", as_of])
     assert result.exit_code in (0, 1), result.output
     return result
 

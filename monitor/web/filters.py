@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from monitor.models import Assignment, Finding, Severity, Status, SubjectKind
+from monitor.review import assignments_of
 from monitor.store import FindingFilter
-from monitor.web.scope import Scope
+from monitor.web.scope import Scope, known_id
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ def find(scope: Scope, query: FindingQuery, today: str) -> list[Row]:
     sites = {w.id: w for w in scope.websites()}
     accounts = {a.id: a for a in scope.accounts()}
     findings = scope.findings(flt)
-    assignments = scope.store.assignments([f.id for f in findings if f.id is not None])
+    assignments = assignments_of(scope.store, findings)
     rows = []
     for f in findings:
         if f.subject_kind == SubjectKind.WEBSITE:
@@ -70,7 +71,7 @@ def find(scope: Scope, query: FindingQuery, today: str) -> list[Row]:
             continue
         if query.until and (f.first_seen or "")[:10] > query.until:
             continue
-        assignment = assignments.get(f.id)  # type: ignore[arg-type]
+        assignment = assignments.get(known_id(f.id))
         overdue = assignment is not None and assignment.overdue(today)
         if query.overdue and not overdue:
             continue

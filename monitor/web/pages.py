@@ -13,6 +13,7 @@ from starlette.routing import Route
 
 from monitor.models import Status, SubjectKind
 from monitor.report import QuarterError, generate_report, last_complete_quarter, parse_quarter
+from monitor.review import assignments_of
 from monitor.store import FindingFilter
 from monitor.web import charts, exports
 from monitor.web.filters import FindingQuery, find
@@ -82,7 +83,7 @@ async def site_page(ctx: Context) -> Response:
     veto_share = ctx.console.rulebook.rule("unreachable")["veto_share"]
     chart = charts.probe_bars([(d, ok, bad) for d, (ok, bad) in tally.items()], "近7天可用性探测", veto_share)
     return ctx.render("site.html", site=site, runs=runs, current=current, resolved=resolved, chart=chart,
-                      assignments=ctx.store.assignments([f.id for f in findings]), today=_today(ctx),
+                      assignments=assignments_of(ctx.store, findings), today=_today(ctx),
                       vetoes=counted_vetoes(current))
 
 
@@ -101,7 +102,7 @@ async def account_page(ctx: Context) -> Response:
     account = ctx.scope.account(int(ctx.request.path_params["account_id"]))
     findings = ctx.scope.findings(FindingFilter(subject_kind=SubjectKind.ACCOUNT, subject_id=account.id))
     return ctx.render("account.html", account=account, findings=findings,
-                      assignments=ctx.store.assignments([f.id for f in findings]), today=_today(ctx))
+                      assignments=assignments_of(ctx.store, findings), today=_today(ctx))
 
 
 @guarded()

@@ -33,7 +33,7 @@ async def finding_page(ctx: Context) -> Response:
     finding = _finding(ctx)
     subject = ctx.scope.subject(finding)
     return ctx.render("finding.html", finding=finding, subject=subject, evidence=describe_evidence(finding),
-                      assignment=ctx.store.assignment(known_id(finding.id)),
+                      assignment=review.effective(ctx.store.assignment(known_id(finding.id)), finding),
                       trail=ctx.store.audit_trail(known_id(finding.id)),
                       today=ctx.now().date().isoformat(), error=ctx.request.query_params.get("error", ""))
 
