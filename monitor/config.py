@@ -200,6 +200,8 @@ def _merge(defaults: dict[str, Any], override: dict[str, Any], source: Path, pre
             if not isinstance(value, dict):
                 raise ConfigError(f"{source}: '{dotted}' must be a table")
             for name, entry in value.items():
+                if dotted == "alerts.targets":  # lists of notification URLs, checked by _alert_targets
+                    continue
                 if not isinstance(entry, str) or not entry:
                     raise ConfigError(f"{source}: '{dotted}.{name}' must be a string such as \"127.0.0.1:8080\", "
                                       f"got {entry!r}")

@@ -75,3 +75,10 @@ def test_daily_digest_per_unit_once_a_day(tmp_path, sinks):
     overdue = hook.bodies[-1]["message"]
     assert "逾期未整改" in overdue and "期限 2026-03-26" in overdue and "新发现" not in overdue
     store.close()
+
+
+def test_a_target_that_is_not_a_list_of_urls_is_a_config_error(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text('[alerts.targets]\n"*" = [1, 2]\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["--config", str(config), "alerts", "test"])
+    assert result.exit_code == 2 and "alerts.targets.*" in result.output
