@@ -78,7 +78,8 @@ def build_province(tmp_path: Path) -> Settings:
     (tmp_path / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
     store = Store.open(settings.database)
     try:
-        import_registry(store, rulebook, [tmp_path / "websites.csv", tmp_path / "accounts.csv"], now=NOW)
+        import_registry(store, rulebook, [tmp_path / "websites.csv", tmp_path / "accounts.csv"], now=NOW,
+                        places=rulebook.places(settings.province, settings.region_order))
         for website in store.websites():
             store.record_findings(SubjectKind.WEBSITE, website.id, [
                 Finding("homepage_stale", Severity.VETO, "首页不更新",

@@ -63,7 +63,7 @@ def add_command(
                 fail(f"no website matches {target!r} (give its id, URL, 网站标识码 or name)", EXIT_USAGE)
             if website.id is not None:
                 site_ids.append(website.id)
-        canonical = normalise_region(app.rulebook, region) if role == "region" and region else ""
+        canonical = normalise_region(app.places, region) if role == "region" and region else ""
         if canonical and canonical not in {w.region for w in store.websites()} | {a.region for a in store.accounts()}:
             fail(f"no registered website or account is in region {region!r}", EXIT_USAGE)
         user = User(name=name, role=role, region=canonical, site_ids=tuple(sorted(set(site_ids))))
