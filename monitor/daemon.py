@@ -74,7 +74,6 @@ class Daemon:
             ("account_checks", self.check_due_accounts, self.tick_s),
             ("quarterly_report", self.report_if_due, 3600.0),
             ("housekeeping", self.housekeeping, 86400.0),
-            ("alert_digests", self.send_alerts, 3600.0),
         ]
         for name, job, every in jobs:
             scheduler.add_job(self._logged(name, job), IntervalTrigger(seconds=every), id=name, name=name,
@@ -250,13 +249,6 @@ class Daemon:
                                          directory=self.settings.report_dir / quarter, generated_at=now)
         self.store.set_meta(key, iso(now))
         return f"report {quarter}: wrote {len(paths)} files to {self.settings.report_dir / str(quarter)}"
-
-    async def send_alerts(self) -> str:
-        """Each unit's daily digest (new vetoes, overdue rectifications, failed runs), at most once a day.
-        Sending waits on mail servers and robots, so it runs in a worker thread."""
-        from monitor.alerts import send_digests
-
-        return await asyncio.to_thread(send_digests, self.store, self.settings, self.clock())
 
     async def housekeeping(self) -> str:
         """Keep the database from growing without bound: old per-page rows go."""

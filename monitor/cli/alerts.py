@@ -44,7 +44,7 @@ def test_command(
 
 @alerts_app.command("send")
 def send_command(ctx: typer.Context) -> None:
-    """Send today's digests now (the daemon does this every hour from alerts.digest_hour)."""
+    """Send today's digests (at most one a day per target, from alerts.digest_hour): run it hourly."""
     app = state(ctx)
     store = app.open_store()
     try:
