@@ -102,10 +102,17 @@ def test_govmon_demo_checks_the_province_and_stops_its_servers(tmp_path: Path,
     assert len(urls) == 7 and all(_refused(url) for url in urls)
 
 
+def _default_sigint() -> None:
+    """The demo must see Ctrl-C as a user's terminal sends it, whatever the test runner's own SIGINT handling."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_govmon_demo_keeps_serving_until_ctrl_c(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "GOVMON_CONFIG"}
     command = [sys.executable, "-m", "monitor", "demo", "--out", str(tmp_path), "--keep-serving", "--no-check"]
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    proc = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env, preexec_fn=_default_sigint
+    )
     try:
         lines = []
         while not any("press Ctrl-C" in line for line in lines):
