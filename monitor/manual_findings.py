@@ -24,7 +24,7 @@ from monitor.models import Account, Finding, Source, SubjectKind, Website, iso
 from monitor.newmedia.manual import cell_moment
 from monitor.registry import normalise_platform
 from monitor.rulebook import Rulebook
-from monitor.sheets import RowError, SheetError, read_rows
+from monitor.sheets import RowError, SheetError, rows_under_header
 from monitor.store import Store
 
 COLUMNS = ("网站名称", "账号名称", "类型", "问题", "证据网址", "摘录", "发现时间", "备注")
@@ -132,15 +132,7 @@ def import_findings(store: Store, rulebook: Rulebook, paths: list[Path], *, zone
 
 def read_sheet(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, {column: cell}) for each non-empty row under the header row."""
-    header: list[str] | None = None
-    for line, cells in read_rows(path):
-        if header is None:
-            header = _header(cells)
-            continue
-        if any(cells):
-            yield line, dict(zip(header, cells, strict=False))
-    if header is None:
-        raise SheetError(f"{path}: no header row naming 网站名称 or 账号名称 (columns: {', '.join(COLUMNS)})")
+    return rows_under_header(path, _header, f"no header row naming 网站名称 or 账号名称 (columns: {', '.join(COLUMNS)})")
 
 
 def _header(cells: list[Any]) -> list[str] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -44,6 +45,25 @@ def read_rows(path: Path) -> list[tuple[int, list[str]]]:
     if suffix in (".xlsx", ".xlsm") or data[:4] == b"PK\x03\x04":
         return _xlsx_rows(path)
     return _csv_rows(decode_csv(data, path))
+
+
+def rows_under_header(
+    path: Path, header_of: Callable[[list[Any]], list[str] | None], no_header: str
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(line number, {column: cell}) for each non-empty row under the first row `header_of` accepts.
+
+    Sheets often start with a title row, so rows before the header are skipped; `no_header` is the
+    message when no row is a header.
+    """
+    header: list[str] | None = None
+    for line, cells in read_rows(path):
+        if header is None:
+            header = header_of(cells)
+            continue
+        if any(cells):
+            yield line, dict(zip(header, cells, strict=False))
+    if header is None:
+        raise SheetError(f"{path}: {no_header}")
 
 
 def decode_csv(data: bytes, path: Path) -> str:

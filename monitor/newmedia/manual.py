@@ -24,7 +24,7 @@ from monitor.models import Account, SubjectKind, iso
 from monitor.newmedia.observations import MANUAL, latest_observation, save_observation
 from monitor.newmedia.timeparse import parse_full_date
 from monitor.rulebook import Rulebook, RuleSpec
-from monitor.sheets import RowError, SheetError, read_rows
+from monitor.sheets import RowError, SheetError, rows_under_header
 from monitor.store import Store
 
 COLUMNS = ("账号名称", "类型", "所属地方或部门", "最近发布时间", "检查时间")
@@ -105,17 +105,9 @@ def _judge(store: Store, rule: RuleSpec, observation: AccountObservation) -> boo
 
 
 # -- reading sheets -----------------------------------------------------------------------------------
-def read_sheet(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def read_sheet(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, {column: cell text}) for each non-empty row under the header row."""
-    header: list[str] | None = None
-    for line, cells in read_rows(path):
-        if header is None:
-            header = _header(cells)
-            continue
-        if any(cells):
-            yield line, dict(zip(header, cells, strict=False))
-    if header is None:
-        raise SheetError(f"{path}: no header row with {', '.join(COLUMNS)}")
+    return rows_under_header(path, _header, f"no header row with {', '.join(COLUMNS)}")
 
 
 def _header(cells: list[Any]) -> list[str] | None:
