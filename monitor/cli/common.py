@@ -27,7 +27,7 @@ EXIT_PROBLEMS = 1  # done; problems found (a 不合格 verdict, bad registry row
 EXIT_USAGE = 2  # the command line, a file or the configuration is wrong
 EXIT_UNAVAILABLE = 3  # could not do the work (database locked, feature not available)
 
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)  # messages stay one line each, whatever the width
 stdout = Console()
 
 

@@ -26,7 +26,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SETTLE_S = 3.0  # after "load": wait this long at most for the page's data requests to finish
-QUIET_S = 0.2  # the page is settled once no request of it has been in flight for this long
+QUIET_S = 0.2  # the page is settled once no request has been in flight, nor the DOM changed, for this long
+# Records when the page's DOM last changed (nodes or text), so settling waits for scripts that fill the page
+# from a response that has arrived but not yet been handled (a busy machine can delay that past QUIET_S).
+_WATCH_MUTATIONS = """
+window.__govmonLastChange = performance.now();
+new MutationObserver(() => { window.__govmonLastChange = performance.now(); })
+  .observe(document, {childList: true, subtree: true, characterData: true});
+"""
+_DOM_QUIET_FOR = "() => performance.now() - (window.__govmonLastChange || 0)"
 VIEWPORT = (1280, 900)
 SHOT_HEIGHT = 1600  # pixels of page shown: the top of the page, or around the outlined element
 MAX_HTML_CHARS = 5_000_000
@@ -175,8 +183,9 @@ class Renderer:
             await self._router.handle(route, preloaded=documents, log_to=requests, with_images=with_images)
 
         await page.route("**/*", handle)
+        await page.add_init_script(_WATCH_MUTATIONS)
         await page.goto(url, wait_until="load")
-        await _settle(requests)
+        await _settle(page, requests)
 
     # -- the browser ------------------------------------------------------------------------------------
     async def _ensure(self) -> LaunchedBrowser:
@@ -232,12 +241,24 @@ class Renderer:
                 log.debug("stopping the browser: %s", exc)
 
 
-async def _settle(requests: RequestLog) -> None:
-    """Wait until the page's scripts have fetched their data: every request passes the router, so it
-    knows when none has been in flight for QUIET_S (a polling page is read after SETTLE_S)."""
+async def _settle(page: Page, requests: RequestLog) -> None:
+    """Wait until the page's scripts have fetched their data and put it in the page: every request passes
+    the router, so it knows when none has been in flight for QUIET_S, and the page itself says when its DOM
+    last changed (a polling or animated page is read after SETTLE_S)."""
     deadline = time.monotonic() + SETTLE_S
-    while time.monotonic() < deadline and requests.quiet_for() < QUIET_S:
+    while time.monotonic() < deadline:
+        if requests.quiet_for() >= QUIET_S and await _dom_quiet_ms(page) >= QUIET_S * 1000 \
+                and requests.quiet_for() >= QUIET_S:
+            return
         await asyncio.sleep(0.05)
+
+
+async def _dom_quiet_ms(page: Page) -> float:
+    """Milliseconds since the page's DOM last changed; 0 when the page cannot answer (navigating, busy)."""
+    try:
+        return float(await page.evaluate(_DOM_QUIET_FOR))
+    except Exception:
+        return 0.0
 
 
 def _browser_gone(exc: Exception) -> bool:
