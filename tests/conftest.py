@@ -35,6 +35,24 @@ def store(tmp_path: Path) -> Store:
     opened.close()
 
 
+@pytest.fixture
+def counties():
+    """The console tests' two county sites without the 找错 entry, served on 127.0.0.1 (web_loop.py)."""
+    from web_loop import serve_counties
+
+    sites = serve_counties()
+    yield sites
+    sites.close()
+
+
+@pytest.fixture
+def checked_settings(tmp_path: Path, counties) -> Settings:
+    """The counties registered and checked through the CLI, with the console's users (web_loop.py)."""
+    from web_loop import checked_province
+
+    return checked_province(tmp_path, counties)
+
+
 def shanghai(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:
     return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 

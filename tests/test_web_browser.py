@@ -7,12 +7,11 @@ Skipped only where no Chromium is installed and the CI variable is unset (`.ci/r
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 from web_console import PASSWORD, Clock, console_for
 from web_live import LiveConsole
-from web_loop import FIXED, NOT_FIXED, checked_province, later, serve_counties
+from web_loop import FIXED, NOT_FIXED, later
 
 from monitor.render.browser import find_browser, launch
 
@@ -22,15 +21,8 @@ pytestmark = pytest.mark.skipif(BROWSER is None and not os.environ.get("CI"),
 
 
 @pytest.fixture
-def counties():
-    sites = serve_counties()
-    yield sites
-    sites.close()
-
-
-@pytest.fixture
-def scene(tmp_path: Path, counties):
-    settings = checked_province(tmp_path, counties)
+def scene(checked_settings):
+    settings = checked_settings
     clock = Clock(later(settings, 21))
     console = console_for(settings, clock)
     live = LiveConsole(console.app)

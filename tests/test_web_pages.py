@@ -5,28 +5,14 @@ from __future__ import annotations
 import csv
 import html
 import io
-from pathlib import Path
 
-import pytest
 from openpyxl import load_workbook
 from web_console import Clock, console_for, csrf_of, login
-from web_loop import FIXED, NOT_FIXED, checked_province, later, serve_counties
+from web_loop import FIXED, NOT_FIXED, later
 
 
-@pytest.fixture
-def counties():
-    sites = serve_counties()
-    yield sites
-    sites.close()
-
-
-@pytest.fixture
-def settings(tmp_path: Path, counties):
-    return checked_province(tmp_path, counties)
-
-
-async def test_overview_counts_what_was_checked_this_quarter(settings):
-    console = console_for(settings, Clock(later(settings, 21)))
+async def test_overview_counts_what_was_checked_this_quarter(checked_settings):
+    console = console_for(checked_settings, Clock(later(checked_settings, 21)))
     async with console.client() as client:
         await login(client, "zhang")
         page = html.unescape((await client.get("/")).text)
@@ -39,8 +25,8 @@ async def test_overview_counts_what_was_checked_this_quarter(settings):
         assert FIXED in region and NOT_FIXED in region and region.count(">不合格<") == 4  # each: latest verdict and this quarter
 
 
-async def test_site_page_shows_findings_probes_and_verdict_history(settings):
-    console = console_for(settings, Clock(later(settings, 21)))
+async def test_site_page_shows_findings_probes_and_verdict_history(checked_settings):
+    console = console_for(checked_settings, Clock(later(checked_settings, 21)))
     site = console.store().find_website(FIXED)
     async with console.client() as client:
         await login(client, "aba-ops")
@@ -50,8 +36,8 @@ async def test_site_page_shows_findings_probes_and_verdict_history(settings):
         assert "2026-03-20 10:00" in page and "不合格" in page  # the check of govmon check --all
 
 
-async def test_exports_hold_the_filtered_rows_of_the_users_scope(settings):
-    console = console_for(settings, Clock(later(settings, 21)))
+async def test_exports_hold_the_filtered_rows_of_the_users_scope(checked_settings):
+    console = console_for(checked_settings, Clock(later(checked_settings, 21)))
     async with console.client() as client:
         await login(client, "aba-ops")
         response = await client.get("/findings/export.csv?rule=missing_jiucuo")
@@ -65,8 +51,8 @@ async def test_exports_hold_the_filtered_rows_of_the_users_scope(settings):
         assert (await client.get("/findings/export.pdf")).status_code == 404
 
 
-async def test_report_page_writes_and_serves_a_quarters_files(settings):
-    console = console_for(settings, Clock(later(settings, 21)))
+async def test_report_page_writes_and_serves_a_quarters_files(checked_settings):
+    console = console_for(checked_settings, Clock(later(checked_settings, 21)))
     async with console.client() as client:
         await login(client, "zhang")
         token = await csrf_of(client, "/reports")

@@ -6,27 +6,12 @@ closes, the unfixed one's reopens, and every step is in the finding's audit trai
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-import pytest
 from docx import Document
 from web_console import Clock, cli, console_for, csrf_of, login
-from web_loop import FIXED, NOT_FIXED, checked_province, cli_check, later, serve_counties
+from web_loop import FIXED, NOT_FIXED, cli_check, later
 
 from monitor.models import Rectification, Status
-
-
-@pytest.fixture
-def counties():
-    sites = serve_counties()
-    yield sites
-    sites.close()
-
-
-@pytest.fixture
-def settings(tmp_path: Path, counties):
-    """Checked through the CLI before the test's event loop starts (the CLI runs its own loop)."""
-    return checked_province(tmp_path, counties)
 
 
 def _finding_of(store, site_name: str):
@@ -35,9 +20,9 @@ def _finding_of(store, site_name: str):
     return finding
 
 
-async def test_confirm_rectify_recheck_closes_the_fixed_and_reopens_the_unfixed(settings, counties):
-    clock = Clock(later(settings, 21))
-    console = console_for(settings, clock)
+async def test_confirm_rectify_recheck_closes_the_fixed_and_reopens_the_unfixed(checked_settings, counties):
+    clock = Clock(later(checked_settings, 21))
+    console = console_for(checked_settings, clock)
     store = console.store()
     fixed, unfixed = _finding_of(store, FIXED), _finding_of(store, NOT_FIXED)
     async with console.client() as supervisor:
@@ -55,7 +40,7 @@ async def test_confirm_rectify_recheck_closes_the_fixed_and_reopens_the_unfixed(
                          for row in table.rows for cell in row.cells)
         assert FIXED in text and "找错" in text and "2026-03-28" in text
     counties[FIXED].fixed = True
-    clock.moment = later(settings, 22)
+    clock.moment = later(checked_settings, 22)
     async with console.client() as operator:
         await login(operator, "aba-ops")
         for finding in (fixed, unfixed):
@@ -74,7 +59,7 @@ async def test_confirm_rectify_recheck_closes_the_fixed_and_reopens_the_unfixed(
     assert trail == [("zhang", "确认"), ("zhang", "交办整改"), ("aba-ops", "报告已整改"), ("govmon", "复查")]
     assert all(e.remote for e in store.audit_trail(fixed.id) if e.actor != "govmon")
     # overdue: after the deadline the reopened finding is highlighted in the list and the ledger
-    clock.moment = later(settings, 30)
+    clock.moment = later(checked_settings, 30)
     async with console.client() as supervisor:
         await login(supervisor, "zhang")
         overdue = (await supervisor.get("/api/findings?overdue=1")).json()
@@ -82,12 +67,12 @@ async def test_confirm_rectify_recheck_closes_the_fixed_and_reopens_the_unfixed(
         assert 'class="overdue"' in (await supervisor.get("/rectification")).text
 
 
-async def test_the_api_runs_the_same_loop_with_a_token(settings, counties):
-    console = console_for(settings, Clock(later(settings, 21)))
+async def test_the_api_runs_the_same_loop_with_a_token(checked_settings, counties):
+    console = console_for(checked_settings, Clock(later(checked_settings, 21)))
     store = console.store()
     unfixed = _finding_of(store, NOT_FIXED)
-    supervisor = {"Authorization": "Bearer " + cli(settings, "users", "token", "zhang").stdout.split()[-1]}
-    operator = {"Authorization": "Bearer " + cli(settings, "users", "token", "aba-ops").stdout.split()[-1]}
+    supervisor = {"Authorization": "Bearer " + cli(checked_settings, "users", "token", "zhang").stdout.split()[-1]}
+    operator = {"Authorization": "Bearer " + cli(checked_settings, "users", "token", "aba-ops").stdout.split()[-1]}
     async with console.client() as client:
         rows = (await client.get("/api/findings?rule=missing_jiucuo&status=open", headers=supervisor)).json()
         assert {r["subject"] for r in rows} == {FIXED, NOT_FIXED}
@@ -101,8 +86,8 @@ async def test_the_api_runs_the_same_loop_with_a_token(settings, counties):
         assert result.json()["rectification"]["state"] == "reopened"
 
 
-async def test_dismiss_needs_a_reason_and_a_manual_finding_waits_for_a_supervisor(settings, counties):
-    console = console_for(settings, Clock(later(settings, 21)))
+async def test_dismiss_needs_a_reason_and_a_manual_finding_waits_for_a_supervisor(checked_settings, counties):
+    console = console_for(checked_settings, Clock(later(checked_settings, 21)))
     store = console.store()
     finding = _finding_of(store, FIXED)
     site = store.find_website(NOT_FIXED)
@@ -126,14 +111,14 @@ async def test_dismiss_needs_a_reason_and_a_manual_finding_waits_for_a_superviso
         assert store.finding(manual_id).status == Status.RESOLVED
 
 
-def test_cli_review_leaves_the_same_trail_and_assignment(settings):
+def test_cli_review_leaves_the_same_trail_and_assignment(checked_settings):
     from monitor.store import Store
 
-    store = Store.open(settings.database)
+    store = Store.open(checked_settings.database)
     finding = _finding_of(store, FIXED)
-    cli(settings, "findings", "confirm", str(finding.id), "--note", "属实", "--reviewer", "zhang")
+    cli(checked_settings, "findings", "confirm", str(finding.id), "--note", "属实", "--reviewer", "zhang")
     other = _finding_of(store, NOT_FIXED)
-    cli(settings, "findings", "dismiss", str(other.id), "--note", "入口在专题页")
+    cli(checked_settings, "findings", "dismiss", str(other.id), "--note", "入口在专题页")
     assert [(e.actor, e.action, e.remote) for e in store.audit_trail(finding.id)] == [
         ("zhang", "确认", "命令行"), ("zhang", "交办整改", "命令行")]
     assert store.assignment(finding.id).unit == f"{FIXED}办公室"
@@ -141,19 +126,19 @@ def test_cli_review_leaves_the_same_trail_and_assignment(settings):
     store.close()
 
 
-async def test_a_finding_fixed_before_the_unit_says_so_is_closed_work_not_overdue(settings, counties):
+async def test_a_finding_fixed_before_the_unit_says_so_is_closed_work_not_overdue(checked_settings, counties):
     import asyncio
 
-    clock = Clock(later(settings, 21))
-    console = console_for(settings, clock)
+    clock = Clock(later(checked_settings, 21))
+    console = console_for(checked_settings, clock)
     fixed = _finding_of(console.store(), FIXED)
     async with console.client() as client:
         await login(client, "zhang")
         token = await csrf_of(client, "/")
         await client.post(f"/findings/{fixed.id}/confirm", data={"csrf_token": token})
         counties[FIXED].fixed = True
-        await asyncio.to_thread(cli_check, settings, "2026-03-22T10:00")  # as the daemon's daily check
-        clock.moment = later(settings, 30)
+        await asyncio.to_thread(cli_check, checked_settings, "2026-03-22T10:00")  # as the daemon's daily check
+        clock.moment = later(checked_settings, 30)
         assert (await client.get("/api/findings?overdue=1")).json() == []
         (row,) = [r for r in (await client.get("/api/findings")).json() if r["id"] == fixed.id]
         assert row["status"] == "resolved" and row["rectification"]["state"] == "closed"

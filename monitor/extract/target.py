@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from monitor.extract.footer import extract_footer_identity
 from monitor.extract.links import HidingDetector, normalize_host
 from monitor.extract.spam import SpamLexicon, SpamScore, score_page
-from monitor.extract.text import BLOCK_TAGS, SKIPPED_TAGS, fold_whitespace, parse
+from monitor.extract.text import node_text, page_title, parse
 from monitor.extract.urljoin import join_url
 
 LINK_TAGS = frozenset({"a", "area"})
@@ -43,35 +43,19 @@ def own_text_of(tree: LexborHTMLParser, page_url: str) -> str:
         return ""
     detector = HidingDetector(tree.root) if tree.root is not None else None
     page_host = normalize_host(urlsplit(page_url).hostname or "")
-    parts: list[str] = []
-    stack: list[LexborNode | None] = [root]
-    while stack:
-        current = stack.pop()
-        if current is None:
-            parts.append(" ")
-            continue
-        if current.is_text_node:
-            parts.append(current.text_content or "")
-            continue
-        tag = current.tag
-        if current is not root:
-            if tag in SKIPPED_TAGS or (detector is not None and detector.own_technique(current)):
-                continue
-            if tag in LINK_TAGS and _links_elsewhere(current, page_url, page_host):
-                continue
-        if tag in BLOCK_TAGS:
-            parts.append(" ")
-            stack.append(None)
-        stack.extend(reversed(list(current.iter(include_text=True))))
-    return fold_whitespace("".join(parts))
+
+    def not_its_own(node: LexborNode) -> bool:
+        if detector is not None and detector.own_technique(node):
+            return True
+        return node.tag in LINK_TAGS and _links_elsewhere(node, page_url, page_host)
+
+    return node_text(root, skip=not_its_own)
 
 
 def read_target(html: str, page_url: str) -> TargetPage:
     tree = parse(html)
-    title_node = tree.css_first("title")
-    title = fold_whitespace(title_node.text(deep=True)) if title_node is not None else ""
     identity = extract_footer_identity(html)
-    return TargetPage(title, own_text_of(tree, page_url), identity.site_code or identity.meta_site_code)
+    return TargetPage(page_title(tree), own_text_of(tree, page_url), identity.site_code or identity.meta_site_code)
 
 
 @dataclass(frozen=True, slots=True)

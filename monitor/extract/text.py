@@ -7,6 +7,8 @@ content is dropped because it is never shown as text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 # Tags whose content is never rendered as text.
@@ -31,8 +33,9 @@ def fold_whitespace(text: str) -> str:
     return " ".join(text.split())
 
 
-def node_text(node: LexborNode) -> str:
-    """Rendered text of `node`: inline tags joined, block tags separated, scripts dropped.
+def node_text(node: LexborNode, skip: Callable[[LexborNode], bool] | None = None) -> str:
+    """Rendered text of `node`: inline tags joined, block tags separated, scripts dropped, and the
+    elements below `node` for which `skip` says so left out with their content.
 
     Iterative, because real pages nest deeper than Python's recursion limit likes.
     """
@@ -47,7 +50,7 @@ def node_text(node: LexborNode) -> str:
         if current.is_text_node:
             parts.append(current.text_content or "")
             continue
-        if tag in SKIPPED_TAGS and current is not node:
+        if current is not node and (tag in SKIPPED_TAGS or (skip is not None and skip(current))):
             continue
         if tag in BLOCK_TAGS:
             parts.append(" ")
@@ -68,11 +71,15 @@ def title_and_text(html: str) -> tuple[str, str]:
 
 def title_and_text_of(tree: LexborHTMLParser) -> tuple[str, str]:
     """`title_and_text` of an already parsed page (read only: the tree may be shared)."""
-    title_node = tree.css_first("title")
-    title = fold_whitespace(title_node.text(deep=True)) if title_node is not None else ""
     root = tree.body if tree.body is not None else tree.root
     text = node_text(root) if root is not None else ""
-    return title, text
+    return page_title(tree), text
+
+
+def page_title(tree: LexborHTMLParser) -> str:
+    """The page's <title>, whitespace folded ("" when it has none)."""
+    title_node = tree.css_first("title")
+    return fold_whitespace(title_node.text(deep=True)) if title_node is not None else ""
 
 
 def score_text(text: str, keywords: dict[str, int]) -> tuple[int, tuple[str, ...]]:
