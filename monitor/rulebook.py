@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from monitor.config import read_toml
 from monitor.content.privacy import NameVocabulary
@@ -18,6 +18,9 @@ from monitor.content.wording import Lexicon, WordingError
 from monitor.extract.spam import LexiconError, SpamLexicon, load_lexicon
 from monitor.gazetteer import Gazetteer, GazetteerError, ProvincePlaces
 from monitor.models import Severity
+
+if TYPE_CHECKING:
+    from monitor.assess.model import AssessmentModel
 
 # Thresholds each rule accepts besides `severity` and `wording`. A key not listed is a typo.
 RULE_KEYS: dict[str, set[str]] = {
@@ -100,6 +103,13 @@ class Rulebook:
     @property
     def rule_ids(self) -> list[str]:
         return list(self._rules)
+
+    @cached_property
+    def assessment(self) -> AssessmentModel:
+        """The half-year scoring model of rules/assessment.toml, checked against the rules above."""
+        from monitor.assess.model import load_model  # imported late: that module reads RulesError from here
+
+        return load_model(self.directory / "assessment.toml", self.rule_ids)
 
     # -- vocabularies -------------------------------------------------------------------------------
     @cached_property

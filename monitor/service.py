@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from monitor.checks.website import ItemHistory, evaluate_site, seen_items
+from monitor.checks.website import ItemHistory, evaluate_site, seen_items, stale_column_counts
 from monitor.config import Settings
 from monitor.fetch.result import Fetcher
 from monitor.models import (
@@ -159,7 +159,7 @@ async def check_website(store: Store, rulebook: Rulebook, settings: Settings, we
     check = SiteCheck(website, as_of, observation, stored, run_id, time.monotonic() - started)
     store.finish_run(
         run_id, finished_at=iso(now()), outcome=_run_outcome(observation),
-        pages=observation.pages_fetched, error=observation.homepage_error, summary=_summary(check),
+        pages=observation.pages_fetched, error=observation.homepage_error, summary=_summary(check, rulebook),
     )
     log.info("checked %s (%s): %s, %d findings, %d pages, %.1fs", website.name, website.url, check.verdict,
              len(stored), observation.pages_fetched, check.duration_s)
@@ -207,9 +207,10 @@ def registered_hosts(store: Store) -> frozenset[str]:
     return frozenset(host for w in store.websites(include_retired=True) if (host := urlsplit(w.url).hostname))
 
 
-def _summary(check: SiteCheck) -> dict[str, Any]:
+def _summary(check: SiteCheck, rulebook: Rulebook) -> dict[str, Any]:
     obs = check.observation
-    return {
+    stale = stale_column_counts(obs, rulebook, check.as_of.date()) if obs.homepage_ok else {}
+    return {**stale,
         "verdict": check.verdict, "columns": len(obs.columns),
         "columns_unfetched": sum(1 for c in obs.columns if not c.fetched),
         "blank_columns": sum(1 for c in obs.columns if c.blank), "external_hosts": len(obs.external),

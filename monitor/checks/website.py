@@ -166,6 +166,16 @@ def _stale_columns_of(columns: list[ColumnObservation], categories: dict[str, Co
     return stale, unknown
 
 
+def stale_column_counts(obs: SiteObservation, rulebook: Rulebook, today: date) -> dict[str, int]:
+    """How many columns each freshness rule found stale, below its veto line too (a measurement the
+    half-year assessment deducts from)."""
+    categories = {c.name: c for c in rulebook.column_categories}
+    return {
+        "stale_columns": len(_stale_columns_of(obs.columns, categories, ("news", "notice", "policy"), today)[0]),
+        "stale_columns_long": len(_stale_columns_of(obs.columns, categories, ("should_update",), today)[0]),
+    }
+
+
 def stale_columns(columns: list[ColumnObservation], categories: dict[str, ColumnCategory],
                   spec: RuleSpec, today: date, unsure: RuleSpec | None = None, site_url: str = "") -> list[Finding]:
     """栏目不更新 (a): 动态要闻 older than 2 weeks plus first-level 通知公告/政策文件 older than 6 months."""

@@ -9,7 +9,20 @@ from pathlib import Path
 import typer
 
 from monitor import __version__
-from monitor.cli import accounts, alerts, check, daemon, demo, findings, probe, registry, report, users, web
+from monitor.cli import (
+    accounts,
+    alerts,
+    assess,
+    check,
+    daemon,
+    demo,
+    findings,
+    probe,
+    registry,
+    report,
+    users,
+    web,
+)
 from monitor.cli.common import AppState
 
 app = typer.Typer(
@@ -46,7 +59,7 @@ def _root(
     ctx.obj = AppState(config_path=config, database=database)
 
 
-for module in (registry, findings, check, probe, daemon, accounts, report, demo, users, web, alerts):
+for module in (registry, findings, check, probe, daemon, accounts, report, assess, demo, users, web, alerts):
     module.register(app)
 
 

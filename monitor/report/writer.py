@@ -40,12 +40,12 @@ WRITERS: dict[str, Callable[[QuarterReport, Path], list[Path]]] = {
 }
 
 
-def parse_formats(text: str) -> tuple[str, ...]:
-    """'xlsx, md' -> ('xlsx', 'md'); an unknown format raises ValueError naming it."""
+def parse_formats(text: str, known: Sequence[str] = FORMATS) -> tuple[str, ...]:
+    """'xlsx, md' -> ('xlsx', 'md'); a format not in `known` raises ValueError naming it."""
     formats = tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
-    unknown = [f for f in formats if f not in WRITERS]
+    unknown = [f for f in formats if f not in known]
     if unknown or not formats:
-        raise ValueError(f"unknown report format(s) {unknown or [text]}; choose from {', '.join(FORMATS)}")
+        raise ValueError(f"unknown report format(s) {unknown or [text]}; choose from {', '.join(known)}")
     return formats
 
 

@@ -26,7 +26,7 @@ from monitor.store.findings import FindingFilter, FindingQueries
 from monitor.store.items import ItemQueries
 from monitor.store.probes import ProbeQueries
 from monitor.store.registry import RegistryQueries
-from monitor.store.runs import PageVisit, RunQueries
+from monitor.store.runs import PageVisit, RunQueries, SiteChecks
 from monitor.store.schema import MIGRATIONS
 
 
@@ -35,5 +35,5 @@ class Store(RegistryQueries, RunQueries, ProbeQueries, FindingQueries, AccountQu
     """One SQLite database. Open it with `Store.open(path)`; it migrates itself forward."""
 
 
-__all__ = ["MIGRATIONS", "FindingFilter", "NotADatabase", "PageVisit", "SampleRow", "Store", "StoreBusy",
+__all__ = ["MIGRATIONS", "FindingFilter", "NotADatabase", "PageVisit", "SampleRow", "SiteChecks", "Store", "StoreBusy",
            "StoreError"]

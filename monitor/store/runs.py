@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from monitor.models import SubjectKind, iso
@@ -26,6 +26,15 @@ class PageVisit:
     fetched_at: datetime
     status: int | None = None
     error: str = ""
+
+
+@dataclass(frozen=True)
+class SiteChecks:
+    """A website's site checks over a period: how many, and the last one's moment and summary."""
+
+    count: int
+    last_as_of: str
+    last_summary: dict[str, Any]
 
 
 class RunQueries(StoreBase):
@@ -112,6 +121,22 @@ class RunQueries(StoreBase):
                 "UPDATE check_runs SET outcome = 'abandoned', finished_at = ? WHERE outcome = 'running'", [at]
             )
         return cursor.rowcount
+
+    def site_checks_between(self, start: datetime, end: datetime) -> dict[int, SiteChecks]:
+        """Per website: its site checks judged as of a moment in [start, end) that read the home page
+        (outcome ok), with the moment and summary of the last of them."""
+        rows = self._db.query(
+            "SELECT subject_id, as_of, summary FROM check_runs WHERE subject_kind = ? AND kind = 'site'"
+            " AND outcome = 'ok' AND as_of >= ? AND as_of < ? ORDER BY as_of, id",
+            [str(SubjectKind.WEBSITE), iso(start - timedelta(days=1)), iso(end + timedelta(days=1))],
+        )
+        found: dict[int, SiteChecks] = {}
+        for row in rows:  # stored times carry their offset: a day of margin above, the exact filter here
+            if start <= moment(row["as_of"]) < end:
+                previous = found.get(row["subject_id"])
+                found[row["subject_id"]] = SiteChecks((previous.count if previous else 0) + 1, row["as_of"],
+                                                      json.loads(row["summary"] or "{}"))
+        return found
 
     # -- pages --------------------------------------------------------------------------------------
     def record_pages(self, run_id: int, website_id: int, pages: Iterable[PageVisit]) -> None:
