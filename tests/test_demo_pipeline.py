@@ -6,6 +6,7 @@ the just-under site and the healthy portal must pass.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -76,6 +77,36 @@ def test_report_files_are_written(checked) -> None:
     suffixes = {p.suffix for p in result.report_files}
     assert {".xlsx", ".docx", ".md", ".csv"} <= suffixes
     assert all(p.stat().st_size > 0 for p in result.report_files)
+
+
+def test_govmon_assess_scores_the_checked_province(checked, running_province, tmp_path: Path,  # noqa: F811
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The half-year assessment on the demo: a site with a veto is 不合格, a passing site takes a tier, and
+    every line of a score sheet names a finding of that site stored with that rule."""
+    _, database = checked
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GOVMON_CONFIG", raising=False)
+    result = CliRunner().invoke(app, ["--db", str(database), "assess", "--half", "2022H2", "--out", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    expected = running_province.province.expected.websites
+    statuses = {s["name"]: s["status"] for s in data["sheets"]}
+    assert statuses == {name: "参评" if expected[name].passes else "不合格" for name in statuses}
+    assert "四川省应急管理厅（示例）" in data["groups"]["departments"]["tiers"]["第一等次"]
+    assert "四川省人民政府（示例）" not in statuses  # the province portal takes no group of 附件3
+    store = Store.open(database)
+    try:
+        for sheet in data["sheets"]:
+            website = store.find_website(sheet["url"])
+            for line in sheet["lines"]:
+                if line["finding_id"] is not None:
+                    finding = store.finding(line["finding_id"])
+                    assert finding is not None and finding.subject_id == website.id and finding.rule == line["rule"]
+    finally:
+        store.close()
+    assert sorted(Path(p).suffix for p in data["files"]) == [".docx", ".md", ".xlsx"]
+    text = (tmp_path / "govmon_2022H2_assessment.md").read_text(encoding="utf-8")
+    assert "### 下半年政府网站评估情况" in text and "“四川省应急管理厅（示例）”网" in text
 
 
 def _refused(url: str) -> bool:

@@ -102,8 +102,9 @@ def _repeat_header(table: Table, rows: int = 1) -> None:
 
 
 def _fill(table: Table, row: int, values: Sequence[Cell], size: Pt, *, header: bool = False) -> None:
+    cells = table.rows[row].cells  # one row's cells: table.cell() walks the whole table on every call
     for column, value in enumerate(values):
-        paragraph = table.cell(row, column).paragraphs[0]
+        paragraph = cells[column].paragraphs[0]
         paragraph.paragraph_format.line_spacing = 1.0
         set_font(paragraph.add_run(str(value)), HEADING_FONT if header else BODY_FONT, size)
 
