@@ -107,6 +107,10 @@ class UndeterminedEvidence(TypedDict, total=False):
 Shape = TypeVar("Shape", UnreachableEvidence, UndeterminedEvidence)
 
 
+ShapeT = TypeVar("ShapeT")  # a TypedDict of this module
+EntryT = TypeVar("EntryT")  # a TypedDict of one listed item
+
+
 @dataclass
 class Lines:
     """What a rule function says: summary lines, one line per listed item, and the true item count."""
@@ -136,13 +140,19 @@ class Evidence:
         value = self.get(key, [])
         return list(value) if isinstance(value, list | tuple) else [value]
 
+    def leave(self, *keys: str) -> None:
+        """Keys the rule function does not show: the generic renderer shows them as they are."""
+        self.read.difference_update(keys)
+
     def rest(self) -> dict[str, Any]:
         return {k: v for k, v in self.data.items() if k not in self.read}
 
-    def shaped(self, shape: type[Shape]) -> Shape:
-        """The evidence as the rule's shape; its keys count as read (the rule's renderer shows them)."""
-        self.read.update(shape.__annotations__)
-        return cast(Shape, self.data)
+    def shaped(self, shape: type[ShapeT], *, leave: tuple[str, ...] = ()) -> ShapeT:
+        """The evidence as the rule's shape; its keys count as read (the rule's renderer shows them),
+        except those in `leave`."""
+        self.read.update(getattr(shape, "__annotations__", {}))
+        self.leave(*leave)
+        return cast(ShapeT, self.data)
 
 
 Renderer = Callable[[Evidence], Lines]
@@ -248,24 +258,74 @@ def _count_head(ev: Evidence, what: str, key: str) -> Lines:
     return Lines([f"{what} {count} 个" + (f"（否决线 {veto} 个）" if veto is not None else "")], total=int(count))
 
 
-def _each(entries: list[Any], render: Callable[[dict[str, Any]], str]) -> list[str]:
-    return [render(e) if isinstance(e, dict) else value_text(e) for e in entries]
+def _each(entries: list[Any], render: Callable[[EntryT], str]) -> list[str]:
+    """Each listed item through `render` (items of the rule's shape), anything else as words."""
+    return [render(cast(EntryT, e)) if isinstance(e, dict) else value_text(e) for e in entries]
+
+
+def _given(value: Any, default: Any) -> Any:
+    """`value`, or `default` when the evidence holds nothing (None) there."""
+    return default if value is None else value
 
 
 # -- website rules ----------------------------------------------------------------------------------
+class HomepageStaleEvidence(TypedDict, total=False):
+    """首页不更新: the newest dated item seen, where it was looked for and how old it is."""
+
+    url: str  # the home page
+    judged_on: str  # 首页, or the second-level pages when the home page is a navigation entrance
+    newest_date: str
+    newest_title: str
+    newest_url: str
+    date_source: str  # list, pubdate, url (see observations.ListingItem)
+    days_since_update: int
+    stale_days: int
+    dated_items_seen: int
+    rendered: bool  # read in the headless browser (shown by the generic renderer)
+    level: str  # 预警 below the veto line
+
+
 @_needs("newest_date", "days_since_update")
 def _homepage_stale(ev: Evidence) -> Lines:
-    prefix = "【预警】" if ev.get("level") == "预警" else ""
-    where = ev.get("judged_on", "首页")
-    line = f"{prefix}{where}{_newest(ev.get('newest_date'), ev.get('newest_title'), ev.get('days_since_update'), ev.get('stale_days'))}"
-    head = [line + _at(ev.get("newest_url") or ev.get("url"))]
-    basis = f"判断依据：识别到带日期的信息 {ev.get('dated_items_seen', 0)} 条"
-    if ev.get("date_source"):
-        basis += f"，日期取自{_DATE_SOURCES.get(ev.get('date_source'), ev.get('date_source'))}"
-    return Lines([*head, basis + (f"；网站首页 {ev.get('url')}" if ev.get("url") else "")])
+    data = ev.shaped(HomepageStaleEvidence, leave=("rendered",))
+    prefix = "【预警】" if data.get("level") == "预警" else ""
+    where = _given(data.get("judged_on"), "首页")
+    newest = _newest(data.get("newest_date"), data.get("newest_title"), data.get("days_since_update"),
+                     data.get("stale_days"))
+    head = [f"{prefix}{where}{newest}" + _at(data.get("newest_url") or data.get("url"))]
+    basis = f"判断依据：识别到带日期的信息 {_given(data.get('dated_items_seen'), 0)} 条"
+    source = data.get("date_source")
+    if source:
+        basis += f"，日期取自{_DATE_SOURCES.get(source, source)}"
+    return Lines([*head, basis + (f"；网站首页 {data.get('url')}" if data.get("url") else "")])
 
 
-def _stale_column(entry: dict[str, Any]) -> str:
+class StaleColumn(TypedDict, total=False):
+    """One column of 栏目不更新: its newest dated item and how old it is."""
+
+    column: str
+    url: str
+    level: int  # 1 first-level, 2 sub-column
+    category: str  # the category's label (动态要闻类 …)
+    newest_date: str | None
+    newest_title: str
+    newest_url: str
+    days_since_update: int | None
+    stale_days: int
+    items_seen: int
+    undated_items: int
+    rendered: bool
+
+
+class StaleColumnsEvidence(TypedDict, total=False):
+    """栏目不更新 (stale_columns and stale_columns_long): how many, the line, the columns."""
+
+    count: int
+    veto_count: int
+    stale_columns: list[StaleColumn]
+
+
+def _stale_column(entry: StaleColumn) -> str:
     about = [x for x in (entry.get("category"), _LEVELS.get(entry.get("level"), "")) if x]
     name = f"栏目「{entry.get('column', '')}」" + (f"（{'，'.join(about)}）" if about else "")
     newest = _newest(entry.get("newest_date"), entry.get("newest_title"), entry.get("days_since_update"),
@@ -275,51 +335,117 @@ def _stale_column(entry: dict[str, Any]) -> str:
     return f"{name}{newest}{_at(entry.get('url'))}{_rendered(entry)}"
 
 
-def _rendered(entry: dict[str, Any]) -> str:
+def _rendered(entry: StaleColumn | BlankColumn) -> str:
     """Said of a list read in the headless browser after the page's scripts filled it."""
     return "（页面经浏览器渲染后读取）" if entry.get("rendered") else ""
 
 
 def _stale_columns(ev: Evidence) -> Lines:
+    ev.shaped(StaleColumnsEvidence)
     lines = _count_head(ev, "不更新栏目", "stale_columns")
     lines.items = _each(ev.entries("stale_columns"), _stale_column)
     return lines
 
 
 def _stale_columns_long(ev: Evidence) -> Lines:
+    ev.shaped(StaleColumnsEvidence)
     lines = _count_head(ev, "应更新但长期未更新栏目", "stale_columns")
     lines.items = _each(ev.entries("stale_columns"), _stale_column)
     return lines
 
 
-def _blank_column(entry: dict[str, Any]) -> str:
+class BlankColumn(TypedDict, total=False):
+    """One column of 空白栏目 and what it showed instead of content."""
+
+    column: str
+    url: str
+    level: int
+    reason: str  # the placeholder seen (暂无信息 …), or 空列表 / 空页面
+    rendered: bool
+
+
+class BlankColumnsEvidence(TypedDict, total=False):
+    """空白栏目: how many, the line, the columns."""
+
+    count: int
+    veto_count: int
+    blank_columns: list[BlankColumn]
+
+
+def _blank_column(entry: BlankColumn) -> str:
     reason = phrase(entry.get("reason") or "空列表")
     return f"栏目「{entry.get('column', '')}」空白（{reason}）{_at(entry.get('url'))}{_rendered(entry)}"
 
 
 def _blank_columns(ev: Evidence) -> Lines:
+    ev.shaped(BlankColumnsEvidence)
     lines = _count_head(ev, "空白栏目", "blank_columns")
     lines.items = _each(ev.entries("blank_columns"), _blank_column)
     return lines
 
 
-def _failed_column(entry: dict[str, Any]) -> str:
+class FailedColumn(TypedDict, total=False):
+    """One column page that could not be fetched or read whole."""
+
+    column: str
+    url: str
+    status: int | None
+    error: str
+
+
+class FetchFailedEvidence(TypedDict, total=False):
+    """栏目页面无法打开: the home page that failed (url, error, checked_at) or the columns that did."""
+
+    url: str
+    error: str
+    checked_at: str
+    count: int
+    columns: list[FailedColumn]
+
+
+def _failed_column(entry: FailedColumn) -> str:
     return f"栏目「{entry.get('column', '')}」无法打开（{failure(entry.get('error'), entry.get('status'))}）{_at(entry.get('url'))}"
 
 
 @_needs("error", "columns")
 def _fetch_failed(ev: Evidence) -> Lines:
-    if "columns" not in ev.data:
-        head = [f"网站首页无法打开（{failure(ev.get('error'))}）{_at(ev.get('url'))}"]
-        if ev.get("checked_at"):
-            head.append(f"检查时间：{moment(ev.get('checked_at'))}")
+    data = ev.shaped(FetchFailedEvidence)
+    if "columns" not in data:
+        head = [f"网站首页无法打开（{failure(data.get('error'))}）{_at(data.get('url'))}"]
+        if data.get("checked_at"):
+            head.append(f"检查时间：{moment(data.get('checked_at'))}")
         return Lines(head)
     lines = _count_head(ev, "无法打开的栏目", "columns")
     lines.items = _each(ev.entries("columns"), _failed_column)
     return lines
 
 
-def _why_illegal(entry: dict[str, Any]) -> str:
+class IllegalLink(TypedDict, total=False):
+    """One link to an illegal site: where it is, how it is hidden, and what decided its target."""
+
+    page_url: str
+    href: str
+    text: str
+    hidden: str  # the hiding technique, "" when visible
+    element: str  # a, area, option, onclick, iframe …
+    listed_in: str  # the rules/illegal_domains list naming the target, "" when none
+    target_title: str
+    score: int
+    keywords: list[str]
+    decisive: str  # the brand that decided it, or ""
+    snippet: str
+    article: str  # the title of the article carrying it
+
+
+class IllegalLinksEvidence(TypedDict, total=False):
+    """链接非法网站 / 存在网站暗链: the links (visible or hidden ones, one finding each) and the techniques."""
+
+    count: int
+    links: list[IllegalLink]
+    techniques: list[str]
+
+
+def _why_illegal(entry: IllegalLink) -> str:
     if entry.get("listed_in"):
         return "列入非法域名名单"
     parts = [f"目标页面标题「{_short(entry['target_title'])}」"] if entry.get("target_title") else []
@@ -333,7 +459,7 @@ def _why_illegal(entry: dict[str, Any]) -> str:
     return "，".join(parts)
 
 
-def _illegal_link(entry: dict[str, Any]) -> str:
+def _illegal_link(entry: IllegalLink) -> str:
     hidden, element = entry.get("hidden"), _ELEMENTS.get(entry.get("element") or "a", "")
     kind = f"隐藏链接（{_HIDING.get(hidden, hidden)}）" if hidden else "链接"
     kind = f"{element}{kind}" if element else kind
@@ -346,6 +472,7 @@ def _illegal_link(entry: dict[str, Any]) -> str:
 
 
 def _illegal_links(ev: Evidence) -> Lines:
+    ev.shaped(IllegalLinksEvidence)
     techniques = [_HIDING.get(t, t) for t in ev.entries("techniques")]
     what = "暗链" if techniques or any(isinstance(e, dict) and e.get("hidden") for e in ev.entries("links")) \
         else "指向非法网站的链接"
@@ -356,9 +483,23 @@ def _illegal_links(ev: Evidence) -> Lines:
     return lines
 
 
+class MissingJiucuoEvidence(TypedDict, total=False):
+    """未规范添加找错入口: the home page's entry, and the share of inner pages without one."""
+
+    home_page: str
+    home_present: bool
+    home_visible: bool
+    inner_pages_checked: int
+    inner_pages_without: int
+    inner_share_without: float
+    pages_without: list[str]
+
+
 @_needs("home_present", "pages_without")
 def _missing_jiucuo(ev: Evidence) -> Lines:
-    home, present, visible = ev.get("home_page", ""), ev.get("home_present", True), ev.get("home_visible", True)
+    data = ev.shaped(MissingJiucuoEvidence)
+    home, present = _given(data.get("home_page"), ""), _given(data.get("home_present"), True)
+    visible = _given(data.get("home_visible"), True)
     if not present:
         state = "未添加“我为政府网站找错”入口"
     elif not visible:
@@ -366,28 +507,66 @@ def _missing_jiucuo(ev: Evidence) -> Lines:
     else:
         state = "“我为政府网站找错”入口正常"
     head = [f"首页{state}{_at(home)}"]
-    checked, without, share = ev.get("inner_pages_checked", 0), ev.get("inner_pages_without", 0), \
-        ev.get("inner_share_without", 0)
+    checked, without = _given(data.get("inner_pages_checked"), 0), _given(data.get("inner_pages_without"), 0)
+    share = _given(data.get("inner_share_without"), 0)
     if checked:
         head.append(f"抽查内页 {checked} 个，其中 {without} 个无入口（占 {float(share):.1%}）")
     pages = ev.entries("pages_without")
     return Lines(head, [f"无入口页面：{value_text(p)}" for p in pages], total=int(without or len(pages)))
 
 
-def _code_page(entry: dict[str, Any]) -> str:
+class JiucuoCodePage(TypedDict, total=False):
+    """A page whose 找错 entry carries another site's code."""
+
+    page_url: str
+    entry_code: str
+    form: str  # script, link, backend-link, image
+
+
+class JiucuoCodeMismatchEvidence(TypedDict, total=False):
+    """入口网站标识码与注册不一致: the registered code and the pages whose entry carries another."""
+
+    registered_code: str
+    count: int
+    pages: list[JiucuoCodePage]
+
+
+def _code_page(entry: JiucuoCodePage) -> str:
     form = _JIUCUO_FORMS.get(entry.get("form", ""), entry.get("form", ""))
     return f"入口标识码 {entry.get('entry_code', '')}" + (f"（{form}）" if form else "") + _at(entry.get("page_url"))
 
 
 @_needs("pages", "registered_code")
 def _jiucuo_code_mismatch(ev: Evidence) -> Lines:
+    data = ev.shaped(JiucuoCodeMismatchEvidence)
     pages = ev.entries("pages")
-    count = ev.get("count", len(pages))
-    head = [f"注册网站标识码 {ev.get('registered_code', '')}，找错入口标识码不一致的页面 {count} 个"]
+    count = _given(data.get("count"), len(pages))
+    head = [f"注册网站标识码 {_given(data.get('registered_code'), '')}，找错入口标识码不一致的页面 {count} 个"]
     return Lines(head, _each(pages, _code_page), total=int(count))
 
 
-def _wording_match(entry: dict[str, Any]) -> str:
+class WordingMatchEntry(TypedDict, total=False):
+    """One sentence carrying a wrong term, on a page or in an article."""
+
+    page_url: str
+    phrase: str
+    snippet: str  # the sentence with the term between 【 and 】
+    article: str
+    correction: str  # in evidence stored as one finding for all terms
+
+
+class SeriousWordingEvidence(TypedDict, total=False):
+    """严重表述错误: one term on one site, its correction and category, and each sentence."""
+
+    phrase: str
+    correction: str
+    category: str
+    count: int
+    matches: list[WordingMatchEntry]
+    level: str  # 疑似 for the suspect categories
+
+
+def _wording_match(entry: WordingMatchEntry) -> str:
     correct = f"应为「{entry['correction']}」" if entry.get("correction") else ""
     snippet = f"：{_short(entry['snippet'], DETAIL_CHARS)}" if entry.get("snippet") else ""
     where = f"（{entry['page_url']}）" if entry.get("page_url") else ""
@@ -402,19 +581,36 @@ def _serious_wording(ev: Evidence) -> Lines:
     count = ev.get("count", len(matches))
     if not ev.data.get("phrase"):  # evidence of one finding for all terms
         return Lines([f"严重表述错误 {count} 处"], _each(matches, _wording_match), total=int(count))
-    correct = f"，应为「{ev.get('correction')}」" if ev.get("correction") else ""
-    category = f"（{ev.get('category')}）" if ev.get("category") else ""
-    level = "疑似" if ev.get("level") == "疑似" else ""
-    head = [f"{level}表述错误「{ev.get('phrase')}」{correct}{category}，共 {count} 处"]
+    data = ev.shaped(SeriousWordingEvidence)
+    correct = f"，应为「{data.get('correction')}」" if data.get("correction") else ""
+    category = f"（{data.get('category')}）" if data.get("category") else ""
+    level = "疑似" if data.get("level") == "疑似" else ""
+    head = [f"{level}表述错误「{data.get('phrase')}」{correct}{category}，共 {count} 处"]
     return Lines(head, _each(matches, _wording_sentence), total=int(count))
 
 
-def _wording_sentence(entry: dict[str, Any]) -> str:
+def _wording_sentence(entry: WordingMatchEntry) -> str:
     article = f"文章「{_short(entry['article'])}」" if entry.get("article") else ""
     return f"{_short(entry.get('snippet', ''), DETAIL_CHARS * 2)}（{article}{entry.get('page_url', '')}）"
 
 
-def _dead_link(entry: dict[str, Any]) -> str:
+class DeadLinkEntry(TypedDict, total=False):
+    """One same-site link that does not open, and the pages carrying it (the first few)."""
+
+    url: str
+    outcome: str  # http_404, timeout, dns …
+    status: int | None
+    found_on: list[str]
+
+
+class DeadLinksEvidence(TypedDict, total=False):
+    """存在错链、断链: how many, and the links."""
+
+    count: int
+    links: list[DeadLinkEntry]
+
+
+def _dead_link(entry: DeadLinkEntry) -> str:
     pages = entry.get("found_on") or []
     where = f"；所在页面：{'、'.join(map(str, pages))}" if pages else ""
     return f"{entry.get('url', '')} 无法打开（{failure(entry.get('outcome'), entry.get('status'))}）{where}"
@@ -422,17 +618,58 @@ def _dead_link(entry: dict[str, Any]) -> str:
 
 @_needs("links")
 def _dead_links(ev: Evidence) -> Lines:
+    ev.shaped(DeadLinksEvidence)
     links = ev.entries("links")
     count = ev.get("count", len(links))
     return Lines([f"错链、断链 {count} 个"], _each(links, _dead_link), total=int(count))
 
 
-def _privacy_sample(entry: dict[str, Any]) -> str:
+class PrivacySample(TypedDict, total=False):
+    """One masked number and the masked sentence around it."""
+
+    kind: str  # 身份证号码, 手机号码, 银行卡号
+    masked: str
+    snippet: str
+
+
+class PrivacyExposureEvidence(TypedDict, total=False):
+    """泄露个人隐私信息: a page or attachment showing personal data (masked), and the article it is in."""
+
+    url: str
+    document: str  # 网页, PDF, XLSX, XLS, DOCX
+    title: str
+    kinds: dict[str, int]  # kind -> how many
+    count: int
+    samples: list[PrivacySample]
+    found_on: str  # for an attachment: the page linking it
+    column: str
+    article_title: str
+    article_date: str | None
+
+
+class UnreadAttachment(TypedDict, total=False):
+    """An attachment that could not be read, so was not looked at for personal data."""
+
+    url: str
+    document: str
+    reason: str
+    found_on: str
+
+
+class UnreadAttachmentsEvidence(TypedDict, total=False):
+    """泄露个人隐私信息, 未能判断: the attachments not read."""
+
+    level: str  # 未能判断
+    count: int
+    attachments: list[UnreadAttachment]
+
+
+def _privacy_sample(entry: PrivacySample) -> str:
     snippet = f"：{_short(entry['snippet'], DETAIL_CHARS)}" if entry.get("snippet") else ""
     return f"{entry.get('kind', '')} {entry.get('masked', '')}{snippet}"
 
 
-def _unread_attachment(entry: dict[str, Any]) -> str:
+def _unread_attachment(entry: UnreadAttachment) -> str:
     where = f"（链接所在页面 {entry['found_on']}）" if entry.get("found_on") else ""
     return f"{entry.get('document', '')}附件 {entry.get('url', '')} 未能读取：{phrase(entry.get('reason', ''))}{where}"
 
@@ -441,54 +678,83 @@ def _unread_attachment(entry: dict[str, Any]) -> str:
 def _privacy_leak(ev: Evidence) -> Lines:
     """Which page or attachment shows which personal data, how many, with masked samples only."""
     if ev.data.get("attachments"):
+        unread = ev.shaped(UnreadAttachmentsEvidence)
         attachments = ev.entries("attachments")
-        count = ev.get("count", len(attachments))
-        ev.skip("level")
+        count = _given(unread.get("count"), len(attachments))
         return Lines([f"未能判断：{count} 个附件无法读取，未检查其中是否含个人信息"],
                      _each(attachments, _unread_attachment), total=int(count))
-    kinds = ev.get("kinds", {})
+    data = ev.shaped(PrivacyExposureEvidence)
+    kinds = _given(data.get("kinds"), {})
     what = "、".join(f"{kind} {number} 个" for kind, number in kinds.items())
-    document = ev.get("document", "")
-    where = f"{'网页' if document == '网页' else document + '附件'} {ev.get('url', '')}"
-    title = f"「{_short(ev.get('title'), TITLE_CHARS)}」" if ev.get("title") else ""
+    document = _given(data.get("document"), "")
+    where = f"{'网页' if document == '网页' else document + '附件'} {_given(data.get('url'), '')}"
+    title = f"「{_short(data.get('title'), TITLE_CHARS)}」" if data.get("title") else ""
     head = [f"{where}{title}公开了未脱敏的个人信息：{what}（证据中已脱敏）"]
-    if ev.get("found_on"):
-        head.append(f"附件链接所在页面：{ev.get('found_on')}")
-    if ev.get("article_title"):
-        date = f"（{ev.get('article_date')}）" if ev.get("article_date") else ""
-        head.append(f"所在文章：栏目「{ev.get('column', '')}」「{_short(ev.get('article_title'), TITLE_CHARS)}」{date}")
-    ev.skip("count")
+    if data.get("found_on"):
+        head.append(f"附件链接所在页面：{data.get('found_on')}")
+    if data.get("article_title"):
+        date = f"（{data.get('article_date')}）" if data.get("article_date") else ""
+        column = _given(data.get("column"), "")
+        head.append(f"所在文章：栏目「{column}」「{_short(data.get('article_title'), TITLE_CHARS)}」{date}")
+    else:  # no article named: its column and date, if any, are shown as they are
+        ev.leave("column", "article_date")
     samples = ev.entries("samples")
     return Lines(head, _each(samples, _privacy_sample), total=len(samples))
+
+
+class ForgedDatesEvidence(TypedDict, total=False):
+    """伪造发稿日期 (疑似): the article, the date it shows, and the sign that contradicts it."""
+
+    url: str
+    title: str
+    shown_date: str
+    sign: str  # url_date, first_seen, same_text
+    gap_days: int | None
+    url_date: str  # sign url_date: the date in the URL
+    first_seen: str  # sign first_seen: when govmon first saw the article
+    first_shown_date: str | None  # … and the date it showed then
+    earlier_url: str  # sign same_text: the same article under an older date
+    earlier_date: str | None
+    level: str  # 疑似
 
 
 @_needs("sign")
 def _forged_dates(ev: Evidence) -> Lines:
     """The displayed date against the date that contradicts it."""
-    title = f"「{_short(ev.get('title'), TITLE_CHARS)}」" if ev.get("title") else "文章"
-    shown = f"{title}显示发布日期 {ev.get('shown_date')}"
-    sign, gap = ev.get("sign"), ev.get("gap_days")
+    data = ev.shaped(ForgedDatesEvidence)
+    title = f"「{_short(data.get('title'), TITLE_CHARS)}」" if data.get("title") else "文章"
+    shown = f"{title}显示发布日期 {data.get('shown_date')}"
+    sign, gap = data.get("sign"), data.get("gap_days")
     if sign == "url_date":
-        line = f"{shown}，而其网址中的日期为 {ev.get('url_date')}（相差 {gap} 天），疑似旧稿新发"
+        line = f"{shown}，而其网址中的日期为 {data.get('url_date')}（相差 {gap} 天），疑似旧稿新发"
     elif sign == "first_seen":
-        before = f"（当时显示日期 {ev.get('first_shown_date')}）" if ev.get("first_shown_date") else ""
-        line = f"{shown}，但本系统已于 {ev.get('first_seen')} 见到该文章{before}，疑似改动发稿日期"
+        before = f"（当时显示日期 {data.get('first_shown_date')}）" if data.get("first_shown_date") else ""
+        line = f"{shown}，但本系统已于 {data.get('first_seen')} 见到该文章{before}，疑似改动发稿日期"
     else:
-        line = f"{shown}，相同标题和正文的文章已于 {ev.get('earlier_date')} 发布（{ev.get('earlier_url')}），疑似旧稿新发"
-    ev.skip("level")
-    return Lines([f"{line}：{ev.get('url')}"])
+        line = f"{shown}，相同标题和正文的文章已于 {data.get('earlier_date')} 发布（{data.get('earlier_url')}），疑似旧稿新发"
+    return Lines([f"{line}：{data.get('url')}"])
+
+
+class FooterIdentityEvidence(TypedDict, total=False):
+    """底部功能区要素不全: what the footer lacks, and a footer code other than the registered one."""
+
+    url: str
+    missing: list[str]
+    footer_code: str
+    registered_code: str
 
 
 @_needs("missing", "footer_code")
 def _footer_identity(ev: Evidence) -> Lines:
+    data = ev.shaped(FooterIdentityEvidence)
     head = []
     missing = ev.entries("missing")
     if missing:
-        head.append(f"网站底部缺少：{'、'.join(map(str, missing))}{_at(ev.get('url'))}")
-    if ev.get("footer_code"):
-        head.append(f"底部网站标识码 {ev.get('footer_code')} 与注册的 {ev.get('registered_code', '')} 不一致"
-                    + ("" if missing else _at(ev.get("url"))))
-    return Lines(head or [f"网站底部要素不全{_at(ev.get('url'))}"])
+        head.append(f"网站底部缺少：{'、'.join(map(str, missing))}{_at(data.get('url'))}")
+    if data.get("footer_code"):
+        head.append(f"底部网站标识码 {data.get('footer_code')} 与注册的 {_given(data.get('registered_code'), '')} 不一致"
+                    + ("" if missing else _at(data.get("url"))))
+    return Lines(head or [f"网站底部要素不全{_at(data.get('url'))}"])
 
 
 # -- availability and accounts ----------------------------------------------------------------------
@@ -529,30 +795,47 @@ def _unreachable(ev: Evidence) -> Lines:
     return Lines(head, [_probe_failure(f) for f in failures], total=listed)
 
 
+class AccountStaleEvidence(TypedDict, total=False):
+    """监测时间点内2周未更新: the latest regular post (if any), how long the account was silent, the source."""
+
+    latest_post_at: str | None  # a date when the source gives only dates
+    latest_post_title: str
+    latest_post_url: str
+    days_silent: int | None
+    stale_days: int
+    source: str
+    source_kind: str  # feed, weibo, bilibili, wechat, page, manual, none
+    checked_at: str
+    pinned_ignored: int
+    pinned_post_at: str  # a pinned post newer than the latest regular one (never counted)
+    note: str  # 空壳, 僵尸账号, 仅有置顶内容
+
+
 @_needs("latest_post_at", "days_silent", "note")
 def _account_stale(ev: Evidence) -> Lines:
-    note = ev.get("note", "")
-    latest, days = ev.get("latest_post_at"), ev.get("days_silent")
-    ev.skip("latest_post_title", "latest_post_url", "stale_days")  # shown with the latest post, if any
+    data = ev.shaped(AccountStaleEvidence)  # title, URL and limit are shown with the latest post, if any
+    note = _given(data.get("note"), "")
+    latest, days = data.get("latest_post_at"), data.get("days_silent")
     if latest:
-        title = f"「{_short(ev.get('latest_post_title'))}」" if ev.get("latest_post_title") else ""
+        title = f"「{_short(data.get('latest_post_title'))}」" if data.get("latest_post_title") else ""
         zombie = "，属僵尸账号" if note == "僵尸账号" else ""
-        head = [f"最近发布 {moment(latest)}{title}，{_days(days, ev.get('stale_days'))}{zombie}"
-                f"{_at(ev.get('latest_post_url'))}"]
+        head = [f"最近发布 {moment(latest)}{title}，{_days(days, data.get('stale_days'))}{zombie}"
+                f"{_at(data.get('latest_post_url'))}"]
     elif note == "仅有置顶内容":
         head = ["仅有置顶内容，无常规发布（置顶内容不计入更新）"]
     else:
         head = ["未发现任何发布内容（空壳账号）" if note == "空壳" or not note else f"未发现发布内容（{note}）"]
     if note and note not in ("僵尸账号", "仅有置顶内容", "空壳") and latest:
         head.append(f"说明：{note}")
-    if ev.get("pinned_ignored"):
-        head.append(f"已忽略置顶内容 {ev.get('pinned_ignored')} 条（置顶不计入更新）")
-    if ev.get("pinned_post_at"):
-        head.append(f"置顶内容最近发布于 {moment(ev.get('pinned_post_at'))}，不计入更新")
-    kind = ev.get("source_kind", "")
-    basis = _SOURCE_KINDS.get(kind, kind) + (f"（{ev.get('source')}）" if ev.get("source") else "")
-    if basis or ev.get("checked_at"):
-        head.append(f"核查依据：{basis or '—'}" + (f"，检查于 {moment(ev.get('checked_at'))}" if ev.get("checked_at") else ""))
+    if data.get("pinned_ignored"):
+        head.append(f"已忽略置顶内容 {data.get('pinned_ignored')} 条（置顶不计入更新）")
+    if data.get("pinned_post_at"):
+        head.append(f"置顶内容最近发布于 {moment(data.get('pinned_post_at'))}，不计入更新")
+    kind = _given(data.get("source_kind"), "")
+    basis = _SOURCE_KINDS.get(kind, kind) + (f"（{data.get('source')}）" if data.get("source") else "")
+    checked = data.get("checked_at")
+    if basis or checked:
+        head.append(f"核查依据：{basis or '—'}" + (f"，检查于 {moment(checked)}" if checked else ""))
     return Lines(head)
 
 

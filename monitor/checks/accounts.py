@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
+from monitor.evidence import AccountStaleEvidence
 from monitor.models import Finding, SubjectKind, iso
 from monitor.rulebook import RuleSpec
 
@@ -101,14 +102,15 @@ def evaluate_account(observation: AccountObservation | None, rule: RuleSpec, as_
 
 def _finding(observation: AccountObservation, rule: RuleSpec, silent: int | None, note: str) -> Finding:
     return Finding(
-        rule=rule.id, severity=rule.severity, wording=rule.wording, evidence=_evidence(observation, rule, silent, note),
+        rule=rule.id, severity=rule.severity, wording=rule.wording,
+        evidence=dict(_evidence(observation, rule, silent, note)),
         subject_kind=SubjectKind.ACCOUNT, subject_id=observation.account_id,
     )
 
 
-def _evidence(observation: AccountObservation, rule: RuleSpec, silent: int | None, note: str) -> dict[str, Any]:
+def _evidence(observation: AccountObservation, rule: RuleSpec, silent: int | None, note: str) -> AccountStaleEvidence:
     latest = observation.latest_post_at
-    evidence: dict[str, Any] = {
+    evidence: AccountStaleEvidence = {
         "latest_post_at": (latest.date().isoformat() if observation.date_only else iso(latest)) if latest else None,
         "latest_post_title": observation.latest_title,
         "latest_post_url": observation.latest_url,

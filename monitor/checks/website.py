@@ -6,12 +6,35 @@ the Rulebook, so a supervisor can change them without touching this file.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 from monitor.checks.undetermined import undetermined, undetermined_rules
 from monitor.content.redating import PastItem, SeenItem, redated, text_hash
+from monitor.evidence import (
+    BlankColumn,
+    BlankColumnsEvidence,
+    DeadLinkEntry,
+    DeadLinksEvidence,
+    FailedColumn,
+    FetchFailedEvidence,
+    FooterIdentityEvidence,
+    HomepageStaleEvidence,
+    IllegalLink,
+    IllegalLinksEvidence,
+    JiucuoCodeMismatchEvidence,
+    JiucuoCodePage,
+    MissingJiucuoEvidence,
+    PrivacyExposureEvidence,
+    SeriousWordingEvidence,
+    StaleColumn,
+    StaleColumnsEvidence,
+    UnreadAttachment,
+    UnreadAttachmentsEvidence,
+    WordingMatchEntry,
+)
 from monitor.extract.dates import labelled_date
 from monitor.hosts import url_host
 from monitor.models import Finding, Severity, Website
@@ -46,7 +69,7 @@ def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as
     """Apply every crawl rule to one site's observation (and its article history, when stored)."""
     if not obs.homepage_ok:  # the site is 未能检查: nothing else is judged, earlier findings keep their state
         spec = rulebook.rule("fetch_failed")
-        evidence: dict[str, object] = {"url": obs.url, "error": obs.homepage_error, "checked_at": as_of.isoformat()}
+        evidence: FetchFailedEvidence = {"url": obs.url, "error": obs.homepage_error, "checked_at": as_of.isoformat()}
         if obs.over_deadline:  # an unfinished crawl says nothing about any rule, fetch_failed included
             return SiteJudgement([_finding(spec, evidence, key="deadline", wording=spec["deadline_wording"])], ())
         wording = spec["partial_homepage_wording"] if obs.homepage_partial else spec["homepage_wording"]
@@ -103,14 +126,16 @@ def homepage_stale(obs: SiteObservation, spec: RuleSpec, today: date, unsure: Ru
     age = (today - newest.date).days
     if age <= spec["warning_days"]:
         return []
-    evidence = {
+    evidence: HomepageStaleEvidence = {
         "url": obs.url, "judged_on": source, "newest_date": newest.date.isoformat(), "newest_title": newest.title,
         "newest_url": newest.url, "date_source": newest.date_source, "days_since_update": age,
         "stale_days": spec["stale_days"], "dated_items_seen": len(dated),
-        **({"rendered": True} if obs.homepage_rendered else {}),
     }
+    if obs.homepage_rendered:
+        evidence["rendered"] = True
     if age <= spec["stale_days"]:
-        return [_finding(spec, {**evidence, "level": "预警"}, warning=True)]
+        evidence["level"] = "预警"
+        return [_finding(spec, evidence, warning=True)]
     return [_finding(spec, evidence)]
 
 
@@ -119,16 +144,18 @@ def _column_age(column: ColumnObservation, today: date) -> int | None:
     return (today - newest.date).days if newest and newest.date else None
 
 
-def _stale_entry(column: ColumnObservation, category: ColumnCategory, today: date) -> dict[str, object]:
+def _stale_entry(column: ColumnObservation, category: ColumnCategory, today: date) -> StaleColumn:
     newest = column.newest
-    return {
+    entry: StaleColumn = {
         "column": column.name, "url": column.url, "level": column.level, "category": category.label,
         "newest_date": newest.date.isoformat() if newest and newest.date else None,
         "newest_title": newest.title if newest else "", "newest_url": newest.url if newest else "",
         "days_since_update": _column_age(column, today), "stale_days": category.stale_days,
         "items_seen": column.item_count, "undated_items": column.undated_count,
-        **({"rendered": True} if column.rendered else {}),
     }
+    if column.rendered:
+        entry["rendered"] = True
+    return entry
 
 
 def unreadable(column: ColumnObservation) -> bool:
@@ -138,14 +165,14 @@ def unreadable(column: ColumnObservation) -> bool:
 
 
 def _stale_columns_of(columns: list[ColumnObservation], categories: dict[str, ColumnCategory],
-                      names: tuple[str, ...], today: date) -> tuple[list[dict[str, object]], list[str]]:
+                      names: tuple[str, ...], today: date) -> tuple[list[StaleColumn], list[str]]:
     """(columns of the given categories whose newest dated item is older than the category allows,
     columns of those categories that could not be judged).
 
     A column whose items carry no date, or whose page could not be read, proves neither freshness nor
     staleness: it is named among those not judged. Blank columns are judged by their own rule.
     """
-    stale: list[dict[str, object]] = []
+    stale: list[StaleColumn] = []
     unknown: list[str] = []
     for column in columns:
         category = categories.get(column.category)
@@ -180,7 +207,7 @@ def stale_columns(columns: list[ColumnObservation], categories: dict[str, Column
                   spec: RuleSpec, today: date, unsure: RuleSpec | None = None, site_url: str = "") -> list[Finding]:
     """栏目不更新 (a): 动态要闻 older than 2 weeks plus first-level 通知公告/政策文件 older than 6 months."""
     stale, unknown = _stale_columns_of(columns, categories, ("news", "notice", "policy"), today)
-    return _count_finding(spec, stale, "stale_columns", unknown, unsure, site_url, "栏目条目无日期或页面未能读取")
+    return _count_finding(spec, stale, _stale_evidence, unknown, unsure, site_url, "栏目条目无日期或页面未能读取")
 
 
 def stale_columns_long(columns: list[ColumnObservation], categories: dict[str, ColumnCategory],
@@ -188,37 +215,55 @@ def stale_columns_long(columns: list[ColumnObservation], categories: dict[str, C
                        site_url: str = "") -> list[Finding]:
     """栏目不更新 (b): columns that should be updated yearly (人事, 规划计划, 统计, 财政 ...) but were not."""
     stale, unknown = _stale_columns_of(columns, categories, ("should_update",), today)
-    return _count_finding(spec, stale, "stale_columns", unknown, unsure, site_url, "栏目条目无日期或页面未能读取")
+    return _count_finding(spec, stale, _stale_evidence, unknown, unsure, site_url, "栏目条目无日期或页面未能读取")
+
+
+def _stale_evidence(count: int, line: int, listed: list[StaleColumn]) -> StaleColumnsEvidence:
+    return {"count": count, "veto_count": line, "stale_columns": listed}
 
 
 def blank_columns(columns: list[ColumnObservation], spec: RuleSpec, unsure: RuleSpec | None = None,
                   site_url: str = "") -> list[Finding]:
     """空白栏目: column pages that answer but carry no content at all."""
-    blank = [
-        {"column": c.name, "url": c.url, "level": c.level, "reason": c.blank_reason or "空列表",
-         **({"rendered": True} if c.rendered else {})}
-        for c in columns if c.fetched and c.blank
-    ]
+    blank = [_blank_entry(c) for c in columns if c.fetched and c.blank]
     unknown = [c.name or c.url for c in columns if unreadable(c)]
-    return _count_finding(spec, blank, "blank_columns", unknown, unsure, site_url, "栏目页面未能读取")
+    return _count_finding(spec, blank, _blank_evidence, unknown, unsure, site_url, "栏目页面未能读取")
+
+
+def _blank_entry(column: ColumnObservation) -> BlankColumn:
+    entry: BlankColumn = {"column": column.name, "url": column.url, "level": column.level,
+                          "reason": column.blank_reason or "空列表"}
+    if column.rendered:
+        entry["rendered"] = True
+    return entry
+
+
+def _blank_evidence(count: int, line: int, listed: list[BlankColumn]) -> BlankColumnsEvidence:
+    return {"count": count, "veto_count": line, "blank_columns": listed}
 
 
 def unfetched_columns(columns: list[ColumnObservation], spec: RuleSpec) -> list[Finding]:
     """Column pages that could not be opened: not blank, not stale — their own finding."""
-    failed = [{"column": c.name, "url": c.url, "status": c.status, "error": c.error} for c in columns if not c.fetched]
+    failed = [FailedColumn(column=c.name, url=c.url, status=c.status, error=c.error) for c in columns if not c.fetched]
     if not failed:
         return []
-    return [_finding(spec, {"count": len(failed), "columns": failed[:EVIDENCE_LIST_CAP]}, key="columns")]
+    evidence: FetchFailedEvidence = {"count": len(failed), "columns": failed[:EVIDENCE_LIST_CAP]}
+    return [_finding(spec, evidence, key="columns")]
 
 
-def _count_finding(spec: RuleSpec, entries: list[dict[str, object]], list_name: str, unknown: Sequence[str] = (),
-                   unsure: RuleSpec | None = None, site_url: str = "", reason: str = "") -> list[Finding]:
+Entry = TypeVar("Entry", StaleColumn, BlankColumn)
+
+
+def _count_finding(spec: RuleSpec, entries: list[Entry],
+                   evidence_of: Callable[[int, int, list[Entry]], StaleColumnsEvidence | BlankColumnsEvidence],
+                   unknown: Sequence[str] = (), unsure: RuleSpec | None = None, site_url: str = "",
+                   reason: str = "") -> list[Finding]:
     """The finding of a count rule; when the count is under the line but the columns that could not be
-    judged would reach it, 未能判断 (the veto may be hiding there), never a pass taken for granted."""
+    judged would reach it, 未能判断 (the veto may be hiding there), never a pass taken for granted.
+    `evidence_of(count, line, listed entries)` is the rule's evidence."""
     line = spec["veto_count"]
     if len(entries) >= line:
-        evidence = {"count": len(entries), "veto_count": line, list_name: entries[:EVIDENCE_LIST_CAP]}
-        return [_finding(spec, evidence)]
+        return [_finding(spec, evidence_of(len(entries), line, entries[:EVIDENCE_LIST_CAP]))]
     if unsure is not None and unknown and len(entries) + len(unknown) >= line:
         return [undetermined(unsure, spec, f"{len(unknown)} 个{reason}，已确认 {len(entries)} 个（否决线 {line} 个）",
                              site_url, columns=list(unknown)[:EVIDENCE_LIST_CAP], count=len(entries), veto_count=line)]
@@ -231,13 +276,16 @@ def _articles(obs: SiteObservation) -> dict[str, str]:
     return {article.url: article.title for article in obs.articles}
 
 
-def _with_article(entry: dict[str, object], page_url: str, articles: dict[str, str]) -> dict[str, object]:
+Located = TypeVar("Located", IllegalLink, WordingMatchEntry)
+
+
+def _with_article(entry: Located, page_url: str, articles: dict[str, str]) -> Located:
     if page_url in articles:
         entry["article"] = articles[page_url]
     return entry
 
 
-def _link_is_illegal(link: LinkObservation, obs: SiteObservation, threshold: int) -> dict[str, object] | None:
+def _link_is_illegal(link: LinkObservation, obs: SiteObservation, threshold: int) -> IllegalLink | None:
     verdict = obs.external.get(url_host(link.href))
     if verdict is None or verdict.benign:
         return None
@@ -259,10 +307,11 @@ def illegal_links(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
     visible = [entry for entry in bad if not entry["hidden"]]
     hidden = [entry for entry in bad if entry["hidden"]]
     if visible:
-        findings.append(_finding(spec, {"count": len(visible), "links": visible[:EVIDENCE_LIST_CAP]}, key="visible"))
+        shown: IllegalLinksEvidence = {"count": len(visible), "links": visible[:EVIDENCE_LIST_CAP]}
+        findings.append(_finding(spec, shown, key="visible"))
     if hidden:
-        evidence = {"count": len(hidden), "links": hidden[:EVIDENCE_LIST_CAP],
-                    "techniques": sorted({str(entry["hidden"]) for entry in hidden})}
+        evidence: IllegalLinksEvidence = {"count": len(hidden), "links": hidden[:EVIDENCE_LIST_CAP],
+                                          "techniques": sorted({str(entry["hidden"]) for entry in hidden})}
         findings.append(_finding(spec, evidence, key="hidden", wording=spec["hidden_wording"]))
     return findings
 
@@ -277,7 +326,7 @@ def missing_jiucuo(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
     share = len(without) / len(inner) if inner else 0.0
     if home_ok and share <= spec["inner_share"]:
         return []
-    evidence = {
+    evidence: MissingJiucuoEvidence = {
         "home_page": home.page_url, "home_present": home.present, "home_visible": home.visible,
         "inner_pages_checked": len(inner), "inner_pages_without": len(without),
         "inner_share_without": round(share, 4), "pages_without": without[:EVIDENCE_LIST_CAP],
@@ -290,12 +339,14 @@ def jiucuo_code_mismatch(obs: SiteObservation, website: Website, spec: RuleSpec)
     if not website.site_code:
         return []
     wrong = [
-        {"page_url": entry.page_url, "entry_code": entry.site_code, "form": entry.form}
+        JiucuoCodePage(page_url=entry.page_url, entry_code=entry.site_code, form=entry.form)
         for entry in obs.jiucuo if entry.present and entry.site_code and entry.site_code != website.site_code
     ]
     if not wrong:
         return []
-    return [_finding(spec, {"registered_code": website.site_code, "count": len(wrong), "pages": wrong[:EVIDENCE_LIST_CAP]})]
+    evidence: JiucuoCodeMismatchEvidence = {"registered_code": website.site_code, "count": len(wrong),
+                                            "pages": wrong[:EVIDENCE_LIST_CAP]}
+    return [_finding(spec, evidence)]
 
 
 def serious_wording(obs: SiteObservation, spec: RuleSpec, allowed: frozenset[str] = frozenset()) -> list[Finding]:
@@ -312,9 +363,9 @@ def serious_wording(obs: SiteObservation, spec: RuleSpec, allowed: frozenset[str
     articles = _articles(obs)
     for term, matches in by_term.items():
         first = matches[0]
-        evidence: dict[str, object] = {
+        evidence: SeriousWordingEvidence = {
             "phrase": term, "correction": first.correction, "category": first.category, "count": len(matches),
-            "matches": [_with_article({"page_url": m.page_url, "phrase": m.phrase, "snippet": m.snippet},
+            "matches": [_with_article(WordingMatchEntry(page_url=m.page_url, phrase=m.phrase, snippet=m.snippet),
                                       m.page_url, articles) for m in matches[:EVIDENCE_LIST_CAP]],
         }
         suspect = first.severity != "veto"
@@ -329,10 +380,11 @@ def dead_links(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
     if not obs.dead_links:
         return []
     links = [
-        {"url": d.url, "outcome": d.outcome, "status": d.status, "found_on": list(d.found_on)[:5]}
+        DeadLinkEntry(url=d.url, outcome=d.outcome, status=d.status, found_on=list(d.found_on)[:5])
         for d in obs.dead_links
     ]
-    return [_finding(spec, {"count": len(links), "links": links[:EVIDENCE_LIST_CAP]})]
+    evidence: DeadLinksEvidence = {"count": len(links), "links": links[:EVIDENCE_LIST_CAP]}
+    return [_finding(spec, evidence)]
 
 
 def footer_identity(obs: SiteObservation, website: Website, spec: RuleSpec) -> list[Finding]:
@@ -347,9 +399,9 @@ def footer_identity(obs: SiteObservation, website: Website, spec: RuleSpec) -> l
     wrong_code = bool(footer.site_code and website.site_code and footer.site_code != website.site_code)
     if not missing and not wrong_code:
         return []
-    evidence: dict[str, object] = {"url": obs.url, "missing": missing}
+    evidence: FooterIdentityEvidence = {"url": obs.url, "missing": missing}
     if wrong_code:
-        evidence.update(footer_code=footer.site_code, registered_code=website.site_code)
+        evidence["footer_code"], evidence["registered_code"] = footer.site_code, website.site_code
     return [_finding(spec, evidence)]
 
 
@@ -379,7 +431,7 @@ def forged_dates(items: list[SeenItem], history: ItemHistory, spec: RuleSpec, to
         items, history.by_url, history.by_text, today=today, tolerance_days=int(spec["tolerance_days"]),
         url_gap_days=int(spec["url_gap_days"]), recent_days=int(spec["recent_days"]),
     )
-    return [_finding(spec, {**entry, "level": "疑似"}, key=str(entry["url"])) for entry in entries[:EVIDENCE_LIST_CAP]]
+    return [_finding(spec, {**entry, "level": "疑似"}, key=entry["url"]) for entry in entries[:EVIDENCE_LIST_CAP]]
 
 
 UNREAD_ATTACHMENTS = "unread-attachments"
@@ -395,7 +447,7 @@ def privacy_leak(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
     findings = []
     for exposure in obs.privacy:
         counts = dict(exposure.counts)
-        evidence: dict[str, object] = {
+        evidence: PrivacyExposureEvidence = {
             "url": exposure.url, "document": exposure.document, "title": exposure.title,
             "kinds": counts, "count": sum(counts.values()),
             "samples": [{"kind": kind, "masked": masked, "snippet": snippet}
@@ -406,20 +458,22 @@ def privacy_leak(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
         article = articles.get(exposure.url) or articles.get(exposure.found_on)
         if article is not None:  # the article showing the data, or linking the attachment that does
             shown = labelled_date(article.text) or article.shown_date or article.listed_date
-            evidence.update(column=article.column, article_title=article.title,
-                            article_date=shown.isoformat() if shown else None)
+            evidence["column"], evidence["article_title"] = article.column, article.title
+            evidence["article_date"] = shown.isoformat() if shown else None
         findings.append(_finding(spec, evidence, key=exposure.url))
     if obs.unread_attachments:
-        unread = [{"url": a.url, "document": a.document, "reason": a.reason, "found_on": a.found_on}
+        unread = [UnreadAttachment(url=a.url, document=a.document, reason=a.reason, found_on=a.found_on)
                   for a in obs.unread_attachments]
-        evidence = {"level": "未能判断", "count": len(unread), "attachments": unread[:EVIDENCE_LIST_CAP]}
-        findings.append(_finding(spec, evidence, key=UNREAD_ATTACHMENTS, warning=True))
+        unread_evidence: UnreadAttachmentsEvidence = {"level": "未能判断", "count": len(unread),
+                                                      "attachments": unread[:EVIDENCE_LIST_CAP]}
+        findings.append(_finding(spec, unread_evidence, key=UNREAD_ATTACHMENTS, warning=True))
     return findings
 
 
-def _finding(spec: RuleSpec, evidence: dict[str, object], *, key: str = "", wording: str | None = None,
+def _finding(spec: RuleSpec, evidence: Mapping[str, object], *, key: str = "", wording: str | None = None,
              warning: bool = False) -> Finding:
+    """A finding of `spec` with the rule's evidence (one of the shapes in monitor/evidence.py)."""
     return Finding(
         rule=spec.id, severity=Severity.WARNING if warning else spec.severity,
-        wording=wording or spec.wording, evidence=evidence, key=key,
+        wording=wording or spec.wording, evidence=dict(evidence), key=key,
     )

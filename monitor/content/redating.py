@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from monitor.evidence import ForgedDatesEvidence
+
 # Dates in article URLs, as CMSs write them: TRS t20190918_123, Hanweb /art/2016/11/22/, /202305/, /2023/0516/.
 _URL_DATES = (
     re.compile(r"/t(?P<y>(?:19|20)\d{2})(?P<m>\d{2})(?P<d>\d{2})_\d+"),
@@ -84,9 +86,9 @@ def url_date(url: str) -> date | None:
 
 
 def redated(items: list[SeenItem], by_url: dict[str, PastItem], by_hash: dict[str, list[PastItem]], *,
-            today: date, tolerance_days: int, url_gap_days: int, recent_days: int) -> list[dict[str, object]]:
-    """Evidence entries of the items whose displayed date looks forged, each with both dates."""
-    found: list[dict[str, object]] = []
+            today: date, tolerance_days: int, url_gap_days: int, recent_days: int) -> list[ForgedDatesEvidence]:
+    """Evidence of the items whose displayed date looks forged, each with both dates."""
+    found: list[ForgedDatesEvidence] = []
     for item in items:
         entry = _judge(item, by_url.get(item.url), by_hash.get(item.text_hash, []) if item.text_hash else [],
                        today, tolerance_days, url_gap_days, recent_days)
@@ -96,8 +98,8 @@ def redated(items: list[SeenItem], by_url: dict[str, PastItem], by_hash: dict[st
 
 
 def _judge(item: SeenItem, past: PastItem | None, same_text: list[PastItem], today: date, tolerance_days: int,
-           url_gap_days: int, recent_days: int) -> dict[str, object] | None:
-    base: dict[str, object] = {"url": item.url, "title": item.title, "shown_date": item.shown.isoformat()}
+           url_gap_days: int, recent_days: int) -> ForgedDatesEvidence | None:
+    base: ForgedDatesEvidence = {"url": item.url, "title": item.title, "shown_date": item.shown.isoformat()}
     if past is not None and (item.shown - past.first_seen.date()).days > tolerance_days:
         return {**base, "sign": "first_seen", "first_seen": past.first_seen.date().isoformat(),
                 "first_shown_date": past.first_shown.isoformat() if past.first_shown else None,
