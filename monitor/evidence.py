@@ -215,22 +215,17 @@ def phrase(text: Any) -> str:
     return _PHRASES.get(str(text), str(text))
 
 
-def failure(error: Any, status: Any = None) -> str:
-    """ "timeout: read timed out" -> 超时：read timed out; "http_status 404: Not Found" -> HTTP错误 404：Not Found."""
-    text = str(error or "")
-    if text in _PHRASES:
-        return _PHRASES[text]
-    known = next((k for k in _PHRASES if text.startswith(f"{k}: ")), None)
-    if known is not None:  # a known reason with its detail
-        return f"{_PHRASES[known]}：{_short(text[len(known) + 2:], DETAIL_CHARS)}"
-    found = re.fullmatch(r"([a-z_]+)(?: (\d{3}))?(?:: (.*))?", text, re.S)
-    if found is None or found[1] not in OUTCOME_LABELS:
-        dead = re.fullmatch(r"http_(\d{3})", text)
-        return f"HTTP错误 {dead[1]}" if dead else (text or (f"HTTP错误 {status}" if status else "无法打开"))
-    code = found[2] or (str(status) if status and found[1] == "http_status" else "")
-    label = OUTCOME_LABELS[found[1]] + (f" {code}" if code else "")
-    detail = found[3] if found[3] and found[3] != f"HTTP {code}" else ""  # "http_status 500: HTTP 500" says it once
-    return f"{label}：{_short(detail, DETAIL_CHARS)}" if detail else label
+def failure_words(failure: FailureEvidence) -> str:
+    """timeout + "read timed out" -> 超时：read timed out; http_status 404 + "Not Found" -> HTTP错误 404：Not Found;
+    a crawler reason in Chinese with its detail; a failure without kind is its detail."""
+    kind, status, detail = failure.get("kind") or "", failure.get("status"), failure.get("detail") or ""
+    if kind in _PHRASES:
+        return f"{_PHRASES[kind]}：{_short(detail, DETAIL_CHARS)}" if detail else _PHRASES[kind]
+    if kind in OUTCOME_LABELS:
+        label = OUTCOME_LABELS[kind] + (f" {status}" if status is not None else "")
+        said = detail if detail != f"HTTP {status}" else ""  # "http_status 500: HTTP 500" says it once
+        return f"{label}：{_short(said, DETAIL_CHARS)}" if said else label
+    return detail or kind or (f"HTTP错误 {status}" if status else "无法打开")
 
 
 def _days(days: Any, limit: Any) -> str:
@@ -384,34 +379,54 @@ def _blank_columns(ev: Evidence) -> Lines:
     return lines
 
 
+class FailureEvidence(TypedDict, total=False):
+    """Why a page was not read (observations.PageFailure): a fetch outcome with its HTTP status, a
+    reason of the crawler, or "" when the detail says it all."""
+
+    kind: str
+    status: int | None
+    detail: str
+
+
 class FailedColumn(TypedDict, total=False):
     """One column page that could not be fetched or read whole."""
 
     column: str
     url: str
     status: int | None
-    error: str
+    error: str  # the failure in one line, for scripts
+    failure: FailureEvidence
 
 
 class FetchFailedEvidence(TypedDict, total=False):
     """栏目页面无法打开: the home page that failed (url, error, checked_at) or the columns that did."""
 
     url: str
-    error: str
+    error: str  # the failure in one line, for scripts
+    failure: FailureEvidence
     checked_at: str
     count: int
     columns: list[FailedColumn]
 
 
 def _failed_column(entry: FailedColumn) -> str:
-    return f"栏目「{entry.get('column', '')}」无法打开（{failure(entry.get('error'), entry.get('status'))}）{_at(entry.get('url'))}"
+    return f"栏目「{entry.get('column', '')}」无法打开（{_why_not_read(entry)}）{_at(entry.get('url'))}"
+
+
+def _why_not_read(evidence: FailedColumn | FetchFailedEvidence) -> str:
+    """The recorded failure in words; evidence stored before failures were recorded shows its error line."""
+    failure = evidence.get("failure")
+    if failure is not None:
+        return failure_words(failure)
+    status = evidence.get("status") if "column" in evidence else None
+    return evidence.get("error") or (f"HTTP错误 {status}" if status else "无法打开")
 
 
 @_needs("error", "columns")
 def _fetch_failed(ev: Evidence) -> Lines:
     data = ev.shaped(FetchFailedEvidence)
     if "columns" not in data:
-        head = [f"网站首页无法打开（{failure(data.get('error'))}）{_at(data.get('url'))}"]
+        head = [f"网站首页无法打开（{_why_not_read(data)}）{_at(data.get('url'))}"]
         if data.get("checked_at"):
             head.append(f"检查时间：{moment(data.get('checked_at'))}")
         return Lines(head)
@@ -613,7 +628,9 @@ class DeadLinksEvidence(TypedDict, total=False):
 def _dead_link(entry: DeadLinkEntry) -> str:
     pages = entry.get("found_on") or []
     where = f"；所在页面：{'、'.join(map(str, pages))}" if pages else ""
-    return f"{entry.get('url', '')} 无法打开（{failure(entry.get('outcome'), entry.get('status'))}）{where}"
+    status, outcome = entry.get("status"), entry.get("outcome") or ""
+    why = f"HTTP错误 {status}" if status is not None and status >= 400 else OUTCOME_LABELS.get(outcome, outcome)
+    return f"{entry.get('url', '')} 无法打开（{why or '无法打开'}）{where}"
 
 
 @_needs("links")

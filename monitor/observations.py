@@ -31,6 +31,27 @@ class ColumnLink:
     found_on: str = ""  # URL of the page the link was found on
 
 
+@dataclass(frozen=True, slots=True)
+class PageFailure:
+    """Why a page was not read, as the crawler recorded it: evidence words it, nothing parses it back.
+
+    `kind` is a fetch outcome (timeout, http_status … of monitor/fetch/result.Outcome, with the HTTP
+    status), a reason the crawler gives ("list loaded by script: …", worded in monitor/evidence.py),
+    or "" when `detail` says it all (a page not read whole, a check over its deadline).
+    """
+
+    kind: str = ""
+    status: int | None = None
+    detail: str = ""
+
+    def text(self) -> str:
+        """One line for logs, stored page visits and scripts: "http_status 500: Internal Server Error"."""
+        if not self.kind:
+            return self.detail
+        head = self.kind if self.status is None else f"{self.kind} {self.status}"
+        return f"{head}: {self.detail}" if self.detail else head
+
+
 @dataclass(slots=True)
 class ColumnObservation:
     name: str
@@ -39,7 +60,7 @@ class ColumnObservation:
     category: str  # a category of rules/columns.toml, or "unknown"
     fetched: bool  # the column page answered with content we could read
     status: int | None = None
-    error: str = ""  # why it could not be fetched (outcome name and detail)
+    failure: PageFailure | None = None  # why it could not be fetched or read
     items: list[ListingItem] = field(default_factory=list)  # newest first, capped
     item_count: int = 0
     undated_count: int = 0
@@ -48,6 +69,10 @@ class ColumnObservation:
     pages_read: int = 1  # listing pages read (first page plus next pages)
     ignored_dates: list[str] = field(default_factory=list)  # future or absurd dates, noted
     rendered: bool = False  # its list was read from the DOM after the page's scripts ran (headless browser)
+
+    @property
+    def error(self) -> str:
+        return self.failure.text() if self.failure else ""
 
     @property
     def newest(self) -> ListingItem | None:
@@ -172,7 +197,7 @@ class SiteObservation:
     url: str
     observed_at: datetime
     homepage_ok: bool
-    homepage_error: str = ""  # outcome and detail when the home page failed
+    homepage_failure: PageFailure | None = None  # why the home page could not be read
     over_deadline: bool = False  # the check outlasted crawl.site_deadline_s: nothing was judged
     homepage_partial: bool = False  # the home page answered but could not be read whole (cut, not text)
     final_url: str = ""
@@ -195,3 +220,7 @@ class SiteObservation:
     pages_rendered: int = 0  # pages read in the headless browser (their fetch is counted above)
     trap_urls: list[str] = field(default_factory=list)  # URLs refused as crawler traps
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def homepage_error(self) -> str:
+        return self.homepage_failure.text() if self.homepage_failure else ""

@@ -28,7 +28,7 @@ from monitor.models import (
     verdict,
     wall_clock,
 )
-from monitor.observations import SiteObservation
+from monitor.observations import PageFailure, SiteObservation
 from monitor.render.renderer import Renderer
 from monitor.render.screenshots import attach_screenshots, screenshot_folder
 from monitor.rulebook import Rulebook
@@ -110,7 +110,7 @@ async def crawl_and_judge(website: Website, rulebook: Rulebook, settings: Settin
     except TimeoutError:
         log.warning("check of %s outlasted its deadline of %g s", website.url, deadline_s)
         observation = SiteObservation(url=website.url, observed_at=as_of, homepage_ok=False, over_deadline=True,
-                                      homepage_error=f"site check over its deadline of {deadline_s:g} s")
+                                      homepage_failure=PageFailure(detail=f"site check over its deadline of {deadline_s:g} s"))
     history = _item_history(store, website, observation) if store is not None else None
     judgement = evaluate_site(observation, website, rulebook, as_of, history)
     return observation, judgement.findings, judgement.checked_rules

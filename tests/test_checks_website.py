@@ -16,6 +16,7 @@ from monitor.observations import (
     JiucuoEntry,
     LinkObservation,
     ListingItem,
+    PageFailure,
     SiteObservation,
     WordingMatch,
 )
@@ -151,12 +152,12 @@ def test_columns_with_only_undated_items_are_undetermined_never_stale(rulebook):
 
 def test_unreadable_columns_that_could_reach_the_blank_line_are_undetermined(rulebook):
     blank = [column(f"空{i}", "news", None, blank=True, blank_reason="暂无信息") for i in range(3)]
-    scripted = [column(f"脚本{i}", "notice", None, fetched=False, status=200, error="list loaded by script")
+    scripted = [column(f"脚本{i}", "notice", None, fetched=False, status=200, failure=PageFailure("list loaded by script: not readable without a browser"))
                 for i in range(2)]
     found = rules_found(observation(columns=blank + scripted), rulebook)
     assert "blank_columns" not in found
     assert {f.evidence["rule"] for f in found["undetermined"]} >= {"blank_columns"}
-    missing = [column(f"无{i}", "notice", None, fetched=False, status=404, error="http_status 404") for i in range(2)]
+    missing = [column(f"无{i}", "notice", None, fetched=False, status=404, failure=PageFailure("http_status", 404)) for i in range(2)]
     assert "undetermined" not in rules_found(observation(columns=blank + missing), rulebook)  # 404: not blank
 
 
@@ -182,7 +183,7 @@ def test_blank_columns_threshold_and_no_double_counting_as_stale(rulebook):
 
 
 def test_unfetched_column_is_its_own_finding_not_blank(rulebook):
-    columns = [column(f"栏目{i}", "news", None, fetched=False, status=500, error="http_status 500") for i in range(6)]
+    columns = [column(f"栏目{i}", "news", None, fetched=False, status=500, failure=PageFailure("http_status", 500)) for i in range(6)]
     found = rules_found(observation(columns=columns), rulebook)
     assert "blank_columns" not in found and "stale_columns" not in found
     assert found["fetch_failed"][0].evidence["count"] == 6
@@ -250,7 +251,7 @@ def test_serious_wording_dead_links_and_footer(rulebook):
 
 
 def test_unreachable_home_page_judges_nothing_else(rulebook):
-    judgement = evaluate_site(observation(homepage_ok=False, homepage_error="timeout"), SITE, rulebook, AS_OF)
+    judgement = evaluate_site(observation(homepage_ok=False, homepage_failure=PageFailure("timeout")), SITE, rulebook, AS_OF)
     assert [f.rule for f in judgement.findings] == ["fetch_failed"]
     assert judgement.checked_rules == ("fetch_failed",)
 

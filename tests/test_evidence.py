@@ -7,7 +7,7 @@ from datetime import timedelta
 from monitor.checks import website as rules
 from monitor.checks.accounts import AccountObservation, evaluate_account
 from monitor.checks.availability import ProbeRow, evaluate_availability
-from monitor.evidence import RENDERERS, describe_evidence
+from monitor.evidence import RENDERERS, describe_evidence, failure_words
 from monitor.models import Finding, Severity, Source, SubjectKind
 from monitor.observations import (
     ColumnObservation,
@@ -17,6 +17,7 @@ from monitor.observations import (
     JiucuoEntry,
     LinkObservation,
     ListingItem,
+    PageFailure,
     WordingMatch,
 )
 from tests.conftest import shanghai
@@ -88,12 +89,12 @@ def test_blank_columns_translate_english_reasons(rulebook):
 
 def test_fetch_failed_home_page_and_columns(rulebook):
     spec = rulebook.rule("fetch_failed")
-    home = rules.evaluate_site(observation(homepage_ok=False, homepage_error="timeout: read timed out"), SITE,
+    home = rules.evaluate_site(observation(homepage_ok=False, homepage_failure=PageFailure("timeout", detail="read timed out")), SITE,
                                rulebook, AS_OF).findings[0]
     assert describe_evidence(home) == [f"网站首页无法打开（超时：read timed out）：{BASE}/", "检查时间：2022-12-28 10:00"]
-    failed = [column("信息公开", "news", None, fetched=False, status=404, error="http_status 404: Not Found"),
+    failed = [column("信息公开", "news", None, fetched=False, status=404, failure=PageFailure("http_status", 404, "Not Found")),
               column("专题", "news", None, fetched=False,
-                     error="list loaded by script: not readable without a browser")]
+                     failure=PageFailure("list loaded by script: not readable without a browser"))]
     lines = describe_evidence(one(rules.unfetched_columns(failed, spec), "columns"))
     assert lines == ["无法打开的栏目 2 个", f"栏目「信息公开」无法打开（HTTP错误 404：Not Found）：{BASE}/信息公开/",
                      f"栏目「专题」无法打开（列表由脚本加载，需用浏览器人工核查）：{BASE}/专题/"]
@@ -227,3 +228,18 @@ def test_lines_do_not_depend_on_key_order():
     reordered = dict(reversed(list(evidence.items())))
     make = lambda ev: Finding("x", Severity.WARNING, "w", ev, subject_kind=SubjectKind.ACCOUNT)  # noqa: E731
     assert describe_evidence(make(evidence)) == describe_evidence(make(reordered))
+
+
+def test_a_recorded_failure_is_worded_from_its_fields_and_kept_as_one_line_for_scripts():
+    cases = [
+        (PageFailure("http_status", 500, "HTTP 500"), "http_status 500: HTTP 500", "HTTP错误 500"),
+        (PageFailure("redirects", 301, "more than 5 redirects"), "redirects 301: more than 5 redirects",
+         "重定向过多 301：more than 5 redirects"),
+        (PageFailure("list loaded by script: the browser could not render it", detail="page crashed"),
+         "list loaded by script: the browser could not render it: page crashed", "列表由脚本加载，浏览器渲染失败：page crashed"),
+        (PageFailure(detail="site check over its deadline of 1 s"), "site check over its deadline of 1 s",
+         "site check over its deadline of 1 s"),
+    ]
+    for failure, line, words in cases:
+        assert failure.text() == line
+        assert failure_words({"kind": failure.kind, "status": failure.status, "detail": failure.detail}) == words

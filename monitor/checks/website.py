@@ -19,6 +19,7 @@ from monitor.evidence import (
     DeadLinkEntry,
     DeadLinksEvidence,
     FailedColumn,
+    FailureEvidence,
     FetchFailedEvidence,
     FooterIdentityEvidence,
     HomepageStaleEvidence,
@@ -38,7 +39,13 @@ from monitor.evidence import (
 from monitor.extract.dates import labelled_date
 from monitor.hosts import url_host
 from monitor.models import Finding, Severity, Website
-from monitor.observations import ColumnObservation, LinkObservation, SiteObservation, WordingMatch
+from monitor.observations import (
+    ColumnObservation,
+    LinkObservation,
+    PageFailure,
+    SiteObservation,
+    WordingMatch,
+)
 from monitor.rulebook import ColumnCategory, Rulebook, RuleSpec
 
 # Rules a crawl can judge. `unreachable` is judged from probes (monitor/checks/availability.py).
@@ -70,6 +77,8 @@ def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as
     if not obs.homepage_ok:  # the site is 未能检查: nothing else is judged, earlier findings keep their state
         spec = rulebook.rule("fetch_failed")
         evidence: FetchFailedEvidence = {"url": obs.url, "error": obs.homepage_error, "checked_at": as_of.isoformat()}
+        if obs.homepage_failure is not None:
+            evidence["failure"] = failure_evidence(obs.homepage_failure)
         if obs.over_deadline:  # an unfinished crawl says nothing about any rule, fetch_failed included
             return SiteJudgement([_finding(spec, evidence, key="deadline", wording=spec["deadline_wording"])], ())
         wording = spec["partial_homepage_wording"] if obs.homepage_partial else spec["homepage_wording"]
@@ -244,11 +253,22 @@ def _blank_evidence(count: int, line: int, listed: list[BlankColumn]) -> BlankCo
 
 def unfetched_columns(columns: list[ColumnObservation], spec: RuleSpec) -> list[Finding]:
     """Column pages that could not be opened: not blank, not stale — their own finding."""
-    failed = [FailedColumn(column=c.name, url=c.url, status=c.status, error=c.error) for c in columns if not c.fetched]
+    failed = [_failed_entry(c) for c in columns if not c.fetched]
     if not failed:
         return []
     evidence: FetchFailedEvidence = {"count": len(failed), "columns": failed[:EVIDENCE_LIST_CAP]}
     return [_finding(spec, evidence, key="columns")]
+
+
+def _failed_entry(column: ColumnObservation) -> FailedColumn:
+    entry = FailedColumn(column=column.name, url=column.url, status=column.status, error=column.error)
+    if column.failure is not None:
+        entry["failure"] = failure_evidence(column.failure)
+    return entry
+
+
+def failure_evidence(failure: PageFailure) -> FailureEvidence:
+    return {"kind": failure.kind, "status": failure.status, "detail": failure.detail}
 
 
 Entry = TypeVar("Entry", StaleColumn, BlankColumn)

@@ -16,7 +16,7 @@ from selectolax.lexbor import LexborHTMLParser
 from monitor.config import CrawlSettings
 from monitor.crawl.articles import ArticleReader
 from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_page
-from monitor.crawl.session import CrawlSession, describe_failure
+from monitor.crawl.session import CrawlSession, fetch_failure
 from monitor.crawl.urls import normalise_url
 from monitor.extract.columns import classify_column, discover_columns_of
 from monitor.extract.dates import pubdate_of
@@ -31,7 +31,7 @@ from monitor.extract.listing import (
 )
 from monitor.extract.text import node_text, parse
 from monitor.fetch.result import FetchResult, Outcome
-from monitor.observations import ColumnLink, ColumnObservation, ListingItem
+from monitor.observations import ColumnLink, ColumnObservation, ListingItem, PageFailure
 from monitor.rulebook import Rulebook
 
 # Items kept per column, newest first: the rules read the newest dated one (and the entrance case
@@ -159,7 +159,7 @@ class ColumnReader:
         if not result.ok and result.outcome != Outcome.EMPTY:
             return ColumnRead(self._failed(link, result))
         if result.incomplete:  # cut or not text: neither blank nor stale, nor a page without the 找错 entry
-            return ColumnRead(self._failed(link, result, result.incomplete))
+            return ColumnRead(self._failed(link, result, PageFailure(detail=result.incomplete)))
         if not result.text.strip():
             return ColumnRead(self._observation(link, result, _Listing([], [], [], EMPTY_PAGE)))
         final = result.final_url
@@ -174,8 +174,9 @@ class ColumnReader:
             page = await self._render(page_url, result)
             if page is not None and (page.error or page.data_failed):
                 self._inspector.record(facts)
-                error = f"{RENDER_FAILED}: {page.error}" if page.error else f"{DATA_FAILED}: {page.data_failed}"
-                return ColumnRead(self._failed(link, result, error), listing.sub_columns)
+                why = PageFailure(RENDER_FAILED, detail=page.error) if page.error \
+                    else PageFailure(DATA_FAILED, detail=page.data_failed)
+                return ColumnRead(self._failed(link, result, why), listing.sub_columns)
             if page is not None:
                 listing, facts = await read_page(
                     self._read_first_page, page.html, page_url, link.level, self._inspector.wanted_anchors()
@@ -185,19 +186,19 @@ class ColumnReader:
         await self._follow_next_pages(listing, page_url)
         await self._date_from_article(listing, link.name, page_url)
         if listing.scripted and not listing.items:
-            return ColumnRead(self._failed(link, result, SCRIPTED_LIST), listing.sub_columns)
+            return ColumnRead(self._failed(link, result, PageFailure(SCRIPTED_LIST)), listing.sub_columns)
         observation = self._observation(link, result, listing)
         observation.rendered = rendered
         self._articles.offer(newest_first(listing.items), observation.name, page_url)
         return ColumnRead(observation, listing.sub_columns)
 
-    def _failed(self, link: ColumnLink, result: FetchResult, error: str = "") -> ColumnObservation:
+    def _failed(self, link: ColumnLink, result: FetchResult, why: PageFailure | None = None) -> ColumnObservation:
         """A column page that could not be read: a fetch failure (or a list only a browser can fill),
         never a blank or a stale column."""
         category = classify_column(link.name, self._categories)
         return ColumnObservation(
             name=link.name, url=link.url, level=link.level, category=category, fetched=False,
-            status=result.status, error=error or describe_failure(result), pages_read=0 if not error else 1,
+            status=result.status, failure=why or fetch_failure(result), pages_read=0 if why is None else 1,
         )  # fmt: skip
 
     def _read_first_page(

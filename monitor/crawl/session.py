@@ -14,7 +14,7 @@ from typing import Any
 from monitor.crawl.traps import TrapDetector
 from monitor.crawl.urls import is_http_url, normalise_url
 from monitor.fetch.result import Fetcher, FetchResult, Outcome
-from monitor.observations import SiteObservation
+from monitor.observations import PageFailure, SiteObservation
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +30,15 @@ def _accepts_keyword(func: Callable[..., Any], name: str) -> bool:
     return any(p.name == name or p.kind is inspect.Parameter.VAR_KEYWORD for p in params)
 
 
+def fetch_failure(result: FetchResult) -> PageFailure:
+    """The fetch's outcome, its status (of a failed outcome) and the detail."""
+    status = result.status if result.outcome != Outcome.OK else None
+    return PageFailure(str(result.outcome), status, result.error)
+
+
 def describe_failure(result: FetchResult) -> str:
     """Outcome plus status and detail, e.g. "http_status 500: Internal Server Error"."""
-    text = str(result.outcome)
-    if result.status is not None and result.outcome != Outcome.OK:
-        text += f" {result.status}"
-    return f"{text}: {result.error}" if result.error else text
+    return fetch_failure(result).text()
 
 
 class CrawlSession:

@@ -27,7 +27,7 @@ from monitor.crawl.column_reader import (
 from monitor.crawl.deadlinks import MAX_DEAD_LINK_CHECKS, check_dead_links
 from monitor.crawl.external import ExternalLinks
 from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_page
-from monitor.crawl.session import CrawlSession, describe_failure
+from monitor.crawl.session import CrawlSession, describe_failure, fetch_failure
 from monitor.crawl.urls import SiteScope, normalise_url
 from monitor.extract.columns import discover_columns_of
 from monitor.extract.footer import extract_footer_identity
@@ -36,7 +36,7 @@ from monitor.extract.text import parse
 from monitor.fetch.result import Fetcher, FetchResult
 from monitor.hosts import same_owner, url_host
 from monitor.models import Website
-from monitor.observations import ColumnLink, FooterIdentity, ListingItem, SiteObservation
+from monitor.observations import ColumnLink, FooterIdentity, ListingItem, PageFailure, SiteObservation
 from monitor.rulebook import Rulebook
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_HOMEPAGE_ITEMS = 100
+NOT_HTTP = "not fetched: not an http(s) URL"  # the reason a home page was not asked for
 MAX_ENTRANCE_LINKS = 3
 
 
@@ -68,11 +69,11 @@ class SiteCrawler:
         )
         home = await session.fetch(website.url)
         if home is None or not home.ok:
-            obs.homepage_error = describe_failure(home) if home else "not fetched: not an http(s) URL"
+            obs.homepage_failure = fetch_failure(home) if home else PageFailure(NOT_HTTP)
             return obs
         if home.incomplete:  # a home page not read whole is evidence of nothing: the site is not checked
             obs.homepage_partial = True
-            obs.homepage_error = f"{home.incomplete} ({describe_failure(home)})"
+            obs.homepage_failure = PageFailure(detail=f"{home.incomplete} ({describe_failure(home)})")
             return obs
         scope = SiteScope.for_site(website.url, home.final_url or home.url)
         if home.final_url and not same_owner(url_host(website.url), url_host(home.final_url)):
