@@ -236,7 +236,7 @@ class Daemon:
 
     async def report_if_due(self) -> str:
         """Write the report of the quarter that ended, once, from `schedule.report_hour` of its next day."""
-        from monitor.report.quarter import last_complete_quarter
+        from monitor.quarter import last_complete_quarter
 
         now = self.clock()
         quarter = last_complete_quarter(now).label

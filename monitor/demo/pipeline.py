@@ -120,9 +120,10 @@ def _check_accounts(running: RunningProvince, settings: Settings, as_of: datetim
 
 def _write_report(running: RunningProvince, settings: Settings, as_of: datetime, store: Store,
                   rulebook: Rulebook, result: PipelineResult, say: Say) -> None:
-    from monitor.report import build_report, quarter_of, write_report
+    from monitor.quarter import quarter_containing
+    from monitor.report import build_report, write_report
 
-    quarter = quarter_of(as_of.year, (as_of.month - 1) // 3 + 1, settings.timezone)
+    quarter = quarter_containing(as_of.astimezone(settings.timezone))
     report = build_report(store, settings, quarter, rulebook=rulebook, generated_at=as_of)
     result.report_files = write_report(report, settings.report_dir, settings.report_formats)
     say(f"report: {len(result.report_files)} files in {settings.report_dir}")

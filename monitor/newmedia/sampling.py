@@ -10,30 +10,28 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
+from monitor import quarter
 from monitor.config import Settings
 from monitor.models import Account, iso
 from monitor.store import SampleRow, Store
 
 FULL = "full"
 SAMPLED = "sampled"
-_QUARTER = re.compile(r"^(\d{4})\s*[Qq]([1-4])$")
 
 
 def parse_quarter(text: str) -> str:
-    """'2022Q4' (also '2022q4'); anything else is a ValueError naming the expected form."""
-    match = _QUARTER.match(text.strip())
-    if not match:
-        raise ValueError(f"not a quarter: {text!r} (use YYYYQn, e.g. 2022Q4)")
-    return f"{match.group(1)}Q{match.group(2)}"
+    """The sample's key of a quarter the user typed: '2022Q4' (also '2022q4', '2022-Q4'); anything else
+    is a QuarterError (a ValueError) naming the expected form."""
+    return quarter.parse_quarter(text, UTC).label
 
 
 def quarter_of(moment: datetime) -> str:
-    return f"{moment.year}Q{(moment.month - 1) // 3 + 1}"
+    """The sample's key of the quarter `moment` falls in."""
+    return quarter.quarter_containing(moment).label
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@
     write_report(report, settings.report_dir, settings.report_formats)
 """
 
+from monitor.quarter import Quarter, QuarterError, last_complete_quarter, parse_quarter, quarter_of
 from monitor.report.data import build_report, counted_findings
 from monitor.report.model import (
     AccountProblem,
@@ -14,7 +15,6 @@ from monitor.report.model import (
     Summary,
     WebsiteProblem,
 )
-from monitor.report.quarter import Quarter, QuarterError, last_complete_quarter, parse_quarter, quarter_of
 from monitor.report.writer import FORMATS, generate_report, parse_formats, write_report
 
 __all__ = [

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from monitor.config import Settings
 from monitor.models import Account, Finding, Severity, Status, SubjectKind, Website, iso
+from monitor.quarter import Quarter
 from monitor.report.evidence import Entry, evidence_items
 from monitor.report.model import (
     AccountProblem,
@@ -27,7 +28,6 @@ from monitor.report.model import (
     WebsiteProblem,
 )
 from monitor.report.prose import overview_paragraph, percent
-from monitor.report.quarter import Quarter
 from monitor.report.regions import Regions
 from monitor.rulebook import Rulebook
 from monitor.store import Store

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from monitor.report.quarter import Quarter
+from monitor.quarter import Quarter
 
 
 @dataclass(frozen=True)

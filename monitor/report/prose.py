@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from monitor.quarter import Quarter
 from monitor.report.model import Summary
-from monitor.report.quarter import Quarter
 
 
 def percent(part: int, whole: int) -> str:

@@ -7,12 +7,12 @@ from datetime import datetime
 from pathlib import Path
 
 from monitor.config import Settings
+from monitor.quarter import Quarter, parse_quarter
 from monitor.report.csv import write_csv
 from monitor.report.data import build_report
 from monitor.report.docx import write_docx
 from monitor.report.markdown import write_markdown
 from monitor.report.model import QuarterReport
-from monitor.report.quarter import Quarter, parse_quarter
 from monitor.report.xlsx import write_xlsx
 from monitor.rulebook import Rulebook
 from monitor.store import Store

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from monitor.models import Finding, Severity, Status, SubjectKind, iso
-from monitor.report.quarter import Quarter, quarter_of
+from monitor.quarter import Quarter, quarter_containing, quarter_of
 from monitor.web.scope import Scope
 
 
@@ -51,7 +51,7 @@ class QuarterStats:
 
 
 def current_quarter(moment: datetime) -> Quarter:
-    return quarter_of(moment.year, (moment.month - 1) // 3 + 1, moment.tzinfo)  # type: ignore[arg-type]
+    return quarter_containing(moment)
 
 
 def previous(quarter: Quarter) -> Quarter:

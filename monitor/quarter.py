@@ -56,6 +56,11 @@ def parse_quarter(text: str, tz: tzinfo) -> Quarter:
     return quarter_of(int(match.group(1)), int(match.group(2)), tz)
 
 
+def quarter_containing(moment: datetime) -> Quarter:
+    """The quarter `moment` falls in, bounds in the zone of `moment`."""
+    return quarter_of(moment.year, (moment.month - 1) // 3 + 1, moment.tzinfo)  # type: ignore[arg-type]
+
+
 def last_complete_quarter(moment: datetime) -> Quarter:
     """The latest quarter that has ended by `moment` (the default of `govmon report`)."""
     if moment.tzinfo is None:
