@@ -18,6 +18,7 @@ from monitor.config import Settings
 from monitor.models import Finding, Severity, Status, SubjectKind, iso
 from monitor.review import assignments_of, responsible_unit
 from monitor.store import Store
+from monitor.times import in_zone, to_minute
 
 log = logging.getLogger(__name__)
 EVERYTHING = "*"
@@ -74,13 +75,13 @@ def _concerns(target: str, subject: _Subject, unit: str | None = None) -> bool:
 def collect_digests(store: Store, targets: Iterable[str], now: datetime) -> list[Digest]:
     """Each target's digest as of `now`: vetoes first seen in the last day, assignments past their
     deadline, and (for "*") the daemon's failed or abandoned runs of the last day."""
-    since = iso(now - timedelta(days=1))
+    since = now - timedelta(days=1)
     today = now.date().isoformat()
     subjects = _subjects(store)
     findings = [f for f in store.findings() if (str(f.subject_kind), f.subject_id) in subjects]
     assignments = assignments_of(store, findings)
-    failures = [f"{row['started_at'][:16].replace('T', ' ')} {row['name'] or row['kind']}：{row['outcome']} {row['error'] or ''}".strip()
-                for row in store.recent_run_errors(since, limit=50)]
+    failures = [f"{to_minute(row['started_at'])} {row['name'] or row['kind']}：{row['outcome']} {row['error'] or ''}".strip()
+                for row in store.recent_run_errors(iso(since), limit=50)]
     digests = []
     for target in targets:
         digest = Digest(target)
@@ -100,9 +101,9 @@ def collect_digests(store: Store, targets: Iterable[str], now: datetime) -> list
     return digests
 
 
-def _new_veto(finding: Finding, since: str) -> bool:
+def _new_veto(finding: Finding, since: datetime) -> bool:
     return (finding.severity == Severity.VETO and finding.status in (Status.OPEN, Status.CONFIRMED)
-            and (finding.first_seen or "") >= since)
+            and finding.first_seen is not None and in_zone(finding.first_seen, since.tzinfo) >= since)
 
 
 def notify(urls: list[str], title: str, body: str) -> bool:

@@ -9,12 +9,12 @@ byte-identical across runs.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypedDict, TypeVar, cast
 
 from monitor.models import Finding, Source
+from monitor.times import to_minute
 
 TITLE_CHARS = 30  # titles and anchor texts are cut here; the URL next to them finds the rest
 DETAIL_CHARS = 80  # error details and snippets
@@ -199,10 +199,7 @@ def _cut(lines: Lines, tail: list[str], limit: int | None) -> list[str]:
 
 
 # -- shared wording ---------------------------------------------------------------------------------
-def moment(value: Any) -> str:
-    """2022-12-10T10:00:00+08:00 -> 2022-12-10 10:00; a date stays a date."""
-    text = "" if value is None else str(value)
-    return text[:16].replace("T", " ") if re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d", text) else text
+moment = to_minute  # 2022-12-10T10:00:00+08:00 -> 2022-12-10 10:00; a date stays a date
 
 
 def _short(text: Any, chars: int = TITLE_CHARS) -> str:

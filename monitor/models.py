@@ -11,6 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from monitor.times import iso as iso  # the stored form of a timestamp, imported from here by most modules
+
 
 class Severity(StrEnum):
     VETO = "veto"  # 单项否决: any one makes the subject 不合格
@@ -55,7 +57,7 @@ class Website:
     sponsor: str = ""
     note: str = ""
     id: int | None = None
-    retired_at: str | None = None
+    retired_at: datetime | None = None
     county: str = ""  # the county-level unit (青羊区) when the registry names one
 
     @property
@@ -71,7 +73,7 @@ class Account:
     subject: str
     source: str = ""
     id: int | None = None
-    retired_at: str | None = None
+    retired_at: datetime | None = None
     county: str = ""  # the county-level unit when the registry names one
 
     @property
@@ -95,10 +97,10 @@ class Finding:
     subject_kind: SubjectKind = SubjectKind.WEBSITE
     subject_id: int | None = None
     id: int | None = None
-    first_seen: str | None = None
-    last_seen: str | None = None
+    first_seen: datetime | None = None
+    last_seen: datetime | None = None
     status: Status = Status.OPEN
-    resolved_at: str | None = None
+    resolved_at: datetime | None = None
     note: str = ""
     source: Source = Source.AUTO
 
@@ -134,11 +136,6 @@ def verdict(findings: list[Finding]) -> str:
     if any(f.severity == Severity.VETO and f.status != Status.DISMISSED for f in findings):
         return FAILED
     return UNDECIDED if undetermined_vetoes(findings) else PASSED
-
-
-def iso(moment: datetime) -> str:
-    """Timestamps are stored as ISO 8601 with their offset, to the second."""
-    return moment.isoformat(timespec="seconds")
 
 
 def wall_clock(as_of: datetime) -> datetime:

@@ -148,7 +148,7 @@ async def recheck(store: Store, finding: Finding, subject: Subject, at: datetime
             after = store.finding(_id(finding))
             if after is not None and after.status == Status.RESOLVED:
                 result, state = "复查未再发现该问题，已关闭", Rectification.CLOSED
-            elif after is not None and after.last_seen == iso(at):
+            elif after is not None and after.last_seen is not None and iso(after.last_seen) == iso(at):
                 result, state = "复查仍发现该问题，退回整改", Rectification.REOPENED
             else:
                 result, state = "复查未能判断该问题（页面未能读取），待人工核验", Rectification.RECTIFIED

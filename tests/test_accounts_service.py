@@ -27,6 +27,7 @@ from monitor.newmedia.service import (
 from monitor.newmedia.sources import SourceOptions
 from monitor.rulebook import Rulebook
 from monitor.store import FindingFilter, Store
+from monitor.times import iso
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AS_OF = datetime(2022, 12, 20, 10, 0, tzinfo=SHANGHAI)
@@ -84,7 +85,7 @@ async def test_new_pinned_post_does_not_make_a_stale_account_fresh(store, rulebo
     assert check.state == "stale" and check.verdict.days_silent == 35
     [finding] = findings_of(store, account)
     assert finding.rule == "account_stale" and finding.wording == "监测时间点内2周未更新"
-    assert finding.status == Status.OPEN and finding.first_seen == "2022-12-20T10:00:00+08:00"
+    assert finding.status == Status.OPEN and iso(finding.first_seen) == "2022-12-20T10:00:00+08:00"
     assert finding.evidence["latest_post_title"] == "11月政务公开日活动回顾"
     assert finding.evidence["latest_post_url"] == "https://m.weibo.cn/status/Mk0004"
     assert finding.evidence["pinned_ignored"] == 1 and finding.evidence["source"] == "weibo:2222222222"
@@ -101,7 +102,7 @@ async def test_blocked_is_unknown_and_keeps_previous_findings(store, rulebook, s
     assert "418" in blocked.verdict.reason
     assert manual_check_list([blocked]) == [blocked]
     [finding] = findings_of(store, account)
-    assert finding.status == Status.OPEN and finding.last_seen == "2022-12-20T10:00:00+08:00"  # untouched
+    assert finding.status == Status.OPEN and iso(finding.last_seen) == "2022-12-20T10:00:00+08:00"  # untouched
     outcomes = [r["outcome"] for r in store._db.query("SELECT outcome FROM account_observations ORDER BY id")]
     assert outcomes == ["ok", "blocked"]
 
@@ -113,7 +114,7 @@ async def test_stale_then_updated_resolves_the_finding(store, rulebook, settings
     check = await run_one(store, rulebook, settings, server, store.account(account.id), AS_OF + timedelta(hours=1))
     assert check.state == "updated"
     [finding] = findings_of(store, account)
-    assert finding.status == Status.RESOLVED and finding.resolved_at == "2022-12-20T11:00:00+08:00"
+    assert finding.status == Status.RESOLVED and iso(finding.resolved_at) == "2022-12-20T11:00:00+08:00"
 
 
 async def test_manual_observation_stands_in_for_a_blocked_platform(store, rulebook, settings, server, tmp_path) -> None:

@@ -15,6 +15,7 @@ from monitor.newmedia.manual import import_observations
 from monitor.newmedia.observations import manual_observations
 from monitor.rulebook import Rulebook
 from monitor.store import Store
+from monitor.times import iso
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -154,7 +155,7 @@ def test_a_stale_observation_is_a_finding_dated_when_observed(tmp_path: Path, st
     assert (report.stored, report.stale) == (2, 1)
     [finding] = store.findings()
     assert (finding.subject_id, finding.rule, finding.status) == (ids["成都发布"], "account_stale", "open")
-    assert finding.first_seen == "2022-12-20T10:00:00+08:00" and finding.evidence["days_silent"] == 49
+    assert iso(finding.first_seen) == "2022-12-20T10:00:00+08:00" and finding.evidence["days_silent"] == 49
     # A later look that saw a fresh post resolves it then; an older sheet imported afterwards judges nothing.
     later = tmp_path / "一月.csv"
     later.write_text("账号名称,类型,所属地方或部门,最近发布时间,检查时间\n"
@@ -165,4 +166,4 @@ def test_a_stale_observation_is_a_finding_dated_when_observed(tmp_path: Path, st
     import_observations(store, rulebook, [later], zone=SHANGHAI)
     assert import_observations(store, rulebook, [older], zone=SHANGHAI).stale == 0
     [finding] = store.findings()
-    assert (finding.status, finding.resolved_at) == ("resolved", "2023-01-06T00:00:00+08:00")
+    assert (finding.status, iso(finding.resolved_at)) == ("resolved", "2023-01-06T00:00:00+08:00")

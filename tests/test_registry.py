@@ -293,7 +293,7 @@ def test_reimport_upserts_retires_and_restores(tmp_path, store, rulebook):
     counts = second.websites
     assert (counts.added, counts.updated, counts.unchanged, counts.retired, counts.restored) == (0, 1, 1, 1, 0)
     retired = store.find_website("https://www.chengdu.gov.cn/")
-    assert retired.retired_at == later.isoformat() and retired.id == ids["https://www.chengdu.gov.cn/"]
+    assert retired.retired_at == later and retired.id == ids["https://www.chengdu.gov.cn/"]
     assert [w.name for w in store.websites()] == ["四川省人民政府", "阿坝州政府网"]
     assert store.find_website("阿坝州政府网").id == ids["http://www.abazhou.gov.cn/"]
 

@@ -11,6 +11,7 @@ import pytest
 import monitor.store.schema as schema_module
 from monitor.models import Finding, Severity, Source, Status, SubjectKind
 from monitor.store import MIGRATIONS, FindingFilter, Store, StoreBusy, StoreError
+from monitor.times import parse_iso
 
 T1, T2, T3 = "2026-03-01T10:00:00+08:00", "2026-03-02T10:00:00+08:00", "2026-03-03T10:00:00+08:00"
 LATEST = len(MIGRATIONS)
@@ -121,16 +122,16 @@ def test_record_findings_upserts_by_rule_and_key(store):
     assert [f.status for f in first] == [Status.OPEN] * 3 and len({f.id for f in first}) == 3
     again = record(store, [stale(evidence={"days": 16}), dead("a"), dead("b")], T2)
     assert [f.id for f in again] == [f.id for f in first]
-    assert again[0].first_seen == T1 and again[0].last_seen == T2 and again[0].evidence == {"days": 16}
+    assert again[0].first_seen == parse_iso(T1) and again[0].last_seen == parse_iso(T2) and again[0].evidence == {"days": 16}
     assert len(store.findings()) == 3
 
 
 def test_record_findings_resolves_what_is_no_longer_seen(store):
     stale_f, dead_a, dead_b = record(store, [stale(), dead("a"), dead("b")], T1)
     record(store, [dead("a")], T2)
-    assert store.finding(stale_f.id).status == Status.RESOLVED and store.finding(stale_f.id).resolved_at == T2
+    assert store.finding(stale_f.id).status == Status.RESOLVED and store.finding(stale_f.id).resolved_at == parse_iso(T2)
     assert store.finding(dead_b.id).status == Status.RESOLVED
-    assert store.finding(dead_a.id).status == Status.OPEN and store.finding(dead_a.id).last_seen == T2
+    assert store.finding(dead_a.id).status == Status.OPEN and store.finding(dead_a.id).last_seen == parse_iso(T2)
 
 
 def test_rules_not_checked_this_time_are_left_alone(store):
@@ -144,7 +145,7 @@ def test_a_resolved_finding_seen_again_opens_a_new_one(store):
     (old,) = record(store, [stale()], T1)
     record(store, [], T2)
     (new,) = record(store, [stale()], T3)
-    assert new.id != old.id and new.first_seen == T3 and new.status == Status.OPEN
+    assert new.id != old.id and new.first_seen == parse_iso(T3) and new.status == Status.OPEN
     assert store.finding(old.id).status == Status.RESOLVED
 
 
@@ -153,7 +154,7 @@ def test_dismissed_stays_dismissed(store):
     store.review_finding(found.id, Status.DISMISSED, "首页为静态导航页", reviewer="王")
     (seen_again,) = record(store, [stale()], T2)
     assert seen_again.id == found.id and seen_again.status == Status.DISMISSED
-    assert seen_again.note == "首页为静态导航页" and seen_again.last_seen == T2
+    assert seen_again.note == "首页为静态导航页" and seen_again.last_seen == parse_iso(T2)
     record(store, [], T3)  # not seen any more: still dismissed, never resolved
     assert store.finding(found.id).status == Status.DISMISSED and store.finding(found.id).resolved_at is None
 
@@ -173,7 +174,7 @@ def test_manual_findings_are_never_resolved_by_a_check(store):
                 subject_kind=SubjectKind.WEBSITE, subject_id=1, note="读稿发现"),
         seen_at=T1, reviewer="李",
     )
-    assert (manual.status, manual.source, manual.first_seen) == (Status.CONFIRMED, Source.MANUAL, T1)
+    assert (manual.status, manual.source, manual.first_seen) == (Status.CONFIRMED, Source.MANUAL, parse_iso(T1))
     record(store, [], T2, checked=["serious_wording", *CHECKED])
     assert store.finding(manual.id).status == Status.CONFIRMED
     (auto,) = record(store, [Finding("serious_wording", Severity.VETO, "严重表述错误")], T3,

@@ -20,6 +20,7 @@ from monitor.config import ConfigError, Settings, load_settings
 from monitor.gazetteer import ProvincePlaces
 from monitor.rulebook import Rulebook, RulesError
 from monitor.store import NotADatabase, Store, StoreError
+from monitor.times import in_zone
 
 # Exit codes: the same meaning in every command.
 EXIT_OK = 0  # done; nothing wrong found
@@ -99,9 +100,7 @@ def parse_moment(text: str, settings: Settings) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         fail(f"not a date: {text!r} (use YYYY-MM-DD or YYYY-MM-DDTHH:MM)", EXIT_USAGE)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=settings.timezone)
-    return moment
+    return in_zone(moment, settings.timezone)
 
 
 def state(ctx: typer.Context) -> AppState:

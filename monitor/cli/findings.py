@@ -34,6 +34,7 @@ from monitor.manual_findings import EntryError, add_reviewer_finding, import_fin
 from monitor.models import SEVERITY_LABELS, Account, Finding, Source, Status, SubjectKind, Website
 from monitor.registry import normalise_platform
 from monitor.store import FindingFilter, Store
+from monitor.times import optional_iso
 
 findings_app = typer.Typer(
     help="List findings, confirm or dismiss them, and add findings a reviewer made by hand.",
@@ -101,7 +102,8 @@ def finding_json(finding: Finding, subject: str) -> dict[str, Any]:
         "id": finding.id, "subject_kind": str(finding.subject_kind), "subject_id": finding.subject_id,
         "subject": subject, "rule": finding.rule, "key": finding.key, "severity": str(finding.severity),
         "wording": finding.wording, "status": str(finding.status), "source": str(finding.source),
-        "first_seen": finding.first_seen, "last_seen": finding.last_seen, "resolved_at": finding.resolved_at,
+        "first_seen": optional_iso(finding.first_seen), "last_seen": optional_iso(finding.last_seen),
+        "resolved_at": optional_iso(finding.resolved_at),
         "note": finding.note, "evidence": finding.evidence,
     }
 
@@ -170,7 +172,7 @@ def show_command(
     lines = [
         f"#{finding.id} {name} — {finding.wording}",
         f"类别：{SEVERITY_LABELS.get(finding.severity, str(finding.severity))}　状态：{status}　规则：{finding.rule}",
-        f"首次发现：{finding.first_seen or ''}　最近发现：{finding.last_seen or ''}",
+        f"首次发现：{optional_iso(finding.first_seen) or ''}　最近发现：{optional_iso(finding.last_seen) or ''}",
         "证据：",
         *(f"  {line}" for line in describe_evidence(finding)),
     ]

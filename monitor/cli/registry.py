@@ -20,6 +20,7 @@ from monitor.registry import (
     import_registry,
     normalise_region,
 )
+from monitor.times import optional_iso
 
 registry_app = typer.Typer(
     help="Import and list the registry of websites (网站名录) and new-media accounts (新媒体名录).",
@@ -118,7 +119,7 @@ def _websites_table(rows: list[Website], retired: bool) -> Table:
         table.add_column(column, overflow="fold")
     for w in rows:
         place = f"{w.region} {w.county}" if w.county else w.region
-        cells = [str(w.id), w.name, w.url, place, w.kind, w.site_code, *([w.retired_at or ""] if retired else [])]
+        cells = [str(w.id), w.name, w.url, place, w.kind, w.site_code, *([optional_iso(w.retired_at) or ""] if retired else [])]
         table.add_row(*(escape(c) for c in cells))
     return table
 
@@ -129,7 +130,7 @@ def _accounts_table(rows: list[Account], retired: bool) -> Table:
         table.add_column(column, overflow="fold")
     for a in rows:
         place = f"{a.region} {a.county}" if a.county else a.region
-        cells = [str(a.id), a.name, a.platform, place, a.subject, a.source, *([a.retired_at or ""] if retired else [])]
+        cells = [str(a.id), a.name, a.platform, place, a.subject, a.source, *([optional_iso(a.retired_at) or ""] if retired else [])]
         table.add_row(*(escape(c) for c in cells))
     return table
 

@@ -31,6 +31,7 @@ from monitor.report.prose import overview_paragraph, percent
 from monitor.report.regions import Regions
 from monitor.rulebook import Rulebook
 from monitor.store import Store
+from monitor.times import in_zone
 
 SUSPECTED = "疑似"  # evidence level of a finding that counts only once a reviewer confirms it
 
@@ -124,25 +125,15 @@ def _confirmed_suspect(finding: Finding) -> bool:
         and finding.evidence.get("level") == SUSPECTED
 
 
-def _alive(retired_at: str | None, quarter: Quarter) -> bool:
+def _alive(retired_at: datetime | None, quarter: Quarter) -> bool:
     """A subject retired before the quarter began is not part of it; one retired during it is."""
-    if not retired_at:
-        return True
-    moment = datetime.fromisoformat(retired_at)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=quarter.start.tzinfo)
-    return moment >= quarter.start
+    return retired_at is None or in_zone(retired_at, quarter.start.tzinfo) >= quarter.start
 
 
 def _seen_in(finding: Finding, quarter: Quarter) -> bool:
     """A finding first or last seen inside the quarter: a verdict dated in it."""
-    for text in (finding.first_seen, finding.last_seen):
-        if text:
-            moment = datetime.fromisoformat(text)
-            moment = moment if moment.tzinfo else moment.replace(tzinfo=quarter.start.tzinfo)
-            if quarter.start <= moment < quarter.end:
-                return True
-    return False
+    return any(quarter.start <= in_zone(moment, quarter.start.tzinfo) < quarter.end
+               for moment in (finding.first_seen, finding.last_seen) if moment is not None)
 
 
 def _planned(store: Store, quarter: Quarter, accounts: list[Account]) -> dict[int, str]:

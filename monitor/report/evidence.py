@@ -8,6 +8,7 @@ from typing import NamedTuple
 from monitor.evidence import describe_evidence
 from monitor.models import Finding, Source, Status
 from monitor.report.model import EvidenceItem
+from monitor.times import to_minute
 
 _STATUS_LABELS = {Status.OPEN: "待复核", Status.CONFIRMED: "已确认", Status.RESOLVED: "已消除"}
 _SOURCE_LABELS = {Source.AUTO: "自动监测", Source.MANUAL: "人工录入"}
@@ -39,8 +40,8 @@ def _item(number: int, entry: Entry) -> EvidenceItem:
         rule=finding.rule,
         source=_SOURCE_LABELS.get(finding.source, str(finding.source)),
         status=_STATUS_LABELS.get(finding.status, str(finding.status)),
-        first_seen=_moment(finding.first_seen),
-        last_seen=_moment(finding.last_seen),
+        first_seen=to_minute(finding.first_seen),
+        last_seen=to_minute(finding.last_seen),
         details=evidence_lines(finding),
         finding_id=finding.id or 0,
         screenshot=_screenshot(finding),
@@ -52,10 +53,6 @@ def _screenshot(finding: Finding) -> str:
     path = finding.evidence.get("screenshot") if isinstance(finding.evidence, dict) else None
     return str(path) if path and Path(str(path)).is_file() else ""
 
-
-def _moment(value: str | None) -> str:
-    """2022-12-10T10:00:00+08:00 -> 2022-12-10 10:00 (stored in the configured zone)."""
-    return value[:16].replace("T", " ") if value else ""
 
 
 def evidence_lines(finding: Finding) -> tuple[str, ...]:

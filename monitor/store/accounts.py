@@ -11,6 +11,7 @@ from typing import Any
 from monitor.checks.accounts import AccountObservation
 from monitor.models import iso
 from monitor.store.base import StoreBase, moment, optional_moment
+from monitor.times import in_zone
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ class AccountQueries(StoreBase):
 
 def _aware(value: datetime, like: datetime) -> datetime:
     """A stored time without offset is read in the zone of `like`."""
-    return value if value.tzinfo else value.replace(tzinfo=like.tzinfo)
+    return in_zone(value, like.tzinfo)
 
 
 def _observation(row: dict[str, Any]) -> AccountObservation:

@@ -13,13 +13,13 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
 
 import sqlite_utils
 
 from monitor.store import schema
+from monitor.times import parse_iso, parse_optional
 
 BUSY_TIMEOUT_S = 30
 
@@ -150,10 +150,6 @@ class StoreBase:
             self._db.table("meta").upsert({"key": key, "value": value}, pk="key")
 
 
-def moment(text: str) -> datetime:
-    """A stored timestamp (ISO 8601 with its offset) as a datetime: parsed here, once, for every reader."""
-    return datetime.fromisoformat(text)
-
-
-def optional_moment(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
+# A stored timestamp (ISO 8601 with its offset) as a datetime: parsed in the store, once, for every reader.
+moment = parse_iso
+optional_moment = parse_optional

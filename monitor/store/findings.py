@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from monitor.models import Finding, Severity, Source, Status, SubjectKind
-from monitor.store.base import StoreBase
+from monitor.store.base import StoreBase, optional_moment
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,6 @@ def _finding(row: dict[str, Any]) -> Finding:
         id=row["id"], rule=row["rule"], key=row["key"] or "", severity=Severity(row["severity"]),
         wording=row["wording"] or "", evidence=json.loads(row["evidence"] or "{}"),
         subject_kind=SubjectKind(row["subject_kind"]), subject_id=row["subject_id"],
-        first_seen=row["first_seen"], last_seen=row["last_seen"], status=Status(row["status"]),
-        resolved_at=row["resolved_at"], note=row["note"] or "", source=Source(row["source"] or "auto"),
+        first_seen=optional_moment(row["first_seen"]), last_seen=optional_moment(row["last_seen"]),
+        status=Status(row["status"]), resolved_at=optional_moment(row["resolved_at"]), note=row["note"] or "", source=Source(row["source"] or "auto"),
     )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from monitor.models import Account, Website
-from monitor.store.base import StoreBase
+from monitor.store.base import StoreBase, optional_moment
 
 REGISTRY_TABLES = ("websites", "accounts")
 
@@ -90,13 +90,13 @@ def _website(row: dict[str, Any]) -> Website:
     return Website(
         id=row["id"], name=row["name"], url=row["url"], region=row["region"], kind=row["kind"],
         site_code=row["site_code"] or "", sponsor=row["sponsor"] or "", note=row["note"] or "",
-        retired_at=row["retired_at"], county=row.get("county") or "",
+        retired_at=optional_moment(row["retired_at"]), county=row.get("county") or "",
     )
 
 
 def _account(row: dict[str, Any]) -> Account:
     return Account(
         id=row["id"], name=row["name"], platform=row["platform"], region=row["region"],
-        subject=row["subject"] or "", source=row["source"] or "", retired_at=row["retired_at"],
+        subject=row["subject"] or "", source=row["source"] or "", retired_at=optional_moment(row["retired_at"]),
         county=row.get("county") or "",
     )

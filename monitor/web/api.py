@@ -12,6 +12,7 @@ from monitor import review
 from monitor.evidence import describe_evidence
 from monitor.models import Finding
 from monitor.review import ReviewError
+from monitor.times import optional_iso
 from monitor.web.filters import FindingQuery, Row, find
 from monitor.web.guard import Context, guarded
 
@@ -21,7 +22,7 @@ def _finding_json(row: Row) -> dict[str, Any]:
     return {
         "id": f.id, "subject_kind": str(f.subject_kind), "subject_id": f.subject_id, "subject": row.subject_name,
         "region": row.region, "url": row.url, "rule": f.rule, "severity": str(f.severity), "wording": f.wording,
-        "status": str(f.status), "first_seen": f.first_seen, "last_seen": f.last_seen, "note": f.note,
+        "status": str(f.status), "first_seen": optional_iso(f.first_seen), "last_seen": optional_iso(f.last_seen), "note": f.note,
         "source": str(f.source), "evidence": f.evidence, "evidence_text": describe_evidence(f),
         "rectification": None if a is None else {
             "unit": a.unit, "deadline": a.deadline, "state": str(a.state), "overdue": row.overdue,

@@ -36,6 +36,7 @@ from monitor.models import (
 from monitor.review import Rechecker
 from monitor.rulebook import Rulebook
 from monitor.store import Store
+from monitor.times import optional_iso
 from monitor.web import api, pages, review_pages
 from monitor.web.auth import LoginThrottle, verify_password
 from monitor.web.guard import CSRF_FIELD, csrf_ok, csrf_token, session_user
@@ -67,6 +68,7 @@ def _templates() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
     env.filters["evidence"] = lambda finding: describe_evidence(finding)
     env.filters["percent"] = lambda share: "—" if share is None else f"{share * 100:.1f}%"
+    env.filters["iso"] = lambda moment: optional_iso(moment) or ""  # a stored timestamp as it is stored
     env.globals.update(
         SEVERITY_LABELS={str(k): v for k, v in SEVERITY_LABELS.items()}, STATUS_LABELS=STATUS_LABELS,
         RECTIFICATION_LABELS={str(k): v for k, v in RECTIFICATION_LABELS.items()}, ROLE_LABELS=ROLE_LABELS,

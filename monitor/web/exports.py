@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from monitor.evidence import describe_evidence
 from monitor.models import RECTIFICATION_LABELS, SEVERITY_LABELS
+from monitor.times import optional_iso
 from monitor.web.filters import Row
 
 HEADER = ["编号", "网站或账号", "所属地方或部门", "网址", "问题", "严重程度", "状态", "首次发现", "最近发现",
@@ -22,7 +23,7 @@ def _cells(row: Row) -> list[str | int]:
     f, a = row.finding, row.assignment
     return [
         f.id or 0, row.subject_name, row.region, row.url, f.wording, SEVERITY_LABELS[f.severity],
-        STATUS_LABELS[str(f.status)], f.first_seen or "", f.last_seen or "", a.unit if a else "",
+        STATUS_LABELS[str(f.status)], optional_iso(f.first_seen) or "", optional_iso(f.last_seen) or "", a.unit if a else "",
         a.deadline if a else "", RECTIFICATION_LABELS[a.state] if a else "", "是" if row.overdue else "",
         "\n".join(describe_evidence(f)),
     ]

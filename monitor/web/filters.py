@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from monitor.models import Assignment, Finding, Severity, Status, SubjectKind
 from monitor.review import assignments_of
 from monitor.store import FindingFilter
+from monitor.times import optional_iso
 from monitor.web.scope import Scope, known_id
 
 
@@ -67,14 +68,14 @@ def find(scope: Scope, query: FindingQuery, today: str) -> list[Row]:
             name, region, url = f"{account.name}（{account.platform}）", account.region, ""
         if query.region and region != query.region:
             continue
-        if query.since and (f.last_seen or "")[:10] < query.since:
+        if query.since and (optional_iso(f.last_seen) or "")[:10] < query.since:
             continue
-        if query.until and (f.first_seen or "")[:10] > query.until:
+        if query.until and (optional_iso(f.first_seen) or "")[:10] > query.until:
             continue
         assignment = assignments.get(known_id(f.id))
         overdue = assignment is not None and assignment.overdue(today)
         if query.overdue and not overdue:
             continue
         rows.append(Row(f, name, region, url, assignment, overdue))
-    rows.sort(key=lambda r: (r.finding.last_seen or "", r.finding.id or 0), reverse=True)
+    rows.sort(key=lambda r: (optional_iso(r.finding.last_seen) or "", r.finding.id or 0), reverse=True)
     return rows
