@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -51,6 +52,11 @@ def checked_settings(tmp_path: Path, counties) -> Settings:
     from web_loop import checked_province
 
     return checked_province(tmp_path, counties)
+
+
+def add_rows(store: Store, table: str, rows: Iterable[dict[str, object]]) -> list[int]:
+    """Registry rows (websites or accounts) added as the registry import adds them; their ids."""
+    return [store.insert_registry_row(table, dict(row)) for row in rows]
 
 
 def shanghai(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> datetime:

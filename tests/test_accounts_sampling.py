@@ -23,6 +23,7 @@ from monitor.newmedia.sampling import (
     sampled_accounts,
 )
 from monitor.store import Store
+from tests.conftest import add_rows
 
 NOW = datetime(2022, 12, 1, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 SUBJECTS = ["政府"] * 6 + ["省直部门"] * 4 + ["市州部门"] * 25 + ["县级部门"] * 15
@@ -30,11 +31,11 @@ SUBJECTS = ["政府"] * 6 + ["省直部门"] * 4 + ["市州部门"] * 25 + ["县
 
 def fill(store: Store) -> None:
     """50 accounts: 10 full-coverage, 40 to sample from."""
-    store._db["accounts"].insert_all(
+    add_rows(store, "accounts", (
         {"platform": "新浪微博", "name": f"账号{i:02d}", "region": "成都", "subject": subject,
          "source": f"weibo:{1000000 + i}", "imported_at": "2022-10-01T00:00:00+08:00"}
         for i, subject in enumerate(SUBJECTS)
-    )
+    ))
 
 
 def with_accounts(settings: Settings, **changes: object) -> Settings:
@@ -76,8 +77,8 @@ def test_stored_sample_is_returned_not_redrawn(store: Store, settings: Settings)
     redrawn = ensure_sample(store, reseeded, "2022Q4", now=NOW, redraw=True)
     assert not redrawn.reused and redrawn.checked == 30
     assert [a.id for a in sampled_accounts(store, "2022Q4")] != ids
-    rows = list(store._db.query("SELECT reason, created_at FROM account_samples WHERE quarter = '2022Q4'"))
-    assert {r["reason"] for r in rows} == {"full", "sampled"} and len(rows) == 30
+    rows = store.account_sample("2022Q4")
+    assert {r.reason for r in rows} == {"full", "sampled"} and len(rows) == 30
 
 
 def test_same_seed_same_sample_in_another_database(tmp_path: Path, settings: Settings) -> None:
@@ -95,7 +96,7 @@ def test_totals_count_retired_sampled_accounts(store: Store, settings: Settings)
     fill(store)
     ensure_sample(store, settings, "2022Q4", now=NOW)
     one = sampled_accounts(store, "2022Q4")[0]
-    store._db["accounts"].update(one.id, {"retired_at": "2022-12-10T00:00:00+08:00"})
+    store.update_registry_row("accounts", one.id, {"retired_at": "2022-12-10T00:00:00+08:00"})
     totals = sample_totals(store, "2022Q4")
     assert (totals.checked, totals.total) == (30, 50)
 

@@ -48,8 +48,8 @@ def server() -> Iterator[PayloadServer]:
 
 
 def add(store: Store, name: str, source: str, *, subject: str = "市州部门", platform: str = "新浪微博") -> Account:
-    account_id = store._db["accounts"].insert({"platform": platform, "name": name, "region": "成都", "subject": subject,
-                                              "source": source, "imported_at": "2022-10-01T00:00:00+08:00"}).last_pk
+    account_id = store.insert_registry_row("accounts", {"platform": platform, "name": name, "region": "成都", "subject": subject,
+                                              "source": source, "imported_at": "2022-10-01T00:00:00+08:00"})
     return store.account(account_id)
 
 
@@ -69,12 +69,10 @@ async def test_old_pinned_post_does_not_hide_fresh_posts(store, rulebook, settin
     check = await run_one(store, rulebook, settings, server, account)
     assert check.state == "updated" and check.verdict.days_silent == 5
     assert findings_of(store, account) == []
-    [row] = store._db.query("SELECT * FROM account_observations")
-    assert (row["outcome"], row["source_kind"], row["post_count"]) == ("ok", "weibo", 2)
-    assert row["latest_post_at"] == "2022-12-15T18:30:05+08:00"
-    detail = json.loads(row["detail"])
-    assert detail["pinned_ignored"] == 1 and len(detail["posts"]) == 3
-    assert detail["pinned_latest_at"] == "2021-03-01T09:00:00+08:00"
+    [seen] = store.account_observations(account.id)
+    assert (seen.outcome, seen.source_kind, seen.post_count) == ("ok", "weibo", 2)
+    assert iso(seen.latest_post_at) == "2022-12-15T18:30:05+08:00" and seen.pinned_ignored == 1
+    assert iso(seen.pinned_latest_at) == "2021-03-01T09:00:00+08:00"
     run = store.last_run(SubjectKind.ACCOUNT, account.id, "account")
     assert run["outcome"] == "ok" and json.loads(run["summary"])["state"] == "updated"
 
@@ -96,21 +94,21 @@ async def test_new_pinned_post_does_not_make_a_stale_account_fresh(store, rulebo
 async def test_blocked_is_unknown_and_keeps_previous_findings(store, rulebook, settings, server) -> None:
     account = add(store, "某局", "weibo:" + UIDS["stale"])
     await run_one(store, rulebook, settings, server, account)
-    store._db["accounts"].update(account.id, {"source": "weibo:" + UIDS["teapot"]})
+    store.update_registry_row("accounts", account.id, {"source": "weibo:" + UIDS["teapot"]})
     blocked = await run_one(store, rulebook, settings, server, store.account(account.id), AS_OF + timedelta(days=1))
     assert blocked.state == "unknown" and blocked.findings == []
     assert "418" in blocked.verdict.reason
     assert manual_check_list([blocked]) == [blocked]
     [finding] = findings_of(store, account)
     assert finding.status == Status.OPEN and iso(finding.last_seen) == "2022-12-20T10:00:00+08:00"  # untouched
-    outcomes = [r["outcome"] for r in store._db.query("SELECT outcome FROM account_observations ORDER BY id")]
+    outcomes = [seen.outcome for seen in reversed(store.account_observations(account.id))]  # oldest first
     assert outcomes == ["ok", "blocked"]
 
 
 async def test_stale_then_updated_resolves_the_finding(store, rulebook, settings, server) -> None:
     account = add(store, "某局", "weibo:" + UIDS["stale"])
     await run_one(store, rulebook, settings, server, account)
-    store._db["accounts"].update(account.id, {"source": "weibo:" + UIDS["fresh"]})
+    store.update_registry_row("accounts", account.id, {"source": "weibo:" + UIDS["fresh"]})
     check = await run_one(store, rulebook, settings, server, store.account(account.id), AS_OF + timedelta(hours=1))
     assert check.state == "updated"
     [finding] = findings_of(store, account)

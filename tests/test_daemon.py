@@ -11,7 +11,8 @@ import monitor.service
 from monitor.daemon import Daemon
 from monitor.models import SubjectKind, Website, iso
 from monitor.service import SiteCheck
-from tests.conftest import shanghai
+from monitor.store import PageVisit
+from tests.conftest import add_rows, shanghai
 
 T0 = shanghai(2022, 12, 1, 0, 0)
 
@@ -43,10 +44,10 @@ def checked(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, datetime]]:
 
 
 def register(store, count: int) -> None:
-    store._db["websites"].insert_all(
+    add_rows(store, "websites", (
         {"url": f"http://s{i}.example.gov.cn/", "name": f"站点{i}", "region": "成都", "kind": "市级部门",
          "site_code": f"51010000{i:02d}", "imported_at": iso(T0)} for i in range(count)
-    )
+    ))
 
 
 def daemon(settings, rulebook, store, clock) -> Daemon:
@@ -84,9 +85,9 @@ def test_registry_changes_are_seen_without_restart(settings, rulebook, store, ch
     clock = FakeClock(T0 + timedelta(days=1))
     d = daemon(settings, rulebook, store, clock)
     asyncio.run(d.check_due_websites())
-    store._db["websites"].insert({"url": "http://new.example.gov.cn/", "name": "新站", "region": "成都",
+    store.insert_registry_row("websites", {"url": "http://new.example.gov.cn/", "name": "新站", "region": "成都",
                                  "kind": "市级部门", "site_code": "5101009999", "imported_at": iso(T0)})
-    store._db["websites"].update(1, {"retired_at": iso(clock())})
+    store.update_registry_row("websites", 1, {"retired_at": iso(clock())})
     clock.advance(days=1)
     asyncio.run(d.check_due_websites())
     assert sorted(site for site, _ in checked[2:]) == [2, 3]
@@ -123,7 +124,7 @@ def test_probe_rounds_against_local_servers_give_the_unreachable_veto(settings, 
     flaky = Site({"/": lambda n: Reply(503) if n % 10 == 0 else Reply()})  # 10% of probes fail
     healthy = Site({"/": Reply()})
     with flaky, healthy:
-        store._db["websites"].insert_all([
+        add_rows(store, "websites", [
             {"url": flaky.url(), "name": "时好时坏", "region": "成都", "kind": "市级部门", "site_code": "5101000001"},
             {"url": healthy.url(), "name": "一直正常", "region": "成都", "kind": "市级部门", "site_code": "5101000002"},
         ])
@@ -155,7 +156,7 @@ def test_a_failing_canary_discards_the_round(settings, rulebook, store):
     down = Site({"/": Reply(503)})
     with down:
         settings = replace(settings, crawl=crawl, probe=replace(settings.probe, canary_url=down.url("/canary")))
-        store._db["websites"].insert({"url": down.url(), "name": "断网时", "region": "成都", "kind": "市级部门",
+        site_id = store.insert_registry_row("websites", {"url": down.url(), "name": "断网时", "region": "成都", "kind": "市级部门",
                                      "site_code": "5101000001"})
 
         async def one_round() -> str:
@@ -165,8 +166,8 @@ def test_a_failing_canary_discards_the_round(settings, rulebook, store):
                 return await d.probe_round()
 
         asyncio.run(one_round())
-    rows = list(store._db.query("SELECT outcome, discarded, discard_reason FROM probes"))
-    assert len(rows) == 1 and rows[0]["discarded"] == 1 and rows[0]["discard_reason"]
+    rows = store.probes_between(site_id, start=T0 - timedelta(days=1), end=T0 + timedelta(days=1))
+    assert len(rows) == 1 and rows[0].discarded and rows[0].discard_reason
     assert [f for f in store.findings() if f.rule == "unreachable"] == []
 
 
@@ -190,7 +191,7 @@ def test_account_checks_run_when_due_and_not_again_until_the_interval(settings, 
                             headers={"Content-Type": "application/rss+xml"}),
     })
     with feeds:
-        store._db["accounts"].insert_all([
+        add_rows(store, "accounts", [
             {"platform": "微信订阅号", "name": "新鲜", "region": "成都", "subject": "政府", "source": feeds.url("/fresh.xml"),
              "imported_at": iso(T0)},
             {"platform": "微信订阅号", "name": "陈旧", "region": "成都", "subject": "政府", "source": feeds.url("/stale.xml"),
@@ -214,13 +215,10 @@ def test_account_checks_run_when_due_and_not_again_until_the_interval(settings, 
 def test_housekeeping_deletes_only_old_page_rows(settings, rulebook, store):
     register(store, 1)
     run = store.start_run(SubjectKind.WEBSITE, 1, "site", as_of=iso(T0), started_at=iso(T0))
-    store._db["pages"].insert_all([
-        {"run_id": run, "website_id": 1, "url": "http://s0.example.gov.cn/old", "fetched_at": iso(T0)},
-        {"run_id": run, "website_id": 1, "url": "http://s0.example.gov.cn/new",
-         "fetched_at": iso(T0 + timedelta(days=100))},
-    ])
+    store.record_pages(run, 1, [PageVisit("http://s0.example.gov.cn/old", "home", T0),
+                                PageVisit("http://s0.example.gov.cn/new", "home", T0 + timedelta(days=100))])
     clock = FakeClock(T0 + timedelta(days=settings.keep_pages_days + 1))
     outcome = asyncio.run(daemon(settings, rulebook, store, clock).housekeeping())
     assert outcome.startswith("deleted 1 page rows")
-    assert [row["url"] for row in store._db["pages"].rows] == ["http://s0.example.gov.cn/new"]
-    assert store._db["check_runs"].count == 1
+    assert [row["url"] for row in store.pages_of_run(run)] == ["http://s0.example.gov.cn/new"]
+    assert len(store.runs()) == 1

@@ -39,7 +39,7 @@ def test_sigterm_abandons_in_flight_probes_within_the_grace_bound(tmp_path: Path
     (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
     with stalling:
         store = Store.open(db)
-        store._db["websites"].insert({"url": stalling.url(), "name": "很慢", "region": "成都", "kind": "市级部门",
+        store.insert_registry_row("websites", {"url": stalling.url(), "name": "很慢", "region": "成都", "kind": "市级部门",
                                      "site_code": "5101000001"})
         store.close()
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
@@ -63,8 +63,8 @@ def test_sigterm_abandons_in_flight_probes_within_the_grace_bound(tmp_path: Path
     assert "abandoned at shutdown" in err
     store = Store.open(db)
     try:
-        assert store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        outcomes = [row[0] for row in store._db.execute("SELECT outcome FROM check_runs")]
+        assert store.integrity() == "ok"
+        outcomes = [run["outcome"] for run in store.runs()]
         assert "running" not in outcomes  # the cancelled check is recorded as abandoned: due again soon
     finally:
         store.close()
@@ -76,7 +76,7 @@ def test_sigterm_lets_a_check_in_flight_finish_within_grace(tmp_path: Path):
     (tmp_path / "config.toml").write_text(CONFIG, encoding="utf-8")
     with slow:
         store = Store.open(db)
-        store._db["websites"].insert({"url": slow.url(), "name": "两秒", "region": "成都", "kind": "市级部门",
+        store.insert_registry_row("websites", {"url": slow.url(), "name": "两秒", "region": "成都", "kind": "市级部门",
                                      "site_code": "5101000001"})
         store.close()
         env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
@@ -98,7 +98,7 @@ def test_sigterm_lets_a_check_in_flight_finish_within_grace(tmp_path: Path):
     assert 1.0 < stopped_after < 8, f"stopped after {stopped_after:.1f}s"  # waited for the 2 s answer
     store = Store.open(db)
     try:
-        outcomes = [row[0] for row in store._db.execute("SELECT outcome FROM check_runs WHERE kind = 'site'")]
+        outcomes = [run["outcome"] for run in store.runs(kind="site")]
     finally:
         store.close()
     assert outcomes == ["ok"], err

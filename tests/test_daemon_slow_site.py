@@ -44,14 +44,12 @@ def fast(settings: Settings) -> Settings:
 
 
 def register(store: Store, name: str, url: str, at: datetime) -> int:
-    return store._db["websites"].insert({"url": url, "name": name, "region": "成都", "kind": "市级部门",
-                                        "site_code": "5101000001", "imported_at": iso(at)}).last_pk
+    return store.insert_registry_row("websites", {"url": url, "name": name, "region": "成都", "kind": "市级部门",
+                                        "site_code": "5101000001", "imported_at": iso(at)})
 
 
 def runs(store: Store) -> dict[str, dict]:
-    rows = store._db.query("SELECT w.name, r.outcome, r.started_at, r.finished_at, r.error FROM check_runs r"
-                          " JOIN websites w ON w.id = r.subject_id ORDER BY r.id")
-    return {row["name"]: row for row in rows}
+    return {store.website(run["subject_id"]).name: run for run in store.runs(kind="site")}
 
 
 async def wait_until(predicate, timeout_s: float = 10.0) -> None:

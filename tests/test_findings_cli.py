@@ -22,12 +22,12 @@ def db(tmp_path: Path) -> Path:
     """Two websites, one account, and three automatic findings."""
     path = tmp_path / "findings.db"
     store = Store.open(path)
-    site = store._db["websites"].insert({"url": "https://www.abazhou.gov.cn/", "name": "阿坝州人民政府",
-                                        "region": "阿坝", "kind": "市级门户", "site_code": "5132000001"}).last_pk
-    other = store._db["websites"].insert({"url": "https://www.chengdu.gov.cn/", "name": "成都市人民政府",
-                                         "region": "成都", "kind": "市级门户", "site_code": "5101000001"}).last_pk
-    account = store._db["accounts"].insert({"platform": "新浪微博", "name": "阿坝发布", "region": "阿坝",
-                                           "subject": "政府"}).last_pk
+    site = store.insert_registry_row("websites", {"url": "https://www.abazhou.gov.cn/", "name": "阿坝州人民政府",
+                                        "region": "阿坝", "kind": "市级门户", "site_code": "5132000001"})
+    other = store.insert_registry_row("websites", {"url": "https://www.chengdu.gov.cn/", "name": "成都市人民政府",
+                                         "region": "成都", "kind": "市级门户", "site_code": "5101000001"})
+    account = store.insert_registry_row("accounts", {"platform": "新浪微博", "name": "阿坝发布", "region": "阿坝",
+                                           "subject": "政府"})
     store.record_findings(SubjectKind.WEBSITE, site, [
         Finding("homepage_stale", Severity.VETO, "首页不更新", {"latest": "2026-01-02"}),
         Finding("dead_links", Severity.DEDUCTION, "存在错链、断链", {"links": ["https://www.abazhou.gov.cn/x"]}),

@@ -36,8 +36,8 @@ SHEET = """某某省政务新媒体人工检查记录表（2022年第四季度�
 def fill(store: Store) -> dict[str, int]:
     ids = {}
     for name, region, subject in (("成都发布", "成都", "政府"), ("阿坝发布", "阿坝", "市州部门")):
-        ids[name] = store._db["accounts"].insert(
-            {"platform": "微信订阅号", "name": name, "region": region, "subject": subject, "source": ""}).last_pk
+        ids[name] = store.insert_registry_row("accounts",
+            {"platform": "微信订阅号", "name": name, "region": region, "subject": subject, "source": ""})
     return ids
 
 
@@ -67,12 +67,12 @@ def test_csv_good_and_bad_rows(tmp_path: Path, store: Store, rulebook: Rulebook)
 
 
 def test_strict_stores_nothing_when_a_row_is_bad(tmp_path: Path, store: Store, rulebook: Rulebook) -> None:
-    fill(store)
+    ids = fill(store)
     path = tmp_path / "sheet.csv"
     path.write_text(SHEET, encoding="utf-8")
     report = import_observations(store, rulebook, [path], zone=SHANGHAI, strict=True)
     assert report.stored == 0 and len(report.errors) == 6
-    assert store._db["account_observations"].count == 0
+    assert all(store.account_observations(i) == [] for i in ids.values())
 
 
 def test_gbk_csv_as_excel_saves_it(tmp_path: Path, store: Store, rulebook: Rulebook) -> None:

@@ -6,7 +6,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -143,8 +143,8 @@ def test_recorded_outage_round_never_counts_against_sites(store: Store, unreacha
     outage = [(s, probe("timeout", AS_OF - timedelta(minutes=5))) for s in sites]
     verdict = record_probe_round(store, outage, round_id="cut-off", rule=unreachable, canary_ok=None)
     assert verdict.discarded
-    rows = list(store._db.query("SELECT discarded, discard_reason FROM probes WHERE round_id = 'cut-off'"))
-    assert len(rows) == 5 and all(r["discarded"] == 1 and r["discard_reason"] for r in rows)
+    rows = store.probes_of_round("cut-off")
+    assert len(rows) == 5 and all(r.discarded and r.discard_reason for r in rows)
     stored = load_probes(store, sites[0].id, start=AS_OF - timedelta(days=7), end=AS_OF)
     assert len(stored) == good_rounds + 1
     assert evaluate_availability(stored, unreachable, AS_OF, subject_id=sites[0].id) == []
@@ -164,7 +164,7 @@ def test_judge_availability_records_a_veto(store: Store, rulebook: Rulebook, unr
 
 def register(store: Store, count: int) -> list[Website]:
     for i in range(count):
-        store._db["websites"].insert({"url": f"http://site{i}.example.gov.cn/", "name": f"站点{i}", "region": "成都",
+        store.insert_registry_row("websites", {"url": f"http://site{i}.example.gov.cn/", "name": f"站点{i}", "region": "成都",
                                      "kind": "市级部门", "site_code": f"51010000{i:02d}"})
     return store.websites()
 
@@ -260,7 +260,7 @@ def run_cli(cli_files: tuple[Path, Path], *args: str) -> tuple[int, str]:
 def test_cli_probes_a_registered_site_by_name_and_records(cli_files: tuple[Path, Path]) -> None:
     with Site({"/": Reply()}) as site:
         store = Store.open(cli_files[1])
-        store._db["websites"].insert({"url": site.url("/"), "name": "某某市人民政府", "region": "成都", "kind": "市级门户",
+        store.insert_registry_row("websites", {"url": site.url("/"), "name": "某某市人民政府", "region": "成都", "kind": "市级门户",
                                      "site_code": "5101000001"})
         store.close()
         code, out = run_cli(cli_files, "某某市人民政府", "--count", "3", "--interval", "0", "--json", "--record")
@@ -269,7 +269,9 @@ def test_cli_probes_a_registered_site_by_name_and_records(cli_files: tuple[Path,
     assert (data["total"], data["ok"], data["failed"], data["verdict"]) == (3, 3, 0, "合格")
     assert [p["outcome"] for p in data["probes"]] == ["ok", "ok", "ok"]
     store = Store.open(cli_files[1])
-    assert store._db["probes"].count == 3
+    site_id = store.find_website("某某市人民政府").id
+    everything = {"start": datetime(2000, 1, 1, tzinfo=UTC), "end": datetime(2100, 1, 1, tzinfo=UTC)}
+    assert len(store.probes_between(site_id, **everything)) == 3
     store.close()
 
 

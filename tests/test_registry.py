@@ -331,7 +331,7 @@ def test_a_site_whose_row_clashes_on_site_code_is_not_retired(tmp_path, store, r
 
 
 def test_rows_added_by_hand_are_not_retired(tmp_path, store, rulebook):
-    store._db["websites"].insert({"url": "http://adhoc.gov.cn/", "name": "临时", "region": "成都", "kind": "市级门户"})
+    store.insert_registry_row("websites", {"url": "http://adhoc.gov.cn/", "name": "临时", "region": "成都", "kind": "市级门户"})
     report = run(store, rulebook, write_csv(tmp_path / "w.csv", [W_HEADER, ABA]))
     assert report.websites.retired == 0
     assert store.find_website("http://adhoc.gov.cn").retired_at is None
@@ -340,16 +340,16 @@ def test_rows_added_by_hand_are_not_retired(tmp_path, store, rulebook):
 def test_import_is_one_transaction(tmp_path, store, rulebook, monkeypatch):
     """A failure half-way (here: the database refusing a write) leaves the registry as it was."""
     run(store, rulebook, write_csv(tmp_path / "w.csv", [W_HEADER, ABA]))
-    original = store._db.table("websites").insert
+    original = store.insert_registry_row
     calls = []
 
-    def failing_insert(*args, **kwargs):
+    def failing_insert(table, values):
         calls.append(1)
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return original(*args, **kwargs)
+        return original(table, values)
 
-    monkeypatch.setattr(type(store._db.table("websites")), "insert", lambda self, *a, **k: failing_insert(*a, **k))
+    monkeypatch.setattr(store, "insert_registry_row", failing_insert)
     with pytest.raises(RuntimeError):
         run(store, rulebook, write_csv(tmp_path / "w2.csv", [W_HEADER, SC_GOV, CD]))
     monkeypatch.undo()

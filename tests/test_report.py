@@ -33,6 +33,7 @@ from monitor.report.prose import percent
 from monitor.report.regions import display_name
 from monitor.rulebook import Rulebook
 from monitor.store import Store
+from tests.conftest import add_rows
 
 TZ = ZoneInfo("Asia/Shanghai")
 IN_QUARTER = "2022-11-02T10:00:00+08:00"
@@ -58,7 +59,7 @@ def _site(url: str, name: str, region: str, kind: str, retired_at: str | None = 
 def store() -> Store:
     """成都: portal + department; 阿坝: county portal; province: one department; a few accounts."""
     store = Store.open(":memory:")
-    store._db["websites"].insert_all([
+    add_rows(store, "websites", [
         _site("https://www.chengdu.gov.cn/", "成都市人民政府", "成都市", "市级门户"),
         _site("https://jxj.chengdu.gov.cn/", "成都市经济和信息化局", "成都", "市级部门"),
         _site("https://www.lixian.gov.cn/", "理县人民政府", "阿坝藏族羌族自治州", "县级门户"),
@@ -66,7 +67,7 @@ def store() -> Store:
         _site("https://old.chengdu.gov.cn/", "已关停网站", "成都", "市级部门", "2022-09-30T00:00:00+08:00"),
         _site("https://late.chengdu.gov.cn/", "季度中关停网站", "成都", "市级部门", "2022-11-30T00:00:00+08:00"),
     ])
-    store._db["accounts"].insert_all([
+    add_rows(store, "accounts", [
         {"name": "成都发布", "platform": "新浪微博", "region": "成都", "subject": "政府", "source": ""},
         {"name": "成都税务", "platform": "微信订阅号", "region": "成都", "subject": "市州部门", "source": ""},
         {"name": "理县发布", "platform": "微信订阅号", "region": "阿坝", "subject": "县级部门", "source": ""},
@@ -320,7 +321,7 @@ def test_markdown_and_csv_are_byte_identical_across_runs(store: Store, settings:
 
 def test_markdown_escapes_table_breakers(store: Store, settings: Settings, rulebook: Rulebook,
                                          tmp_path: Path) -> None:
-    store._db["websites"].update(_site_id(store, "理县人民政府"), {"name": "理县|<b>政府</b>"})
+    store.update_registry_row("websites", _site_id(store, "理县人民政府"), {"name": "理县|<b>政府</b>"})
     _with_problems(store, rulebook)
     (path,) = write_report(_report(store, settings, rulebook), tmp_path, ["md"])
     text = path.read_text(encoding="utf-8")
@@ -328,7 +329,7 @@ def test_markdown_escapes_table_breakers(store: Store, settings: Settings, ruleb
 
 
 def test_xlsx_never_writes_a_formula(store: Store, settings: Settings, rulebook: Rulebook, tmp_path: Path) -> None:
-    store._db["websites"].update(_site_id(store, "理县人民政府"), {"name": EVIL})
+    store.update_registry_row("websites", _site_id(store, "理县人民政府"), {"name": EVIL})
     _with_problems(store, rulebook)
     (path,) = write_report(_report(store, settings, rulebook), tmp_path, ["xlsx"])
     book = openpyxl.load_workbook(path)

@@ -20,9 +20,9 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.delenv("GOVMON_CONFIG", raising=False)
     path = tmp_path / "govmon.db"
     store = Store.open(path)
-    site = store._db["websites"].insert({"url": "https://www.chengdu.gov.cn/", "name": "成都市人民政府", "region": "成都",
-                                        "kind": "市级门户", "site_code": "5101000001"}).last_pk
-    store._db["accounts"].insert({"name": "成都发布", "platform": "新浪微博", "region": "成都", "subject": "政府"})
+    site = store.insert_registry_row("websites", {"url": "https://www.chengdu.gov.cn/", "name": "成都市人民政府", "region": "成都",
+                                        "kind": "市级门户", "site_code": "5101000001"})
+    store.insert_registry_row("accounts", {"name": "成都发布", "platform": "新浪微博", "region": "成都", "subject": "政府"})
     store.record_findings(SubjectKind.WEBSITE, site, [Finding("homepage_stale", Severity.VETO, "首页不更新")],
                           checked_rules=["homepage_stale"], seen_at="2022-11-02T10:00:00+08:00")
     store.close()

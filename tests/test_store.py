@@ -19,7 +19,7 @@ LATEST = len(MIGRATIONS)
 
 @pytest.fixture()
 def store(tmp_path: Path):
-    store = Store.open(tmp_path / "store._db")
+    store = Store.open(tmp_path / "govmon.db")
     yield store
     store.close()
 
@@ -96,7 +96,7 @@ def test_a_failing_migration_leaves_the_previous_version(tmp_path, monkeypatch):
 
 def test_transaction_rolls_back_on_error(store):
     with pytest.raises(ValueError), store.transaction():
-        store._db["websites"].insert({"url": "http://a.gov.cn/", "name": "a", "region": "成都", "kind": "市级门户"})
+        store.insert_registry_row("websites", {"url": "http://a.gov.cn/", "name": "a", "region": "成都", "kind": "市级门户"})
         raise ValueError("stop")
     assert store.websites() == []
 
@@ -209,19 +209,19 @@ def test_findings_active_between(store):
 
 # -- registry look-ups ---------------------------------------------------------------------------------
 def test_find_website_by_url_code_name_and_id(store):
-    site_id = store._db["websites"].insert({"url": "https://www.sc.gov.cn/", "name": "四川省人民政府",
+    site_id = store.insert_registry_row("websites", {"url": "https://www.sc.gov.cn/", "name": "四川省人民政府",
                                            "region": "四川省人民政府", "kind": "省政府门户",
-                                           "site_code": "5100000001"}).last_pk
+                                           "site_code": "5100000001"})
     for target in ("https://www.sc.gov.cn", "https://www.sc.gov.cn/", "5100000001", "四川省人民政府", str(site_id)):
         assert store.find_website(target).id == site_id, target
     assert store.find_website("https://other.gov.cn/") is None
 
 
 def test_find_account_prefers_active_and_takes_platform(store):
-    store._db["accounts"].insert({"platform": "新浪微博", "name": "四川发布", "region": "x", "subject": "政府",
+    store.insert_registry_row("accounts", {"platform": "新浪微博", "name": "四川发布", "region": "x", "subject": "政府",
                                  "retired_at": T1})
-    active = store._db["accounts"].insert({"platform": "微信订阅号", "name": "四川发布", "region": "x",
-                                          "subject": "政府"}).last_pk
+    active = store.insert_registry_row("accounts", {"platform": "微信订阅号", "name": "四川发布", "region": "x",
+                                          "subject": "政府"})
     assert store.find_account("四川发布").id == active
     assert store.find_account("四川发布", "新浪微博").platform == "新浪微博"
     assert store.find_account("四川发布", "抖音短视频") is None
@@ -267,5 +267,18 @@ def test_no_sql_outside_the_store():
         for path in root.rglob("*.py") if "store" not in path.relative_to(root).parts[:1]
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if pattern.search(line)
+    ]
+    assert offenders == []
+
+
+def test_tests_reach_the_store_through_its_methods():
+    """Tests seed and read data as govmon does (registry files, the CLI, the store's named methods), never
+    through its connection; only this file, the store's own test, looks at the database file itself."""
+    here = Path(__file__).resolve()
+    offenders = [
+        f"{path.name}:{number}"
+        for path in here.parent.rglob("*.py") if path != here
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if "._db" in line
     ]
     assert offenders == []

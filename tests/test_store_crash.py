@@ -16,7 +16,7 @@ import sys
 from monitor.store import Store
 from monitor.models import Finding, Severity, SubjectKind
 store = Store.open(sys.argv[1])
-store._db["websites"].insert({"url": "http://a.gov.cn/", "name": "A", "region": "成都", "kind": "市级门户"})
+store.insert_registry_row("websites", {"url": "http://a.gov.cn/", "name": "A", "region": "成都", "kind": "市级门户"})
 i = 0
 while True:
     run = store.start_run(SubjectKind.WEBSITE, 1, "site", as_of=f"2022-12-{1 + i % 28:02d}T10:00:00+08:00",
@@ -44,10 +44,10 @@ def test_kill_9_during_writes_leaves_a_consistent_database(tmp_path: Path):
         proc.wait(timeout=10)
     store = Store.open(db)
     try:
-        assert store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.integrity() == "ok"
         findings = store.findings()
         assert len(findings) == 20  # every committed upsert is whole: one row per key, none half-written
-        runs = store._db.execute("SELECT COUNT(*) FROM check_runs WHERE outcome = 'ok'").fetchone()[0]
+        runs = sum(1 for run in store.runs() if run["outcome"] == "ok")
         assert runs >= 5
         assert store.abandon_unfinished_runs("2022-12-02T00:00:00+08:00") <= 1
     finally:

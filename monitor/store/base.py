@@ -140,6 +140,10 @@ class StoreBase:
             raise StoreError(f"{self.path}: insert into {table} returned no id")
         return int(row_id)
 
+    def integrity(self) -> str:
+        """SQLite's own check of the file: "ok" when sound (a crash or a kill must never leave less)."""
+        return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
+
     # -- meta ---------------------------------------------------------------------------------------
     def get_meta(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()

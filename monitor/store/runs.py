@@ -62,6 +62,11 @@ class RunQueries(StoreBase):
         ))
         return rows[0] if rows else None
 
+    def runs(self, *, kind: str | None = None) -> list[dict[str, Any]]:
+        """Every recorded run (of one kind, if given) in the order they started: an audit of what ran."""
+        where, params = ("WHERE kind = ?", [kind]) if kind is not None else ("", [])
+        return list(self._db.query(f"SELECT * FROM check_runs {where} ORDER BY id", params))
+
     def last_run_times(self, subject_kind: SubjectKind, kind: str) -> dict[int, str]:
         """Start of the last finished run of each subject (what the daemon's due times derive from)."""
         rows = self._db.query(
