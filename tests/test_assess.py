@@ -17,6 +17,7 @@ from monitor.checks.availability import AvailabilityTally
 from monitor.cli import app
 from monitor.models import Finding, Severity, Status, Website
 from monitor.rulebook import Rulebook
+from monitor.times import parse_iso
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -32,7 +33,7 @@ def _site(name: str, number: int = 1, kind: str = "县级门户") -> Website:
 
 def _finding(rule: str, severity: Severity, number: int, **evidence: object) -> Finding:
     return Finding(rule=rule, severity=severity, wording=rule, evidence=dict(evidence), id=number,
-                   first_seen="2022-10-01T10:00:00+08:00", last_seen="2022-12-01T10:00:00+08:00")
+                   first_seen=parse_iso("2022-10-01T10:00:00+08:00"), last_seen=parse_iso("2022-12-01T10:00:00+08:00"))
 
 
 def _score(model: AssessmentModel, **inputs: object) -> object:

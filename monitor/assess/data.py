@@ -17,6 +17,7 @@ from monitor.checks.availability import tally_probes
 from monitor.models import Finding, SubjectKind, Website, iso
 from monitor.rulebook import RulesError
 from monitor.store import Store
+from monitor.times import in_zone
 
 
 @dataclass(frozen=True)
@@ -87,11 +88,6 @@ def _no_services(model: AssessmentModel, websites: list[Website]) -> set[int]:
     return found
 
 
-def _alive(retired_at: str | None, half: Half) -> bool:
+def _alive(retired_at: datetime | None, half: Half) -> bool:
     """A site retired before the half-year began is not part of it; one retired during it is."""
-    if not retired_at:
-        return True
-    moment = datetime.fromisoformat(retired_at)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=half.start.tzinfo)
-    return moment >= half.start
+    return retired_at is None or in_zone(retired_at, half.start.tzinfo) >= half.start

@@ -14,6 +14,7 @@ from typing import Any
 from monitor.assess.model import PER_COUNT, AssessmentModel, Deduction, Group
 from monitor.checks.availability import AvailabilityTally
 from monitor.models import UNDETERMINED, Finding, Severity, Status, Website
+from monitor.times import optional_iso
 
 SUSPECTED = "疑似"  # evidence level of a finding that counts only once a reviewer confirms it
 BONUS = "加分"
@@ -176,7 +177,7 @@ def _finding_line(kind: str, indicator: str, finding: Finding, points: float, we
         if spec.cap is not None:
             how += f"（本项最多 {spec.cap:g} 分）"
     source = "人工录入" if str(finding.source) == "manual" else "自动监测"
-    seen = f"{(finding.first_seen or '')[:10]} 至 {(finding.last_seen or '')[:10]}"
+    seen = f"{(optional_iso(finding.first_seen) or '')[:10]} 至 {(optional_iso(finding.last_seen) or '')[:10]}"
     basis = f"问题 #{finding.id}（{finding.rule}，{source}，{seen}）{how}"
     return Line(kind, indicator, finding.wording, points, basis, finding.rule, finding.id,
                 _evidence_url(finding.evidence, website.url))

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 
 from monitor.crawl.session import CrawlSession, describe_failure
 from monitor.crawl.urls import is_http_url
-from monitor.extract.links import domain_verdict, is_government_host, normalize_host
+from monitor.extract.links import domain_verdict
 from monitor.extract.spam import score_short_text
 from monitor.extract.target import judge_target
-from monitor.hosts import url_host
+from monitor.hosts import is_government_host, normalize_host, url_host
 from monitor.observations import ExternalVerdict, LinkObservation
 from monitor.rulebook import Rulebook
 

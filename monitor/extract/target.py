@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.footer import extract_footer_identity
-from monitor.extract.links import HidingDetector, normalize_host
+from monitor.extract.links import HidingDetector
 from monitor.extract.spam import SpamLexicon, SpamScore, score_page
 from monitor.extract.text import node_text, page_title, parse
 from monitor.extract.urljoin import join_url
+from monitor.hosts import normalize_host
 
 LINK_TAGS = frozenset({"a", "area"})
 

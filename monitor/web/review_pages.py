@@ -14,7 +14,7 @@ from monitor.evidence import describe_evidence
 from monitor.models import Finding, Rectification, Severity, Source, SubjectKind
 from monitor.render.screenshots import screenshot_folder
 from monitor.review import ReviewError
-from monitor.web.filters import FindingQuery, find
+from monitor.web.filters import FindingQuery, Row, find
 from monitor.web.guard import Context, guarded
 from monitor.web.notice import notice_docx
 from monitor.web.scope import NotVisible, known_id
@@ -116,12 +116,12 @@ async def add_finding(ctx: Context) -> Response:
 @guarded()
 async def ledger(ctx: Context) -> Response:
     """整改台账: assignments per responsible unit, overdue first."""
-    rows = [r for r in find(ctx.scope, FindingQuery(), ctx.now().date().isoformat()) if r.assignment]
-    units: dict[str, list] = defaultdict(list)
-    for row in rows:
-        units[row.assignment.unit].append(row)  # type: ignore[union-attr]
+    units: dict[str, list[Row]] = defaultdict(list)
+    for row in find(ctx.scope, FindingQuery(), ctx.now().date().isoformat()):
+        if row.assignment is not None:
+            units[row.assignment.unit].append(row)
     for unit_rows in units.values():
-        unit_rows.sort(key=lambda r: (not r.overdue, r.assignment.deadline))
+        unit_rows.sort(key=lambda r: (not r.overdue, r.assignment.deadline if r.assignment else ""))
     ordered = sorted(units.items(), key=lambda kv: (-sum(r.overdue for r in kv[1]), kv[0]))
     return ctx.render("ledger.html", units=ordered, open_states=(Rectification.ASSIGNED, Rectification.REOPENED),
                       quote=quote)

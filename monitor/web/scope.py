@@ -8,6 +8,7 @@ and answers "not found" for anything else, so another region's ids cannot even b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from monitor.models import Account, Finding, SubjectKind, User, Website
 from monitor.store import FindingFilter, Store
@@ -35,7 +36,7 @@ class NotVisible(LookupError):
 class Scope:
     store: Store
     user: User
-    _cache: dict[tuple[str, str | None], list] = field(default_factory=dict, repr=False)  # one request's reads
+    _cache: dict[tuple[str, str | None], list[Any]] = field(default_factory=dict, repr=False)  # one request's reads
 
     def can(self, capability: str) -> bool:
         return capability in CAPABILITIES.get(self.user.role, frozenset())
