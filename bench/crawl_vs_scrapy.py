@@ -72,7 +72,10 @@ def current_rss_mb() -> float:
 
 
 # -- children: one crawl each, result as one JSON line on stdout --------------------------------------
-def child_govmon(url: str, concurrency: int, max_pages: int, keep_items: int | None = None) -> dict[str, Any]:
+def child_govmon(
+    url: str, concurrency: int, max_pages: int, keep_items: int | None = None, *,
+    articles: int | None = None, profile: Path | None = None, dump: Path | None = None,
+) -> dict[str, Any]:
     import asyncio
     from dataclasses import replace
     from datetime import datetime
@@ -97,6 +100,8 @@ def child_govmon(url: str, concurrency: int, max_pages: int, keep_items: int | N
         respect_robots=True,
         max_pages_per_site=max_pages,
     )
+    if articles is not None:  # experiment: articles read per column (0: none)
+        crawl = replace(crawl, articles_per_column=articles)
     settings = replace(settings, crawl=crawl)
     rulebook = Rulebook(settings.rules_dir)
     website = Website(name="大型测试市人民政府", url=url, region="成都", kind="市级门户", site_code=SITE_CODE)
@@ -115,9 +120,20 @@ def child_govmon(url: str, concurrency: int, max_pages: int, keep_items: int | N
 
     before, cpu = current_rss_mb(), cpu_seconds()
     started = time.perf_counter()
-    asyncio.run(run())
+    if profile is not None:
+        import cProfile
+
+        with cProfile.Profile() as profiler:
+            asyncio.run(run())
+        profiler.dump_stats(profile)
+    else:
+        asyncio.run(run())
     seconds = time.perf_counter() - started
     obs, findings = done["obs"], done["findings"]
+    if dump is not None:  # to compare two versions of the crawler: every finding with its evidence
+        rows = sorted(json.dumps([f.rule, f.key, f.evidence], ensure_ascii=False, sort_keys=True, default=str)
+                      for f in findings)
+        dump.write_text("\n".join(rows) + "\n")
     return {
         "crawler": "govmon",
         "pages": obs.pages_fetched,
@@ -353,6 +369,11 @@ def main() -> None:
         metavar="N",
         help="experiment: govmon keeps N listing items per column (crawler default 3; it was 20)",
     )
+    parser.add_argument("--articles", type=int, metavar="N",
+                        help="experiment: govmon reads N articles per column (the setting's default: 3)")
+    parser.add_argument("--profile", type=Path, metavar="FILE", help="cProfile the govmon crawl into FILE")
+    parser.add_argument("--dump", type=Path, metavar="FILE",
+                        help="write govmon's findings with their evidence to FILE, to compare two versions")
     parser.add_argument("--child", choices=("govmon", "scrapy", "fetch"), help=argparse.SUPPRESS)
     parser.add_argument("--hubs", type=int, default=0, help=argparse.SUPPRESS)
     parser.add_argument("--subs", type=int, default=0, help=argparse.SUPPRESS)
@@ -366,7 +387,8 @@ def main() -> None:
         if args.inline_parsing:
             inline_parsing()
         if args.child == "govmon":
-            result = child_govmon(args.url, args.concurrency, args.max_pages, args.keep_items)
+            result = child_govmon(args.url, args.concurrency, args.max_pages, args.keep_items,
+                                  articles=args.articles, profile=args.profile, dump=args.dump)
         elif args.child == "fetch":
             result = child_fetch(args.url, args.concurrency, args.hubs, args.subs)
         else:
@@ -389,6 +411,9 @@ def main() -> None:
                 extra = ["--stub-sniffio"] if args.stub_sniffio else []
                 extra += ["--inline-parsing"] if args.inline_parsing else []
                 extra += ["--keep-items", str(args.keep_items)] if args.keep_items is not None else []
+                extra += ["--articles", str(args.articles)] if args.articles is not None else []
+                extra += ["--profile", str(args.profile.resolve())] if args.profile and kind == "govmon" else []
+                extra += ["--dump", str(args.dump.resolve())] if args.dump and kind == "govmon" else []
                 results.append(run_child(kind, site, args.concurrency, extra))
                 r = results[-1]
                 print(

@@ -21,6 +21,8 @@ MAX_PAGES = 200
 MAX_ROWS = 20_000
 READABLE = ("pdf", "docx", "xlsx", "xls")
 UNREADABLE = ("doc", "wps", "et", "ofd", "jpg", "jpeg", "png", "tif", "tiff", "rar", "zip", "7z")
+_KINDS = frozenset(READABLE + UNREADABLE)
+_UNSAFE = frozenset("\t\r\n")  # urlsplit drops these from a URL: such URLs take the full reading
 UNREAD_FORMATS = ("doc", "wps", "et", "ofd", "rar", "zip", "7z")  # formats no reader here opens
 SCANNED = "扫描件或图片，无文字层（未启用文字识别）"
 TRUNCATED = "附件超过大小上限，未完整下载"
@@ -43,12 +45,17 @@ class AttachmentText:
 
 def attachment_kind(url: str) -> str:
     """The attachment type by the file name in the URL ("pdf", "xlsx" …), "" for an ordinary page."""
+    if "%" not in url and not _UNSAFE.intersection(url):  # the path ends where query and fragment start
+        tail = url.split("#", 1)[0].split("?", 1)[0]
+        extension = tail.rsplit(".", 1)[-1].lower() if "." in tail else ""
+        if "/" in extension or extension not in _KINDS:  # no extension, or one that is no attachment
+            return ""
     path = unquote(urlsplit(url).path).lower()
     name = path.rsplit("/", 1)[-1]
     if "." not in name:
         return ""
     extension = name.rsplit(".", 1)[-1]
-    return extension if extension in READABLE + UNREADABLE else ""
+    return extension if extension in _KINDS else ""
 
 
 def read_attachment(kind: str, data: bytes, *, truncated: bool = False, max_chars: int = 2_000_000) -> AttachmentText:

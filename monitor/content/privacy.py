@@ -39,6 +39,7 @@ _ID18 = re.compile(r"(?<![0-9A-Za-z*＊])(\d{17}[\dXx])(?![0-9A-Za-z*＊])")
 _ID15 = re.compile(r"(?<![0-9A-Za-z*＊])(\d{15})(?![0-9A-Za-z*＊])")
 _MOBILE = re.compile(r"(?<![0-9A-Za-z*＊.])(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?![0-9A-Za-z*＊]|\.\d)")
 _CARD = re.compile(r"(?<![0-9A-Za-z*＊.])((?:\d[ -]?){15,18}\d)(?![0-9A-Za-z*＊]|\.\d)")
+_ELEVEN_DIGITS = re.compile(r"\d(?:[ -]?\d){10}")
 _LONG_DIGITS = re.compile(r"\d{4}(?:[ -]\d{4}){2,}\d*|\d{7,}[Xx]?")
 _NOT_PERSONAL_LABEL = re.compile(r"(信用代码|纳税人识别号|组织机构代码|注册号|索引号|文号|编号|订单号|流水号|账号|帐号)\s*[:：]?\s*$")
 _ID_LABEL = re.compile(r"(身份证|证件号|公民身份号码|身份号码)")
@@ -127,6 +128,8 @@ def mask_digits(text: str) -> str:
 def find_personal_data(text: str, names: NameVocabulary) -> list[PersonalDatum]:
     """Every ID number, personal mobile and personal bank card in `text`, masked, in order of position."""
     text = normalise(text)
+    if not _ELEVEN_DIGITS.search(text):  # every kind below is at least 11 digits, at most one separator apart
+        return []
     hits: list[tuple[int, int, str, str]] = []  # start, end, kind, masked
     taken: list[tuple[int, int]] = []
 

@@ -23,7 +23,7 @@ from monitor.content.exposure import exposure
 from monitor.content.privacy import NameVocabulary
 from monitor.content.wording import Lexicon
 from monitor.crawl.external import ExternalLinks
-from monitor.crawl.urls import SiteScope, is_http_url
+from monitor.crawl.urls import SiteScope
 from monitor.extract.footer import find_jiucuo_of
 from monitor.extract.links import HidingDetector, external_links_of
 from monitor.extract.text import parse, title_and_text_of
@@ -68,18 +68,40 @@ def same_site_anchors_of(
     tree: LexborHTMLParser, page_url: str, scope: SiteScope, only: Collection[str] | None = None
 ) -> list[tuple[str, str]]:
     """`same_site_anchors` of a parsed page (read only); with `only`, just the URLs in it are wanted."""
-    if only is not None and not only:
-        return []
+    return site_links_of(tree, page_url, scope, only, attachments=False)[0]
+
+
+def site_links_of(
+    tree: LexborHTMLParser, page_url: str, scope: SiteScope, only: Collection[str] | None = None, *,
+    attachments: bool = True,
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(same-site anchors, attachment links) of a parsed page, in one pass over its anchors.
+
+    Same-site anchors: (text, absolute URL) of links into the site, fragments dropped, the page itself
+    left out; with `only`, just the URLs in it. Attachments: (text, URL) of the site's files (PDF, Word,
+    Excel …) the page links to (with `attachments`).
+    """
+    wanted = only is None or bool(only)
     found: list[tuple[str, str]] = []
+    files: list[tuple[str, str]] = []
+    if not wanted and not attachments:
+        return found, files
     here = page_url.split("#", 1)[0]
     for anchor in tree.css("a[href]"):
         href = (anchor.attributes.get("href") or "").strip()
-        url = join_url(page_url, href).split("#", 1)[0] if href else ""
-        if only is not None and url not in only:
+        if not href:
             continue
-        if url and url != here and is_http_url(url) and scope.contains(url):
+        is_file = attachments and bool(attachment_kind(href))  # the file name decides: no joining needed
+        if not wanted and not is_file:
+            continue
+        url = join_url(page_url, href).split("#", 1)[0]
+        if not scope.contains(url):  # an http(s) page of the site
+            continue
+        if wanted and (only is None or url in only) and url != here:
             found.append((" ".join(anchor.text().split()), url))
-    return found
+        if is_file:
+            files.append((" ".join(anchor.text().split()), url))
+    return found, files
 
 
 def wording_matches(lexicon: Lexicon, text: str, page_url: str) -> list[WordingMatch]:
@@ -92,15 +114,7 @@ def wording_matches(lexicon: Lexicon, text: str, page_url: str) -> list[WordingM
 
 def attachment_links_of(tree: LexborHTMLParser, page_url: str, scope: SiteScope) -> list[tuple[str, str]]:
     """(link text, absolute URL) of the site's attachments (PDF, Word, Excel …) the page links to."""
-    found: list[tuple[str, str]] = []
-    for anchor in tree.css("a[href]"):
-        href = (anchor.attributes.get("href") or "").strip()
-        if not href or not attachment_kind(href):  # the file name decides; relative hrefs need no joining
-            continue
-        url = join_url(page_url, href).split("#", 1)[0]
-        if is_http_url(url) and scope.contains(url):
-            found.append((" ".join(anchor.text().split()), url))
-    return found
+    return site_links_of(tree, page_url, scope, ())[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,14 +154,15 @@ class PageExaminer:
         title, text = title_and_text_of(tree)
         detector = HidingDetector(tree.root) if tree.root is not None else None
         own = own_page and self.names is not None
+        anchors, attachments = site_links_of(tree, page_url, self.scope, anchors_only, attachments=own)
         return PageFacts(
             url=page_url,
             links=external_links_of(tree, page_url, site_host=site_host, detector=detector),
             jiucuo=find_jiucuo_of(tree, page_url, detector),
             wording=wording_matches(self.lexicon, f"{title}\n{text}", page_url) if self.lexicon else [],
-            anchors=same_site_anchors_of(tree, page_url, self.scope, anchors_only),
+            anchors=anchors,
             privacy=exposure(page_url, "网页", title, text, self.names) if own and self.names else None,
-            attachments=attachment_links_of(tree, page_url, self.scope) if own else [],
+            attachments=attachments,
             title=title if keep_text else "",
             text=text if keep_text else "",
         )

@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from monitor.extract.urljoin import http_parts
 from monitor.hosts import bare_host, same_owner, url_host
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -69,6 +70,11 @@ class SiteScope:
 
     def contains(self, url: str) -> bool:
         """True when `url` is a page of this site."""
+        parts = http_parts(url)
+        if parts is not None:  # the usual absolute link: its host answered once per host, no urlsplit
+            root, path = parts
+            host = url_host(root)
+            return bool(host) and bare_host(host) in self.hosts and (path or "/").startswith(self.prefix)
         if not is_http_url(url):
             return False
         if bare_host(url_host(url)) not in self.hosts:

@@ -13,14 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from monitor.extract.js import written_html
 from monitor.extract.text import fold_whitespace, node_text, parse
-from monitor.extract.urljoin import join_url
-from monitor.hosts import is_government_host, is_same_site, normalize_host, parent_domains, url_host
+from monitor.extract.urljoin import host_of, join_url
+from monitor.hosts import is_government_host, is_same_site, normalize_host, parent_domains
 from monitor.observations import LinkObservation
 
 OFFSCREEN_PX = -500.0  # a box pushed further than this (left/top/text-indent/margin) is off-screen
@@ -237,6 +238,12 @@ def domain_verdict(host: str, illegal: frozenset[str], benign: frozenset[str]) -
 # -- links -------------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1024)
+def _outbound(host: str, site_host: str) -> bool:
+    """A link to `host` leaves the site of `site_host`."""
+    return bool(host) and not is_same_site(host, site_host)
+
+
 def _absolute(href: str, base_url: str) -> str:
     """Absolute http(s) URL of a link, or "" for anchors, javascript:, mailto: and the like."""
     href = (href or "").strip()
@@ -398,8 +405,7 @@ def external_links_of(
         detector = HidingDetector(root)
 
     def outbound(url: str) -> bool:
-        host = url_host(url)
-        return bool(host) and not is_same_site(host, site_host)
+        return _outbound(host_of(url), site_host)
 
     seen: set[tuple[str, str]] = set()
     links = []

@@ -123,6 +123,39 @@ def is_chrome(node: LexborNode) -> bool:
     return False
 
 
+def _own_chrome(node: LexborNode) -> bool:
+    if node.tag in _CHROME_TAGS:
+        return True
+    marks = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+    return bool(marks.strip() and _CHROME_MARKS.search(marks))
+
+
+class ChromeTest:
+    """`is_chrome` for the nodes of one tree, each ancestor judged once (list items share their ancestors)."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, bool] = {}
+
+    def __call__(self, node: LexborNode) -> bool:
+        path: list[int] = []
+        result = False
+        current: LexborNode | None = node
+        while current is not None and current.tag not in ("body", "html", "-document"):
+            key = current.mem_id
+            known = self._known.get(key)
+            if known is not None:
+                result = known
+                break
+            path.append(key)
+            if _own_chrome(current):
+                result = True
+                break
+            current = current.parent
+        for key in path:
+            self._known[key] = result
+        return result
+
+
 def clean_text(text: str) -> str:
     return " ".join(text.split())
 
@@ -254,10 +287,11 @@ def extract_listing_of(
     groups: dict[int, list[tuple[ListingItem, bool]]] = {}
     order: list[int] = []
     seen: set[tuple[str, date | None]] = set()
+    chrome = ChromeTest()
     for link in tree.css("a[href]"):
         href = usable_href(link)
         title = link_title(link)
-        if not href or len(title) < _MIN_TITLE or _NOT_TITLES.match(title) or is_chrome(link):
+        if not href or len(title) < _MIN_TITLE or _NOT_TITLES.match(title) or chrome(link):
             continue
         container = _container(link, href)
         found, date_text = _item_date(container, clean_text(link.text()), reference)
