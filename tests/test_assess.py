@@ -11,7 +11,15 @@ import pytest
 from typer.testing import CliRunner
 
 from monitor.assess.model import RANKS, AssessmentModel
-from monitor.assess.scoring import ASSESSED, FAILED, UNASSESSED, ManualScore, SiteInputs, score_site
+from monitor.assess.scoring import (
+    ASSESSED,
+    FAILED,
+    UNASSESSED,
+    ManualScore,
+    ScoreSheet,
+    SiteInputs,
+    score_site,
+)
 from monitor.assess.tiers import place
 from monitor.checks.availability import AvailabilityTally
 from monitor.cli import app
@@ -36,7 +44,7 @@ def _finding(rule: str, severity: Severity, number: int, **evidence: object) -> 
                    first_seen=parse_iso("2022-10-01T10:00:00+08:00"), last_seen=parse_iso("2022-12-01T10:00:00+08:00"))
 
 
-def _score(model: AssessmentModel, **inputs: object) -> object:
+def _score(model: AssessmentModel, **inputs: object) -> ScoreSheet:
     defaults: dict[str, object] = {"website": _site("甲县人民政府"), "checks": 1, "last_check": "2022-12-28T10:00:00+08:00"}
     return score_site(SiteInputs(**{**defaults, **inputs}), model, model.groups[-1])  # type: ignore[arg-type]
 
@@ -51,14 +59,14 @@ def test_packaged_model_adds_up_and_groups_the_registry_kinds(model: AssessmentM
 
 def test_deductions_are_capped_per_rule_and_per_indicator(model: AssessmentModel) -> None:
     sheet = _score(model, findings=[_finding("dead_links", Severity.DEDUCTION, 7, count=30, links=[{"url": "https://x/1"}])])
-    [line] = sheet.lines  # type: ignore[attr-defined]
+    [line] = sheet.lines
     assert (line.points, line.finding_id, line.rule, line.url) == (5, 7, "dead_links", "https://x/1")  # 30 × 0.5, cap 5
     many = [_finding("jiucuo_code_mismatch", Severity.DEDUCTION, n) for n in range(1, 5)]
     found = [*many, _finding("footer_identity", Severity.WARNING, 9), _finding("dead_links", Severity.DEDUCTION, 7, count=30)]
     sheet = _score(model, findings=found)
-    function = next(i for i in sheet.indicators if i.name == "功能设计")  # type: ignore[attr-defined]
-    assert sum(line.points for line in sheet.lines) == 14  # type: ignore[attr-defined]  # 4 × 2 + 1 + 5
-    assert (function.taken, sheet.deduction_part) == (10, 90)  # type: ignore[attr-defined]  # the indicator has 10
+    function = next(i for i in sheet.indicators if i.name == "功能设计")
+    assert sum(line.points for line in sheet.lines) == 14  # 4 × 2 + 1 + 5 taken ...
+    assert (function.taken, sheet.deduction_part) == (10, 90)  # ... but the indicator has only 10
 
 
 def test_a_veto_fails_whatever_the_points_and_undetermined_never_deducts(model: AssessmentModel) -> None:
@@ -66,44 +74,44 @@ def test_a_veto_fails_whatever_the_points_and_undetermined_never_deducts(model: 
                      evidence={"rule": "stale_columns", "rule_wording": "多个栏目不更新", "reason": "页面未能读取"})
     sheet = _score(model, findings=[_finding("blank_columns", Severity.VETO, 2), unsure],
                    stale_counts={"stale_columns": 3})
-    assert sheet.status == FAILED and sheet.reasons == ("blank_columns",)  # type: ignore[attr-defined]
-    assert [(line.kind, line.points) for line in sheet.lines] == [  # type: ignore[attr-defined]
+    assert sheet.status == FAILED and sheet.reasons == ("blank_columns",)
+    assert [(line.kind, line.points) for line in sheet.lines] == [
         ("单项否决", 0), ("未能判断", 0), ("扣分", 3)]
     dismissed = replace(_finding("blank_columns", Severity.VETO, 2), status=Status.DISMISSED)
     suspect = _finding("forged_dates", Severity.WARNING, 4, level="疑似")
-    assert _score(model, findings=[dismissed, suspect]).lines == ()  # type: ignore[attr-defined]
+    assert _score(model, findings=[dismissed, suspect]).lines == ()
     confirmed = replace(suspect, status=Status.CONFIRMED)
-    assert _score(model, findings=[confirmed]).status == FAILED  # type: ignore[attr-defined]
+    assert _score(model, findings=[confirmed]).status == FAILED
 
 
 def test_no_look_in_the_half_year_is_no_score(model: AssessmentModel) -> None:
-    assert _score(model, checks=0, last_check="").status == UNASSESSED  # type: ignore[attr-defined]
+    assert _score(model, checks=0, last_check="").status == UNASSESSED
     looked = ManualScore("interpretation", 0, "", "2022-11-01", "评分.csv:2")
-    assert _score(model, checks=0, manual=(looked,)).status == ASSESSED  # type: ignore[attr-defined]
+    assert _score(model, checks=0, manual=(looked,)).status == ASSESSED
 
 
 def test_bonus_counts_only_above_80_and_below_60_fails(model: AssessmentModel) -> None:
     bonus = ManualScore("加分", 40, "", "2022-11-01", "评分.csv:2")
     taken = ManualScore("info", 19, "", "2022-11-01", "评分.csv:3")
     sheet = _score(model, manual=(bonus, taken))
-    assert (sheet.deduction_part, sheet.bonus, sheet.total) == (81, 30, 111)  # type: ignore[attr-defined]
+    assert (sheet.deduction_part, sheet.bonus, sheet.total) == (81, 30, 111)
     sheet = _score(model, manual=(bonus, replace(taken, points=20)))
-    assert (sheet.deduction_part, sheet.bonus, sheet.status) == (80, 0, ASSESSED)  # type: ignore[attr-defined]
+    assert (sheet.deduction_part, sheet.bonus, sheet.status) == (80, 0, ASSESSED)
     failing = (ManualScore("info", 40, "", "2022-11-01", "x:2"), ManualScore("services", 1, "", "2022-11-01", "x:3"))
-    assert _score(model, manual=failing).status == FAILED  # type: ignore[attr-defined]
+    assert _score(model, manual=failing).status == FAILED
 
 
 def test_departments_without_public_services_are_scored_out_of_75(model: AssessmentModel) -> None:
     taken = (ManualScore("info", 15, "", "2022-11-01", "x:2"), ManualScore("services", 25, "", "2022-11-01", "x:3"))
     sheet = _score(model, manual=taken, no_public_services=True)
-    assert sheet.deduction_part == 80  # (75 - 15) × 4/3, the services deduction not counted  # type: ignore[attr-defined]
+    assert sheet.deduction_part == 80  # (75 - 15) × 4/3, the services deduction not counted
 
 
 def test_availability_deducts_per_point_of_failed_probes(model: AssessmentModel) -> None:
     sheet = _score(model, availability=AvailabilityTally(total=400, failed=10))
-    [line] = sheet.lines  # type: ignore[attr-defined]
+    [line] = sheet.lines
     assert (line.points, line.rule, line.indicator) == (2.5, "availability", "功能设计")
-    assert _score(model, availability=AvailabilityTally(total=10, failed=5)).lines == ()  # too few probes  # type: ignore[attr-defined]
+    assert _score(model, availability=AvailabilityTally(total=10, failed=5)).lines == ()  # too few probes
 
 
 def test_cutoffs_keep_equal_scores_together_and_ranks_never_split_ties(model: AssessmentModel) -> None:
