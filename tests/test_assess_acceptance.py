@@ -123,17 +123,26 @@ def assessed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
 
 
 def _annex_tables(path: Path) -> list[list[tuple[Any, ...]]]:
-    """The tables of the 附件3 sheet: rows under each 表 title up to the next blank row."""
-    rows = list(openpyxl.load_workbook(path)["附件3"].iter_rows(values_only=True))
+    """The tables of the 附件3 sheet: rows under each 表 title; a 等次 cell merged over several rows is
+    read into each of them."""
+    sheet = openpyxl.load_workbook(path)["附件3"]
     tables: list[list[tuple[Any, ...]]] = []
-    for row in rows:
+    for row in sheet.iter_rows(values_only=True):
         if isinstance(row[0], str) and row[0].startswith("表"):
             tables.append([])
-        elif tables and row[0] is None:
+        elif not tables or all(value is None for value in row) or str(row[0]).startswith("评分依据"):
             continue
-        elif tables and not str(row[0]).startswith("评分依据"):
-            tables[-1].append(row)
+        else:
+            tables[-1].append((row[0] if row[0] is not None else tables[-1][-1][0], *row[1:]))
     return tables
+
+
+def test_a_tier_of_two_groups_is_one_merged_cell(assessed: tuple[Path, Any]) -> None:
+    folder, _ = assessed
+    sheet = openpyxl.load_workbook(folder / "out" / "govmon_2022H2_assessment.xlsx")["附件3"]
+    merged = sorted(str(r) for r in sheet.merged_cells.ranges)
+    first = next(c.row for c in sheet["A"] if c.value == "第一等次")
+    assert f"A{first}:A{first + 1}" in merged  # 第一等次 over 市（州）门户 and 省直部门, as printed
 
 
 def test_table1_puts_every_seed_name_in_its_tier_and_order(assessed: tuple[Path, Any]) -> None:

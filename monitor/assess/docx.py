@@ -17,6 +17,7 @@ from monitor.report.docx import (
     TITLE_FONT,
     TITLE_SIZE,
     _annex_heading,
+    _merge,
     _page_setup,
     _simple_table,
     _text,
@@ -35,7 +36,9 @@ def write_docx(assessment: Assessment, path: Path) -> Path:
         header, rows = tables.annex_rows(assessment, table)
         _text(doc, table.title)
         widths = (2.4, 4.0, 9.2) if header == tables.GROUP_HEADER else (2.4, 6.6, 6.6)
-        _simple_table(doc, header, rows, widths_cm=widths)
+        grid = _simple_table(doc, header, rows, widths_cm=widths)
+        for first, last in tables.tier_spans(rows):
+            _merge(grid, 1 + first, 0, 1 + last, 0)
     _text(doc, tables.method_note(assessment), size=TABLE_SIZE, indent=True)
     _annex_heading(doc, "附", tables.SUMMARY_TITLE)
     summary = [[r[0], r[2], r[4], r[6], r[7], r[8], r[-1]] for r in tables.summary_rows(assessment)]

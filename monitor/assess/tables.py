@@ -55,6 +55,17 @@ def annex_rows(assessment: Assessment, table: AnnexTable) -> tuple[tuple[str, ..
     return GROUP_HEADER, rows
 
 
+def tier_spans(rows: list[list[Cell]]) -> list[tuple[int, int]]:
+    """(first, last) row indexes of runs of rows sharing one 等次, which the notice prints as one merged cell."""
+    spans: list[tuple[int, int]] = []
+    for index, row in enumerate(rows):
+        if spans and rows[spans[-1][0]][0] == row[0]:
+            spans[-1] = (spans[-1][0], index)
+        else:
+            spans.append((index, index))
+    return [span for span in spans if span[1] > span[0]]
+
+
 def _rows_of(result: GroupResult) -> list[tuple[str, tuple[ScoreSheet, ...]]]:
     """Tiers with sites in them, then 不合格 and 未评估 when any."""
     rows = [(tier, sheets) for tier, sheets in result.tiers if sheets]

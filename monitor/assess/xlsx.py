@@ -29,6 +29,8 @@ def write_xlsx(assessment: Assessment, path: Path) -> Path:
         set_value(annex.cell(row=row, column=1), table.title)
         _header(annex, row + 1, header)
         _body(annex, row + 2, rows)
+        for first, last in tables.tier_spans(rows):
+            annex.merge_cells(start_row=row + 2 + first, start_column=1, end_row=row + 2 + last, end_column=1)
         row += len(rows) + 3
     set_value(annex.cell(row=row, column=1), tables.method_note(assessment))
     _fit_widths(annex)
