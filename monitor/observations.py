@@ -69,6 +69,7 @@ class ColumnObservation:
     pages_read: int = 1  # listing pages read (first page plus next pages)
     ignored_dates: list[str] = field(default_factory=list)  # future or absurd dates, noted
     rendered: bool = False  # its list was read from the DOM after the page's scripts ran (headless browser)
+    partial: bool = False  # answered, but not read whole (cut at the size cap, not text): nothing on it was seen
 
     @property
     def error(self) -> str:

@@ -219,6 +219,8 @@ def test_column_pages_not_read_whole_are_never_blank(tmp_path) -> None:
     assert unread, data
     errors = json.dumps(unread, ensure_ascii=False)
     assert "截断" in errors and "无法解码" in errors
+    [blank] = [f for f in data["findings"] if f["rule"] == "undetermined" and f["evidence"]["rule"] == "blank_columns"]
+    assert "其中" in blank["evidence"]["reason"] and "截断" in blank["evidence"]["reason"], blank
     assert took < 15
 
 
@@ -266,3 +268,26 @@ def test_check_account_on_a_dripping_feed_ends_in_bounded_time_as_unknown(tmp_pa
     assert result.exit_code == 3, result.output  # the source could not be read: unknown, never stale
     assert json.loads(result.stdout)["state"] == "unknown"
     assert took < 8
+
+
+def column_page(i: int, extra: str = "") -> Page:
+    items = "".join(f"<li><a href='/n{i}{j}.html'>第{i}栏目第{j}条信息</a><span>2024-06-0{j}</span></li>"
+                    for j in range(1, 6))
+    return html_page(f"<ul class='list'>{items}</ul>{extra}{JIUCUO}{FOOTER}", title=f"栏目{i}")
+
+
+def test_a_column_page_cut_at_the_size_cap_leaves_its_links_and_entry_undetermined(tmp_path) -> None:
+    """Four whole column pages and one cut at the size cap: the links and the 找错 entry of the cut one
+    were never seen, so those rules say 未能判断 with the reason, and the site is not 合格."""
+    oversized = column_page(5, "<img src='data:image/png;base64," + "A" * 400_000 + "'>")
+    routes = {"/": home_page(), "/robots.txt": Page(b"", status=404),
+              **{f"/c{i}/": column_page(i) for i in range(1, 5)}, "/c5/": oversized}
+    code, data, _ = check_site(tmp_path, routes)
+    assert vetoes(data) == [] and data["verdict"] == "未能判断", data
+    unsure = {f["evidence"]["rule"]: f["evidence"] for f in data["findings"] if f["rule"] == "undetermined"}
+    for rule, what in (("illegal_links", "链接"), ("missing_jiucuo", "找错入口")):
+        reason = unsure[rule]["reason"]
+        assert "1 个栏目页面未能完整读取" in reason and "截断" in reason and what in reason, unsure
+        assert [c["url"].rsplit("/", 2)[-2] for c in unsure[rule]["columns"]] == ["c5"]
+    [failed] = [f for f in data["findings"] if f["rule"] == "fetch_failed"]
+    assert [c["column"] for c in failed["evidence"]["columns"]] == ["工作动态"]

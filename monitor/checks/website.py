@@ -6,6 +6,7 @@ the Rulebook, so a supervisor can change them without touching this file.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -93,8 +94,8 @@ def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as
                                    obs.url),
         lambda: blank_columns(obs.columns, rulebook.rule("blank_columns"), unsure, obs.url),
         lambda: unfetched_columns(obs.columns, rulebook.rule("fetch_failed")),
-        lambda: illegal_links(obs, rulebook.rule("illegal_links")),
-        lambda: missing_jiucuo(obs, rulebook.rule("missing_jiucuo")),
+        lambda: illegal_links(obs, rulebook.rule("illegal_links"), unsure),
+        lambda: missing_jiucuo(obs, rulebook.rule("missing_jiucuo"), unsure),
         lambda: jiucuo_code_mismatch(obs, website, rulebook.rule("jiucuo_code_mismatch")),
         lambda: serious_wording(obs, rulebook.rule("serious_wording"), rulebook.wording.allowed(obs.url)),
         lambda: dead_links(obs, rulebook.rule("dead_links")),
@@ -216,7 +217,8 @@ def stale_columns(columns: list[ColumnObservation], categories: dict[str, Column
                   spec: RuleSpec, today: date, unsure: RuleSpec | None = None, site_url: str = "") -> list[Finding]:
     """栏目不更新 (a): 动态要闻 older than 2 weeks plus first-level 通知公告/政策文件 older than 6 months."""
     stale, unknown = _stale_columns_of(columns, categories, ("news", "notice", "policy"), today)
-    return _count_finding(spec, stale, _stale_evidence, unknown, unsure, site_url, "栏目条目无日期或页面未能读取")
+    return _count_finding(spec, stale, _stale_evidence, unknown, unsure, site_url,
+                          "栏目条目无日期或页面未能读取" + _partial_reasons(columns, unknown))
 
 
 def stale_columns_long(columns: list[ColumnObservation], categories: dict[str, ColumnCategory],
@@ -224,7 +226,8 @@ def stale_columns_long(columns: list[ColumnObservation], categories: dict[str, C
                        site_url: str = "") -> list[Finding]:
     """栏目不更新 (b): columns that should be updated yearly (人事, 规划计划, 统计, 财政 ...) but were not."""
     stale, unknown = _stale_columns_of(columns, categories, ("should_update",), today)
-    return _count_finding(spec, stale, _stale_evidence, unknown, unsure, site_url, "栏目条目无日期或页面未能读取")
+    return _count_finding(spec, stale, _stale_evidence, unknown, unsure, site_url,
+                          "栏目条目无日期或页面未能读取" + _partial_reasons(columns, unknown))
 
 
 def _stale_evidence(count: int, line: int, listed: list[StaleColumn]) -> StaleColumnsEvidence:
@@ -236,7 +239,8 @@ def blank_columns(columns: list[ColumnObservation], spec: RuleSpec, unsure: Rule
     """空白栏目: column pages that answer but carry no content at all."""
     blank = [_blank_entry(c) for c in columns if c.fetched and c.blank]
     unknown = [c.name or c.url for c in columns if unreadable(c)]
-    return _count_finding(spec, blank, _blank_evidence, unknown, unsure, site_url, "栏目页面未能读取")
+    return _count_finding(spec, blank, _blank_evidence, unknown, unsure, site_url,
+                          "栏目页面未能读取" + _partial_reasons(columns, unknown))
 
 
 def _blank_entry(column: ColumnObservation) -> BlankColumn:
@@ -249,6 +253,32 @@ def _blank_entry(column: ColumnObservation) -> BlankColumn:
 
 def _blank_evidence(count: int, line: int, listed: list[BlankColumn]) -> BlankColumnsEvidence:
     return {"count": count, "veto_count": line, "blank_columns": listed}
+
+
+def _partial_reasons(columns: list[ColumnObservation], named: Sequence[str]) -> str:
+    """Why the named columns' pages were not read whole ("（其中 2 个页面超过大小上限被截断）"), or ""."""
+    wanted = set(named)
+    reasons = Counter(c.error for c in columns if c.partial and (c.name or c.url) in wanted)
+    if not reasons:
+        return ""
+    return "（其中 " + "，".join(f"{count} 个{reason}" for reason, count in reasons.items()) + "）"
+
+
+def partial_pages(obs: SiteObservation) -> list[ColumnObservation]:
+    """Column pages that answered but were not read whole: their links and 找错 entry were never seen."""
+    return [c for c in obs.columns if c.partial]
+
+
+def _unseen_on_partial(spec: RuleSpec, unsure: RuleSpec | None, obs: SiteObservation, what: str) -> list[Finding]:
+    """未能判断 for a rule that found nothing on the pages read, while some column pages were not read whole."""
+    partial = partial_pages(obs)
+    if unsure is None or not partial:
+        return []
+    reasons = Counter(c.error for c in partial)
+    why = "，".join(f"{count} 个{reason}" for reason, count in reasons.items())
+    return [undetermined(unsure, spec, f"{len(partial)} 个栏目页面未能完整读取（{why}），其上的{what}未能检查", obs.url,
+                         columns=[{"column": c.name, "url": c.url, "reason": c.error} for c in partial][:EVIDENCE_LIST_CAP],
+                         count=len(partial))]
 
 
 def unfetched_columns(columns: list[ColumnObservation], spec: RuleSpec) -> list[Finding]:
@@ -318,8 +348,10 @@ def _link_is_illegal(link: LinkObservation, obs: SiteObservation, threshold: int
     }
 
 
-def illegal_links(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
-    """链接非法网站 / 存在网站暗链: outbound links whose target is listed or scores as illegal."""
+def illegal_links(obs: SiteObservation, spec: RuleSpec, unsure: RuleSpec | None = None) -> list[Finding]:
+    """链接非法网站 / 存在网站暗链: outbound links whose target is listed or scores as illegal.
+
+    None found while some column pages were not read whole: 未能判断 (a link may sit in the part unread)."""
     articles = _articles(obs)
     bad = [_with_article(entry, link.page_url, articles)
            for link in obs.links if (entry := _link_is_illegal(link, obs, spec["keyword_score"]))]
@@ -333,11 +365,14 @@ def illegal_links(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
         evidence: IllegalLinksEvidence = {"count": len(hidden), "links": hidden[:EVIDENCE_LIST_CAP],
                                           "techniques": sorted({str(entry["hidden"]) for entry in hidden})}
         findings.append(_finding(spec, evidence, key="hidden", wording=spec["hidden_wording"]))
-    return findings
+    return findings or _unseen_on_partial(spec, unsure, obs, "链接")
 
 
-def missing_jiucuo(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
-    """未规范添加"我为政府网站找错"入口: absent (or hidden) on the home page, or on too many inner pages."""
+def missing_jiucuo(obs: SiteObservation, spec: RuleSpec, unsure: RuleSpec | None = None) -> list[Finding]:
+    """未规范添加"我为政府网站找错"入口: absent (or hidden) on the home page, or on too many inner pages.
+
+    Column pages not read whole are left out of the share; when counting them as pages without the
+    entry would cross the allowed share, 未能判断."""
     if not obs.jiucuo:
         return []
     home, inner = obs.jiucuo[0], obs.jiucuo[1:]
@@ -345,6 +380,9 @@ def missing_jiucuo(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
     without = [entry.page_url for entry in inner if not (entry.present and entry.visible)]
     share = len(without) / len(inner) if inner else 0.0
     if home_ok and share <= spec["inner_share"]:
+        unread = len(partial_pages(obs))
+        if unread and (len(without) + unread) / (len(inner) + unread) > spec["inner_share"]:
+            return _unseen_on_partial(spec, unsure, obs, "找错入口")
         return []
     evidence: MissingJiucuoEvidence = {
         "home_page": home.page_url, "home_present": home.present, "home_visible": home.visible,

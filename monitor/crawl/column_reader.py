@@ -159,7 +159,9 @@ class ColumnReader:
         if not result.ok and result.outcome != Outcome.EMPTY:
             return ColumnRead(self._failed(link, result))
         if result.incomplete:  # cut or not text: neither blank nor stale, nor a page without the 找错 entry
-            return ColumnRead(self._failed(link, result, PageFailure(detail=result.incomplete)))
+            observation = self._failed(link, result, PageFailure(detail=result.incomplete))
+            observation.partial = True
+            return ColumnRead(observation)
         if not result.text.strip():
             return ColumnRead(self._observation(link, result, _Listing([], [], [], EMPTY_PAGE)))
         final = result.final_url
