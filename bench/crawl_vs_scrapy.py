@@ -99,6 +99,7 @@ def child_govmon(
         global_concurrency=concurrency,
         respect_robots=True,
         max_pages_per_site=max_pages,
+        site_deadline_s=86_400.0,  # a loaded machine must not turn the measurement into an unfinished check
     )
     if articles is not None:  # experiment: articles read per column (0: none)
         crawl = replace(crawl, articles_per_column=articles)

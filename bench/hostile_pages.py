@@ -24,6 +24,10 @@ CASES = {
     "4,900 links (under the cap)": lambda: "<html><body>" + "".join(
         f"<a href='/p{i}.html'>第{i}条</a>" for i in range(4_900)),
     "5 MB text page": lambda: "<html><body>" + "<p>政务公开 " + "文字" * 800_000 + "</p>",
+    "5 MB, 4,900 links and text": lambda: "<html><body>" + "".join(
+        f"<a href='/p{i}.html'>第{i}条</a>" for i in range(4_900)) + "<p>" + "文字" * 780_000 + "</p>",
+    "5 MB of 30k paragraphs": lambda: "<html><body>" + "".join(
+        f"<p>第{i}段 政务公开文字内容，" + "字" * 40 + "</p>" for i in range(30_000)),
 }
 
 
@@ -45,7 +49,8 @@ def measure(name: str) -> dict[str, object]:
         read_home_page(html, "http://www.a.gov.cn/", date(2024, 6, 10), PageExaminer(scope, ()))
         read_s = round(time.process_time() - started, 3)
     grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - base) / 1024
-    return {"case": name, "page_mb": round(len(html.encode()) / 1e6, 2), "incomplete": reason or "-",
+    return {"case": name, "page_mb": round(len(html.encode()) / 1e6, 2),
+            "times_page": round(grown / (len(html.encode()) / 2**20), 1), "incomplete": reason or "-",
             "check_s": round(check_s, 4), "read_s": read_s if read_s is not None else "not parsed",
             "peak_growth_mb": round(grown, 1)}
 
@@ -58,7 +63,8 @@ def main() -> None:
         out = subprocess.run([sys.executable, "-m", "bench.hostile_pages", "--one", name], capture_output=True,
                              text=True, timeout=600, check=True).stdout
         row = json.loads(out)
-        print(" | ".join(str(row[k]) for k in ("case", "page_mb", "incomplete", "check_s", "read_s", "peak_growth_mb")))
+        print(" | ".join(str(row[k]) for k in ("case", "page_mb", "incomplete", "check_s", "read_s", "peak_growth_mb",
+                                         "times_page")))
 
 
 if __name__ == "__main__":

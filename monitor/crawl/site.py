@@ -30,7 +30,8 @@ from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_pag
 from monitor.crawl.session import CrawlSession, describe_failure, fetch_failure
 from monitor.crawl.urls import SiteScope, normalise_url
 from monitor.extract.columns import discover_columns_of
-from monitor.extract.footer import extract_footer_identity
+from monitor.extract.dates import page_generated_date_of
+from monitor.extract.footer import footer_identity_of
 from monitor.extract.listing import extract_listing_of, parse_html
 from monitor.extract.text import parse
 from monitor.fetch.result import Fetcher, FetchResult
@@ -101,14 +102,20 @@ class _HomePage:
 
 
 def read_home_page(html: str, page_url: str, today: date, examiner: PageExaminer) -> _HomePage:
-    """Items, footer, integrity facts and first-level columns of the home page."""
-    raw, content = parse(html), parse_html(html)
-    items, ignored = sanitise_dates(extract_listing_of(content, raw, page_url, reference=today), today)
+    """Items, footer, integrity facts and first-level columns of the home page.
+
+    The page is parsed twice (as is, and as `parse_html` reads it), one tree after the other: a big
+    page never has both trees in memory at once.
+    """
+    raw = parse(html)
+    footer, facts, generated = footer_identity_of(raw, html), examiner.examine_tree(raw, page_url), \
+        page_generated_date_of(raw)
+    del raw
+    content = parse_html(html)
+    listed = extract_listing_of(content, None, page_url, reference=today, generated=generated)
+    items, ignored = sanitise_dates(listed, today)
     return _HomePage(
-        items=newest_first(items),
-        ignored=ignored,
-        footer=extract_footer_identity(html),
-        facts=examiner.examine_tree(raw, page_url),
+        items=newest_first(items), ignored=ignored, footer=footer, facts=facts,
         columns=discover_columns_of(content, page_url, level=1),
     )
 

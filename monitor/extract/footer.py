@@ -200,7 +200,12 @@ def extract_footer_identity(html: str) -> FooterIdentity:
     Values are as written (whitespace folded), e.g. "蜀ICP备 13001288号"; a 公安 number known only from
     a beian.gov.cn link (`recordcode=`) is given as its 14 digits.
     """
-    root = parse(html).root
+    return footer_identity_of(parse(html), html)
+
+
+def footer_identity_of(tree: LexborHTMLParser, html: str) -> FooterIdentity:
+    """`extract_footer_identity` of a page parsed as is (read only: the tree may be shared)."""
+    root = tree.root
     if root is None:
         return FooterIdentity()
     fields = _identity_fields(node_text(root))

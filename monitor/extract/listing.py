@@ -279,11 +279,17 @@ def extract_listing(html: str, base_url: str, *, reference: date | None = None) 
 
 
 def extract_listing_of(
-    content: LexborHTMLParser, raw: LexborHTMLParser, base_url: str, *, reference: date | None = None
+    content: LexborHTMLParser, raw: LexborHTMLParser | None, base_url: str, *, reference: date | None = None,
+    generated: date | None = None,
 ) -> list[ListingItem]:
-    """`extract_listing` of a page parsed twice: `content` by `parse_html`, `raw` as is (both read only)."""
+    """`extract_listing` of a page parsed twice: `content` by `parse_html`, `raw` as is (both read only).
+
+    Without `raw`, `generated` is the page's generation date (`page_generated_date_of` of the raw tree),
+    so the caller need not keep both trees at once."""
     tree = content
-    reference = _year_reference(reference, page_generated_date_of(raw)) or _newest_full_date(tree)
+    if raw is not None:
+        generated = page_generated_date_of(raw)
+    reference = _year_reference(reference, generated) or _newest_full_date(tree)
     groups: dict[int, list[tuple[ListingItem, bool]]] = {}
     order: list[int] = []
     seen: set[tuple[str, date | None]] = set()

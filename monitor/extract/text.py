@@ -7,6 +7,7 @@ content is dropped because it is never shown as text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -28,9 +29,15 @@ BLOCK_TAGS = frozenset(
 
 
 
+_WHITESPACE = re.compile(r"\s+")  # str.isspace characters, as str.split() reads them
+
+
 def fold_whitespace(text: str) -> str:
-    """Collapse runs of whitespace (including &nbsp; and the ideographic space) to one space."""
-    return " ".join(text.split())
+    """Collapse runs of whitespace (including &nbsp; and the ideographic space) to one space.
+
+    The same as `" ".join(text.split())` without a list of every word: a page's text is folded with
+    one copy, not two."""
+    return _WHITESPACE.sub(" ", text).strip()
 
 
 def node_text(node: LexborNode, skip: Callable[[LexborNode], bool] | None = None) -> str:
@@ -56,7 +63,9 @@ def node_text(node: LexborNode, skip: Callable[[LexborNode], bool] | None = None
             parts.append(" ")
             stack.append(None)
         stack.extend(reversed(list(current.iter(include_text=True))))
-    return fold_whitespace("".join(parts))
+    joined = "".join(parts)
+    parts.clear()  # a big page's text is held once before folding, not twice
+    return fold_whitespace(joined)
 
 
 def parse(html: str) -> LexborHTMLParser:
