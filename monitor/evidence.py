@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, NotRequired, TypedDict, TypeVar, cast
 
 from monitor.models import Finding, Source
 from monitor.times import to_minute
+
+if TYPE_CHECKING:
+    from monitor.observations import PageFailure
 
 TITLE_CHARS = 30  # titles and anchor texts are cut here; the URL next to them finds the rest
 DETAIL_CHARS = 80  # error details and snippets
@@ -104,7 +107,101 @@ class UndeterminedEvidence(TypedDict, total=False):
     url: str
 
 
-Shape = TypeVar("Shape", UnreachableEvidence, UndeterminedEvidence)
+class UnansweredLetter(TypedDict):
+    title: str  # digits masked
+    url: str
+    asked: str
+    state: str  # the status as the list writes it, or 未显示回复
+    days_waiting: int
+
+
+class UnansweredEvidence(TypedDict, total=False):
+    """互动回应差: a channel's letters left without reply beyond the limit, with the channel's counts."""
+
+    channel: str
+    url: str
+    count: int
+    unanswered_days: int
+    window_days: int
+    letters_in_window: int
+    replied_in_window: int
+    median_reply_days: float | None
+    letters: list[UnansweredLetter]
+
+
+class IdleBoardEvidence(TypedDict, total=False):
+    """互动回应差: a channel whose list shows no letter for the period."""
+
+    channel: str
+    url: str
+    idle_days: int
+    letters_seen: int
+    newest_letter: str | None
+
+
+class FailureEvidence(TypedDict, total=False):
+    """Why a page was not read (observations.PageFailure): a fetch outcome with its HTTP status, a
+    reason of the crawler, or "" when the detail says it all."""
+
+    kind: str
+    status: int | None
+    detail: str
+
+
+class DeadChannel(TypedDict):
+    channel: str
+    url: str
+    error: str  # the failure in one line, for scripts
+    failure: NotRequired[FailureEvidence]
+
+
+class NoChannelEvidence(TypedDict, total=False):
+    """互动回应差: no working consultation channel (none found, or every one found does not open)."""
+
+    url: str
+    kind: str
+    dead_channels: list[DeadChannel]
+
+
+class DeadEntry(TypedDict):
+    name: str
+    url: str
+    offsite: bool
+    error: str  # the failure in one line, for scripts
+    failure: NotRequired[FailureEvidence]
+
+
+class DeadEntriesEvidence(TypedDict, total=False):
+    """服务不实用: 办事服务 entries that do not open, or open on nothing."""
+
+    count: int
+    entries: list[DeadEntry]
+
+
+class GuideEvidence(TypedDict, total=False):
+    """办事指南重点要素缺失: one guide and the required elements it lacks."""
+
+    title: str
+    url: str
+    found_on: str
+    missing: list[str]
+    present: list[str]
+    missing_count: int
+    missing_elements: int
+    required: list[str]
+
+
+class NoServicesEvidence(TypedDict, total=False):
+    """服务不实用: no 办事服务 entry on a site that must offer services."""
+
+    url: str
+    kind: str
+
+
+Shape = TypeVar(
+    "Shape", UnreachableEvidence, UndeterminedEvidence, UnansweredEvidence, IdleBoardEvidence, NoChannelEvidence,
+    DeadEntriesEvidence, GuideEvidence, NoServicesEvidence,
+)
 
 
 ShapeT = TypeVar("ShapeT")  # a TypedDict of this module
@@ -210,6 +307,10 @@ def _short(text: Any, chars: int = TITLE_CHARS) -> str:
 def phrase(text: Any) -> str:
     """A crawler reason in Chinese (unknown text is kept as it is)."""
     return _PHRASES.get(str(text), str(text))
+
+
+def failure_evidence(failure: PageFailure) -> FailureEvidence:
+    return {"kind": failure.kind, "status": failure.status, "detail": failure.detail}
 
 
 def failure_words(failure: FailureEvidence) -> str:
@@ -374,15 +475,6 @@ def _blank_columns(ev: Evidence) -> Lines:
     lines = _count_head(ev, "空白栏目", "blank_columns")
     lines.items = _each(ev.entries("blank_columns"), _blank_column)
     return lines
-
-
-class FailureEvidence(TypedDict, total=False):
-    """Why a page was not read (observations.PageFailure): a fetch outcome with its HTTP status, a
-    reason of the crawler, or "" when the detail says it all."""
-
-    kind: str
-    status: int | None
-    detail: str
 
 
 class FailedColumn(TypedDict, total=False):
@@ -853,6 +945,70 @@ def _account_stale(ev: Evidence) -> Lines:
     return Lines(head)
 
 
+def _letter(entry: dict[str, Any]) -> str:
+    return (f"{entry.get('asked', '')}「{_short(entry.get('title'))}」{entry.get('state', '')}，"
+            f"已 {entry.get('days_waiting', '')} 天未回复{_at(entry.get('url'))}")
+
+
+def _no_interaction(ev: Evidence) -> Lines:
+    """Unanswered letters of a channel, an idle channel, or no working channel."""
+    if "letters" in ev.data:
+        data = ev.shaped(UnansweredEvidence)
+        median_days = data.get("median_reply_days")
+        replied = f"，回复用时中位数 {median_days:g} 天" if isinstance(median_days, int | float) else ""
+        head = [f"互动栏目「{data.get('channel', '')}」近 {data.get('window_days', '')} 天来信 "
+                f"{data.get('letters_in_window', '')} 件，已回复 {data.get('replied_in_window', '')} 件{replied}；"
+                f"超过 {data.get('unanswered_days', '')} 天未回复 {data.get('count', '')} 件{_at(data.get('url'))}"]
+        letters = list(data.get("letters") or [])
+        return Lines(head, _each(letters, _letter), total=int(data.get("count", len(letters))))
+    if "idle_days" in ev.data:
+        idle = ev.shaped(IdleBoardEvidence)
+        newest = idle.get("newest_letter")
+        seen = f"最近来信 {newest}，列表共 {idle.get('letters_seen', 0)} 件" if newest else "列表无任何来信"
+        return Lines([f"互动栏目「{idle.get('channel', '')}」近 {idle.get('idle_days', '')} 天无来信（{seen}）"
+                      f"{_at(idle.get('url'))}"])
+    if "kind" in ev.data or "dead_channels" in ev.data:
+        none = ev.shaped(NoChannelEvidence)
+        dead = list(none.get("dead_channels") or [])
+        if not dead:
+            return Lines([f"未找到留言、信箱、咨询等互动交流渠道（{none.get('kind', '')}应提供）{_at(none.get('url'))}"])
+        items = [f"「{d.get('channel', '')}」无法打开（{_why_unusable(d)}）{_at(d.get('url'))}" for d in dead]
+        return Lines(["互动交流渠道均无法使用"], items, total=len(items))
+    return Lines()
+
+
+def _why_unusable(entry: DeadChannel | DeadEntry) -> str:
+    """The recorded fetch failure in words, or the crawler's reason (空页面 …) as it wrote it."""
+    failure = entry.get("failure")
+    return failure_words(failure) if failure is not None else phrase(entry.get("error", ""))
+
+
+def _dead_entry(entry: DeadEntry) -> str:
+    where = "（站外）" if entry.get("offsite") else ""
+    return f"「{entry.get('name', '')}」{where}无法使用（{_why_unusable(entry)}）{_at(entry.get('url'))}"
+
+
+def _services_unusable(ev: Evidence) -> Lines:
+    """Dead entries, a guide lacking elements, or no 办事服务 at all."""
+    if "entries" in ev.data:
+        dead = ev.shaped(DeadEntriesEvidence)
+        entries = list(dead.get("entries") or [])
+        count = int(dead.get("count", len(entries)))
+        return Lines([f"办事服务入口无法使用 {count} 个"], _each(entries, _dead_entry), total=count)
+    if "missing" in ev.data:
+        guide = ev.shaped(GuideEvidence)
+        missing = list(guide.get("missing") or [])
+        head = [f"办事指南「{_short(guide.get('title'))}」缺少 {len(missing)} 项重点要素"
+                f"（缺少 {guide.get('missing_elements', '')} 项及以上即列出）：{'、'.join(missing)}{_at(guide.get('url'))}"]
+        if guide.get("found_on") and guide.get("found_on") != guide.get("url"):
+            head.append(f"指南链接所在页面：{guide.get('found_on')}")
+        return Lines(head)
+    if "kind" in ev.data:
+        none = ev.shaped(NoServicesEvidence)
+        return Lines([f"未找到办事服务入口（{none.get('kind', '')}应提供办事服务）{_at(none.get('url'))}"])
+    return Lines()
+
+
 @_needs("rule", "reason")
 def _undetermined(ev: Evidence) -> Lines:
     """Which rule could not be judged, why, and where: a reader knows what to look at by hand."""
@@ -886,6 +1042,8 @@ RENDERERS: dict[str, Renderer] = {
     "footer_identity": _footer_identity,
     "privacy_leak": _privacy_leak,
     "forged_dates": _forged_dates,
+    "no_interaction": _no_interaction,
+    "services_unusable": _services_unusable,
     "unreachable": _unreachable,
     "account_stale": _account_stale,
     "undetermined": _undetermined,

@@ -191,6 +191,83 @@ class DeadLink:
     found_on: tuple[str, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Message:
+    """One letter of a 互动交流 message list (留言/信箱/咨询), as the list shows it."""
+
+    title: str  # digits masked: letters may carry a writer's phone or ID number
+    url: str
+    asked: date | None  # 来信时间
+    replied: date | None = None  # 回复时间, when the list shows it
+    state: str = ""  # "replied", "pending" or "" (the list says neither)
+    state_text: str = ""  # the status as written (已回复, 办理中 …)
+
+
+@dataclass(slots=True)
+class MessageBoard:
+    """A 互动交流 channel (留言/信箱/咨询 …) as found and read by the crawl.
+
+    `readable` False: the page answered but its list could not be read (filled by script, cut short);
+    `opens` False: the page did not open at all. A page that opens but shows no message list (a
+    letter form, a hub) is a channel whose messages are not public here: `listed` False.
+    """
+
+    name: str
+    url: str
+    opens: bool = True
+    readable: bool = True
+    listed: bool = False  # a message list (with its header, or messages) was found on the page
+    reason: str = ""  # why it does not open or could not be read
+    failure: PageFailure | None = None  # the fetch failure, when it did not open
+    messages: list[Message] = field(default_factory=list)
+    reply_shown: bool = False  # the list shows a status or a reply date for its letters
+    offsite: bool = False  # the channel is on another host (a shared platform): its list is not read
+
+
+@dataclass(slots=True)
+class InteractionObservation:
+    """The site's 互动交流 channels: where they were looked for, and what their lists show."""
+
+    boards: list[MessageBoard] = field(default_factory=list)
+    looked: bool = False  # the crawl looked for channels (an observation made otherwise says nothing of them)
+    searched_whole: bool = False  # home page and navigation were read whole: "no channel" can be said
+    search_note: str = ""  # why not, when not
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceEntry:
+    """An 办事服务 entry (办事服务, 政务服务, 网上办事 …) linked from the site, and whether it opens."""
+
+    name: str
+    url: str
+    offsite: bool = False
+    outcome: str = ""  # "" opens; else why not ("http_status 404", "dns", "空页面" …)
+    checked: bool = True  # False: not opened (page budget spent, refused): neither working nor dead
+    failure: PageFailure | None = None  # the fetch failure, when it did not open
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceGuide:
+    """A 办事指南 page read by the crawl, with the required elements it shows and lacks."""
+
+    title: str
+    url: str
+    found_on: str
+    present: tuple[str, ...] = ()
+    missing: tuple[str, ...] = ()
+    readable: bool = True
+    reason: str = ""  # why it could not be read
+
+
+@dataclass(slots=True)
+class ServicesObservation:
+    entries: list[ServiceEntry] = field(default_factory=list)
+    guides: list[ServiceGuide] = field(default_factory=list)
+    looked: bool = False  # the crawl looked for entries
+    searched_whole: bool = False  # as for interaction: "no 办事服务 at all" can be said
+    search_note: str = ""
+
+
 @dataclass(slots=True)
 class SiteObservation:
     """Everything one crawl of one website saw."""
@@ -220,6 +297,8 @@ class SiteObservation:
     pages_fetched: int = 0
     pages_rendered: int = 0  # pages read in the headless browser (their fetch is counted above)
     trap_urls: list[str] = field(default_factory=list)  # URLs refused as crawler traps
+    interaction: InteractionObservation = field(default_factory=InteractionObservation)
+    services: ServicesObservation = field(default_factory=ServicesObservation)
     notes: list[str] = field(default_factory=list)
 
     @property

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from monitor.config import read_toml
 from monitor.content.privacy import NameVocabulary
 from monitor.content.wording import Lexicon, WordingError
+from monitor.extract.guides import ServiceVocabulary
+from monitor.extract.messages import MessageVocabulary
 from monitor.extract.spam import LexiconError, SpamLexicon, load_lexicon
 from monitor.gazetteer import Gazetteer, GazetteerError, ProvincePlaces
 from monitor.models import Severity
@@ -34,8 +36,8 @@ RULE_KEYS: dict[str, set[str]] = {
     "tampered": set(),
     "forged_dates": {"tolerance_days", "url_gap_days", "recent_days"},
     "privacy_leak": {"max_attachments", "attachment_chars"},
-    "no_interaction": set(),
-    "services_unusable": set(),
+    "no_interaction": {"unanswered_days", "window_days", "idle_days", "idle_veto", "max_boards"},
+    "services_unusable": {"guide_wording", "missing_elements", "max_guides", "max_entries"},
     "missing_jiucuo": {"inner_share"},
     "jiucuo_code_mismatch": set(),
     "dead_links": set(),
@@ -227,6 +229,35 @@ class Rulebook:
             raise RulesError(f"{path}: '{exc.args[0]}' is missing") from exc
 
     @cached_property
+    def interaction_words(self) -> MessageVocabulary:
+        """What a consultation channel is called and how its message list is labelled (rules/interaction.toml)."""
+        path = self.directory / "interaction.toml"
+        data = read_toml(path, RulesError)
+        _known_keys(path, data, {"channel_words", "not_channel_words", "required_kinds", "labels", "states"})
+        labels = _word_table(path, data, "labels", ("title", "asked", "replied", "status"))
+        states = _word_table(path, data, "states", ("pending", "replied", "empty"))
+        return MessageVocabulary(
+            channel_words=_words(path, data, "channel_words"), not_channel_words=_words(path, data, "not_channel_words"),
+            required_kinds=_words(path, data, "required_kinds"), labels=labels, pending=states["pending"],
+            replied=states["replied"], empty=states["empty"],
+        )
+
+    @cached_property
+    def service_words(self) -> ServiceVocabulary:
+        """What a service entry and a 办事指南 are called, and the elements a guide must show (rules/services.toml)."""
+        path = self.directory / "services.toml"
+        data = read_toml(path, RulesError)
+        _known_keys(path, data, {"entry_words", "guide_words", "required_kinds", "empty_values", "elements"})
+        elements = data.get("elements")
+        if not isinstance(elements, dict) or not elements:
+            raise RulesError(f"{path}: 'elements' must be a table of element = [labels]")
+        return ServiceVocabulary(
+            entry_words=_words(path, data, "entry_words"), guide_words=_words(path, data, "guide_words"),
+            required_kinds=_words(path, data, "required_kinds"), empty_values=_words(path, data, "empty_values"),
+            elements={str(name): _words(path, elements, str(name), f"elements.{name}") for name in elements},
+        )
+
+    @cached_property
     def spam_lexicon(self) -> SpamLexicon:
         """Brands, phrases, patterns and enforcement words of `rules/spam/` for scoring link targets."""
         try:
@@ -275,6 +306,28 @@ def _rule_spec(path: Path, rule_id: str, table: dict[str, Any]) -> RuleSpec:
         elif isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
             raise RulesError(f"{path}: '{rule_id}.{key}' must be a number >= 0, got {value!r}")
     return RuleSpec(rule_id, severity, wording, thresholds)
+
+
+def _known_keys(path: Path, data: dict[str, Any], known: set[str]) -> None:
+    unknown = set(data) - known
+    if unknown:
+        raise RulesError(f"{path}: unknown key '{sorted(unknown)[0]}'")
+
+
+def _words(path: Path, data: dict[str, Any], key: str, shown: str = "") -> tuple[str, ...]:
+    """A list of non-empty strings under `key`."""
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RulesError(f"{path}: '{shown or key}' must be a list of words")
+    return tuple(v.strip() for v in value)
+
+
+def _word_table(path: Path, data: dict[str, Any], key: str, names: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    table = data.get(key)
+    if not isinstance(table, dict):
+        raise RulesError(f"{path}: '{key}' must be a table")
+    _known_keys(path, {f"{key}.{k}": v for k, v in table.items()}, {f"{key}.{n}" for n in names})
+    return {name: _words(path, table, name, f"{key}.{name}") for name in names}
 
 
 def _positive_days(path: Path, key: str, value: Any) -> int:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TypeVar
 
+from monitor.checks.interaction import no_interaction
+from monitor.checks.services import services_unusable
 from monitor.checks.undetermined import undetermined, undetermined_rules
 from monitor.content.redating import PastItem, SeenItem, redated, text_hash
 from monitor.evidence import (
@@ -20,7 +22,6 @@ from monitor.evidence import (
     DeadLinkEntry,
     DeadLinksEvidence,
     FailedColumn,
-    FailureEvidence,
     FetchFailedEvidence,
     FooterIdentityEvidence,
     HomepageStaleEvidence,
@@ -36,6 +37,7 @@ from monitor.evidence import (
     UnreadAttachment,
     UnreadAttachmentsEvidence,
     WordingMatchEntry,
+    failure_evidence,
 )
 from monitor.extract.dates import labelled_date
 from monitor.hosts import url_host
@@ -43,7 +45,6 @@ from monitor.models import Finding, Severity, Website
 from monitor.observations import (
     ColumnObservation,
     LinkObservation,
-    PageFailure,
     SiteObservation,
     WordingMatch,
 )
@@ -53,7 +54,7 @@ from monitor.rulebook import ColumnCategory, Rulebook, RuleSpec
 CRAWL_RULES = (
     "homepage_stale", "stale_columns", "stale_columns_long", "blank_columns", "illegal_links",
     "missing_jiucuo", "jiucuo_code_mismatch", "serious_wording", "dead_links", "footer_identity",
-    "fetch_failed", "undetermined", "privacy_leak", "forged_dates",
+    "fetch_failed", "undetermined", "privacy_leak", "forged_dates", "no_interaction", "services_unusable",
 )
 EVIDENCE_LIST_CAP = 50  # evidence lists are cut here; counts stay exact
 
@@ -102,6 +103,10 @@ def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as
         lambda: footer_identity(obs, website, rulebook.rule("footer_identity")),
         lambda: privacy_leak(obs, rulebook.rule("privacy_leak")),
         lambda: forged_dates(seen_items(obs), history or ItemHistory(), rulebook.rule("forged_dates"), today),
+        lambda: no_interaction(obs.interaction, obs.url, website.kind, rulebook.interaction_words,
+                               rulebook.rule("no_interaction"), unsure, today),
+        lambda: services_unusable(obs.services, obs.url, website.kind, rulebook.service_words,
+                                  rulebook.rule("services_unusable"), unsure),
     ]
     findings = [finding for rule in rules for finding in rule()]
     if obs.tls_error:  # a broken certificate is common on these sites: a detail of each finding, not a crash
@@ -295,10 +300,6 @@ def _failed_entry(column: ColumnObservation) -> FailedColumn:
     if column.failure is not None:
         entry["failure"] = failure_evidence(column.failure)
     return entry
-
-
-def failure_evidence(failure: PageFailure) -> FailureEvidence:
-    return {"kind": failure.kind, "status": failure.status, "detail": failure.detail}
 
 
 Entry = TypeVar("Entry", StaleColumn, BlankColumn)

@@ -79,6 +79,10 @@ class _Listing:
     content: bool = False  # a page of text (领导信息, 机构职能): not a list, so never blank
 
 
+# Told of every column page as fetched (a failure included), for readers that need more of some pages
+# than the column's list: message boards, service entries. Each page is fetched once, by the column reader.
+WatchPage = Callable[[ColumnLink, FetchResult], Awaitable[None]]
+
 # Renders a page the crawl already fetched, in the headless browser: the DOM after its scripts ran,
 # or None when there is no browser (or the site's render budget is spent).
 RenderPage = Callable[[str, FetchResult], Awaitable["RenderedPage | None"]]
@@ -136,7 +140,9 @@ class ColumnReader:
         known_columns: set[str],
         articles: ArticleReader,
         render: RenderPage | None = None,
+        watch: WatchPage | None = None,
     ):
+        self._watch = watch
         self._session = session
         self._articles = articles
         self._inspector = inspector
@@ -156,6 +162,8 @@ class ColumnReader:
         result = await self._session.fetch(link.url, link.found_on)
         if result is None:
             return None
+        if self._watch is not None:
+            await self._watch(link, result)
         if not result.ok and result.outcome != Outcome.EMPTY:
             return ColumnRead(self._failed(link, result))
         if result.incomplete:  # cut or not text: neither blank nor stale, nor a page without the 找错 entry

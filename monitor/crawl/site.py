@@ -26,18 +26,29 @@ from monitor.crawl.column_reader import (
 )
 from monitor.crawl.deadlinks import MAX_DEAD_LINK_CHECKS, check_dead_links
 from monitor.crawl.external import ExternalLinks
+from monitor.crawl.interaction import InteractionReader
 from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_page
+from monitor.crawl.services import ServiceReader
 from monitor.crawl.session import CrawlSession, describe_failure, fetch_failure
 from monitor.crawl.urls import SiteScope, normalise_url
 from monitor.extract.columns import discover_columns_of
 from monitor.extract.dates import page_generated_date_of
 from monitor.extract.footer import footer_identity_of
 from monitor.extract.listing import extract_listing_of, parse_html
+from monitor.extract.named_links import named_links_of
 from monitor.extract.text import parse
 from monitor.fetch.result import Fetcher, FetchResult
 from monitor.hosts import same_owner, url_host
 from monitor.models import Website
-from monitor.observations import ColumnLink, FooterIdentity, ListingItem, PageFailure, SiteObservation
+from monitor.observations import (
+    ColumnLink,
+    FooterIdentity,
+    InteractionObservation,
+    ListingItem,
+    PageFailure,
+    ServicesObservation,
+    SiteObservation,
+)
 from monitor.rulebook import Rulebook
 
 if TYPE_CHECKING:
@@ -48,6 +59,9 @@ log = logging.getLogger(__name__)
 MAX_HOMEPAGE_ITEMS = 100
 NOT_HTTP = "not fetched: not an http(s) URL"  # the reason a home page was not asked for
 MAX_ENTRANCE_LINKS = 3
+# Columns found on the home page (or its entrance) for its navigation to count as read whole: fewer, and
+# the menu is likely drawn by script, so "no 互动交流 channel" or "no 办事服务" cannot be said.
+MIN_NAVIGATION_COLUMNS = 3
 
 
 class SiteCrawler:
@@ -99,6 +113,7 @@ class _HomePage:
     footer: FooterIdentity
     facts: PageFacts
     columns: list[ColumnLink]
+    links: list[tuple[str, str]]  # (name, URL) of its visible links: channel and service entries are among them
 
 
 def read_home_page(html: str, page_url: str, today: date, examiner: PageExaminer) -> _HomePage:
@@ -117,6 +132,7 @@ def read_home_page(html: str, page_url: str, today: date, examiner: PageExaminer
     return _HomePage(
         items=newest_first(items), ignored=ignored, footer=footer, facts=facts,
         columns=discover_columns_of(content, page_url, level=1),
+        links=named_links_of(content, page_url),
     )
 
 
@@ -159,9 +175,15 @@ class _SiteRun:
             home_articles=crawl.max_home_articles, text_chars=crawl.article_text_chars,
             known_columns=self._known_columns,
         )
+        interaction, services = rulebook.rule("no_interaction"), rulebook.rule("services_unusable")
+        self._interaction = InteractionReader(session, rulebook.interaction_words, scope, today,
+                                              int(interaction["max_boards"]))
+        self._services = ServiceReader(session, rulebook.service_words, scope,
+                                       max_entries=int(services["max_entries"]), max_guides=int(services["max_guides"]),
+                                       articles=obs.articles)
         self._reader = ColumnReader(
             session, self._inspector, self._examiner, rulebook, crawl, today, self._known_columns, self._articles,
-            self._render_page if renderer is not None else None,
+            self._render_page if renderer is not None else None, self._watch_column,
         )
 
     async def run(self, home: FetchResult) -> None:
@@ -170,6 +192,7 @@ class _SiteRun:
         if not level_one and self._obs.homepage_is_entrance:
             level_one = await self._through_entrance()
         await self._read_columns(level_one)
+        await self._read_channels(len(level_one))
         await self._articles.read_wanted(max(1, self._crawl.per_host_concurrency * 2))
         await read_attachments(
             self._inspector.attachments, self._session, self._obs, self._names,
@@ -206,7 +229,23 @@ class _SiteRun:
         self._entrance_targets = [url for _, url in page.facts.anchors]
         columns = self._new_columns(page.columns, obs.final_url, 1)
         self._articles.offer(page.items, HOME_COLUMN, obs.final_url)
+        self._interaction.offer_links(page.links)
+        self._services.offer_links(page.links)
         return columns
+
+    async def _watch_column(self, link: ColumnLink, result: FetchResult) -> None:
+        await self._interaction.column_page(link, result)
+        await self._services.column_page(link, result)
+
+    async def _read_channels(self, navigation_columns: int) -> None:
+        """互动交流 channels and 办事服务 entries linked from the home page but not read as columns, the
+        guides they link to; what was found goes into the observation with whether the search was whole."""
+        await self._interaction.read_linked()
+        await self._services.read_all()
+        whole = navigation_columns >= MIN_NAVIGATION_COLUMNS
+        note = "" if whole else f"首页导航仅识别到 {navigation_columns} 个栏目，导航可能由脚本生成，未能完整读取"
+        self._obs.interaction = InteractionObservation(self._interaction.boards, True, whole, note)
+        self._obs.services = ServicesObservation(self._services.entries, self._services.guides, True, whole, note)
 
     async def _render_page(self, url: str, fetched: FetchResult) -> RenderedPage | None:
         """The page's DOM after its scripts ran (served its fetched body, not fetched again); None when

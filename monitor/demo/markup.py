@@ -156,3 +156,46 @@ def home_block(column: ColumnSpec, url: str, items: list[Item]) -> str:
         f'<div class="block"><div class="block-hd"><h2>{escape(column.name)}</h2>'
         f'<a class="more" href="{escape(url)}">更多&gt;&gt;</a></div><ul>{rows}</ul></div>'
     )
+
+
+GUIDE_ELEMENTS = (
+    ("事项名称", "{name}"), ("设定依据", "《中华人民共和国行政许可法》《四川省政务服务管理办法》"),
+    ("申请条件", "符合法定条件的申请人"), ("办理材料", "申请表1份、身份证明复印件1份"),
+    ("办理地点", "政务服务中心二楼综合窗口"), ("办理机构", "{sponsor}"), ("收费标准", "不收费"),
+    ("办理时间", "工作日上午9:00-12:00，下午13:30-17:30"), ("联系电话", "028-86000000"),
+    ("办理流程", "申请、受理、审查、决定、送达"),
+)
+SHORT_GUIDE = ("事项名称", "办理地点", "联系电话")  # what an incomplete guide still shows
+
+
+def guide_list(guides: list[tuple[str, str]]) -> str:
+    """A 办事服务 column: links to the 办事指南 of each service."""
+    rows = "".join(f'<li><a href="{escape(url)}">{escape(title)}</a></li>' for title, url in guides)
+    return f'<div class="list-box"><h2>办事指南</h2><ul class="list">{rows}</ul></div>'
+
+
+def guide_main(name: str, complete: bool, sponsor: str) -> str:
+    """A 办事指南 as a table of its elements; an incomplete one shows three and points to an attachment."""
+    shown = [(label, value) for label, value in GUIDE_ELEMENTS if complete or label in SHORT_GUIDE]
+    rows = "".join(f"<tr><th>{label}</th><td>{escape(value.format(name=name, sponsor=sponsor))}</td></tr>"
+                   for label, value in shown)
+    tail = "" if complete else "<p>其他事项详见附件。</p>"
+    return f'<div class="article"><h1>{escape(name)}办事指南</h1><table class="guide">{rows}</table>{tail}</div>'
+
+
+def mailbox_table(letters: list[tuple[str, str, date, date | None]]) -> str:
+    """A 信箱 list as plain CMSs print it: 标题 | 来信时间 | 回复时间 | 状态."""
+    rows = "".join(
+        f'<tr><td><a href="{escape(url)}">{escape(title)}</a></td><td>{asked.isoformat()}</td>'
+        f'<td>{replied.isoformat() if replied else ""}</td><td>{"已回复" if replied else "办理中"}</td></tr>'
+        for title, url, asked, replied in letters
+    )
+    return ('<table class="mail-list"><tr><th>信件标题</th><th>来信时间</th><th>回复时间</th><th>状态</th></tr>'
+            f"{rows}</table>")
+
+
+def letter_main(title: str, asked: date, replied: date | None, sponsor: str) -> str:
+    answer = (f"<h2>回复内容</h2><p>您好！您反映的问题已转相关部门办理，现答复如下：已按程序处理。</p>"
+              f"<p>回复单位：{escape(sponsor)}　回复时间：{replied.isoformat()}</p>" if replied else "<p>办理中</p>")
+    return (f'<div class="article"><h1>{escape(title)}</h1><p>来信时间：{asked.isoformat()}</p>'
+            f"<p>来信内容：我想咨询相关事项，请予答复。</p>{answer}</div>")

@@ -137,6 +137,10 @@ class SiteRenderer:
             return {}
         if column.content == "list":
             return self._listing_pages(column)
+        if column.content == "services":
+            return self._service_pages(column)
+        if column.content == "mailbox":
+            return self._mailbox_pages(column)
         return {path: self._column_page(column, self._placeholder_main(column))}
 
     def _column_page(self, column: ColumnSpec, body: str) -> Page:
@@ -178,6 +182,25 @@ class SiteRenderer:
         if self.site.style == "trs":
             return markup.trs_listing(items, style, count, number)
         return markup.ul_listing(items, style, next_path)
+
+    def _service_pages(self, column: ColumnSpec) -> dict[str, Page]:
+        """A 办事服务 column listing 办事指南 pages, complete or not as the spec says."""
+        links = [(f"{name}办事指南", f"/{column.slug}/bszn_{n + 1}.html") for n, (name, _) in enumerate(column.guides)]
+        pages = {column_path(self.site, column): self._column_page(column, markup.guide_list(links))}
+        for (title, url), (name, complete) in zip(links, column.guides, strict=True):
+            pages[url] = self._page(title, {"ColumnName": column.name},
+                                    markup.guide_main(name, complete, self.site.sponsor))
+        return pages
+
+    def _mailbox_pages(self, column: ColumnSpec) -> dict[str, Page]:
+        """A 信箱 column: its table of letters and one page per letter."""
+        letters = [(title, f"/{column.slug}/letter_{n + 1}.html", asked, replied)
+                   for n, (title, asked, replied) in enumerate(column.letters)]
+        pages = {column_path(self.site, column): self._column_page(column, markup.mailbox_table(letters))}
+        for title, url, asked, replied in letters:
+            pages[url] = self._page(title, {"ColumnName": column.name},
+                                    markup.letter_main(title, asked, replied, self.site.sponsor))
+        return pages
 
     # -- articles and calendar ----------------------------------------------------------------------
     def _article(self, item: Item, column_name: str) -> Page:

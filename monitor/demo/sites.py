@@ -19,8 +19,9 @@ BENIGN_HOSTS = ("www.gov.cn", "www.hanweb.com", "beian.miit.gov.cn", "www.beian.
 SITE_RULES = frozenset({
     "homepage_stale", "stale_columns", "stale_columns_long", "blank_columns", "illegal_links",
     "serious_wording", "tampered", "missing_jiucuo", "jiucuo_code_mismatch", "dead_links", "fetch_failed",
-    "footer_identity", "privacy_leak", "forged_dates",
+    "footer_identity", "privacy_leak", "forged_dates", "no_interaction", "services_unusable",
 })
+COMPLETE_GUIDES = (("居民身份证申领", True), ("企业投资项目备案", True), ("城乡居民养老保险参保登记", True))
 
 
 def series(newest: tuple[int, int], count: int, step_days: int) -> tuple[date, ...]:
@@ -41,6 +42,14 @@ def static(name: str, slug: str) -> ColumnSpec:
     return ColumnSpec(name, slug, "static")
 
 
+def services(*guides: tuple[str, bool]) -> ColumnSpec:
+    return ColumnSpec("办事服务", "bsfw", "services", guides=guides or COMPLETE_GUIDES)
+
+
+def mailbox(name: str, slug: str, *letters: tuple[str, date, date | None]) -> ColumnSpec:
+    return ColumnSpec(name, slug, "mailbox", letters=letters)
+
+
 def _except(*found: str) -> frozenset[str]:
     return SITE_RULES - set(found)
 
@@ -57,6 +66,10 @@ PROVINCE_PORTAL = SiteSpec(
         listed("互动交流", "hdjl", (12, 27), 6, 3),
         listed("专题专栏", "ztzl", (11, 15), 4, 60),
         ColumnSpec("活动日历", "hdrl", "calendar"),
+        services(),
+        mailbox("省长信箱", "szxx", ("建议优化社保卡办理流程", date(2022, 12, 12), date(2022, 12, 15)),
+                ("咨询高校毕业生就业补贴政策", date(2022, 11, 20), date(2022, 11, 23)),
+                ("反映高速公路服务区设施问题", date(2022, 9, 2), date(2022, 9, 8))),
     ),
     home_extras=(
         '<div class="block"><h2>相关链接</h2><ul><li><a href="http://www.gov.cn/" target="_blank">中国政府网</a></li>'
@@ -148,6 +161,7 @@ YAAN = SiteSpec(
         static("机构职能", "jgzn"),
         listed("互动交流", "hdjl", (12, 27), 6, 2),
         ColumnSpec("专题专栏", "ztzl", "error"),
+        services(),
     ),
     home_extras=(
         '<div style="display:none"><a href="http://www.188bet.com/">体育投注</a>'
@@ -195,13 +209,17 @@ LIXIAN = SiteSpec(
         listed("人事信息", "rsxx", (9, 20), 3, 40),
         static("机构职能", "jgzn"),
         listed("互动交流", "hdjl", (11, 20), 4, 10),
+        services(("居民身份证申领", True), ("农村宅基地和建房（规划许可）审批", False)),
+        mailbox("县长信箱", "xzxx", ("反映某小区冬季供暖不足", date(2022, 12, 20), None),
+                ("咨询农村危房改造补助政策", date(2022, 12, 10), date(2022, 12, 14)),
+                ("关于县城停车难问题的建议", date(2022, 8, 15), None)),
     ),
     expect=SiteExpectation(
-        found=frozenset({"homepage_stale"}),
-        not_found=_except("homepage_stale"),
+        found=frozenset({"homepage_stale", "no_interaction", "services_unusable"}),
+        not_found=_except("homepage_stale", "no_interaction", "services_unusable"),
         stale_columns=("工作动态", "乡镇动态"),
     ),
-    note="首页超过2周未更新（最新信息12月5日）；仅2个栏目不更新",
+    note="首页超过2周未更新（最新信息12月5日）；仅2个栏目不更新；县长信箱一封来信超过3个月未回复；一个办事指南缺少重点要素",
 )
 
 SITES = (PROVINCE_PORTAL, TONGJI, YINGJI, ZSCQ, YAAN, YAEDU, LIXIAN)

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 Style = Literal["hanweb", "trs", "ul"]  # CMS families whose listing markup differs
 DateStyle = Literal["iso", "cn", "bracket"]  # 2022-12-26 / 2022年12月26日 / [12-26]
-Content = Literal["list", "blank", "empty", "static", "calendar", "error"]
+Content = Literal["list", "blank", "empty", "static", "calendar", "error", "services", "mailbox"]
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,8 @@ class ColumnSpec:
     dates: tuple[date, ...] = ()
     placeholder: str = ""  # shown instead of items when content == "blank"
     home_block: bool = False  # also shown as a block (with a 更多 link) on the home page
+    guides: tuple[tuple[str, bool], ...] = ()  # content == "services": (事项, complete) 办事指南 it links
+    letters: tuple[tuple[str, date, date | None], ...] = ()  # content == "mailbox": (title, 来信, 回复 or None)
 
     @property
     def newest(self) -> date | None:
