@@ -156,7 +156,7 @@ def test_the_fixture_province_is_judged_right_through_the_cli(tmp_path: Path) ->
         (tmp_path / "config.toml").write_text(
             "[crawl]\nretries = 0\nper_host_delay_s = 0.0\nmax_external_checks = 0\n"
             f'[crawl.host_overrides]\n{overrides}[render]\nbrowser = "off"\n', encoding="utf-8")
-        rows = "".join(f"{name},http://{host}/,成都,县级门户,{code}\n" for name, (host, code, *_rest) in SITES.items())
+        rows = "".join(f"{name},http://{host}/,成都,市级部门,{code}\n" for name, (host, code, *_rest) in SITES.items())
         (tmp_path / "sites.csv").write_text(f"网站名称,网址,所属地方或部门,网站类型,网站标识码\n{rows}", encoding="utf-8")
 
         def run(*args: str):

@@ -54,7 +54,7 @@ def test_re_dated_articles_are_found_with_both_dates_and_honest_ones_are_not(tmp
             "[crawl]\nallow_private_targets = true\nper_host_delay_s = 0.0\nretries = 0\n"
             f"[store]\ndatabase = \"{tmp_path / 'g.db'}\"\n", encoding="utf-8")
         (tmp_path / "sites.csv").write_text(
-            f"网站名称,网址,所属地方或部门,网站类型,网站标识码\n示例镇人民政府,{site.url('/')},绵阳,县级门户,5132000002\n",
+            f"网站名称,网址,所属地方或部门,网站类型,网站标识码\n示例镇人民政府,{site.url('/')},绵阳,市级部门,5132000002\n",
             encoding="utf-8")
         config = tmp_path / "config.toml"
         assert run(config, "registry", "import", str(tmp_path / "sites.csv")).exit_code == 0

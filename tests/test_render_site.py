@@ -74,7 +74,7 @@ def check(tmp_path: Path, site: Site, browser: str, *, screenshots: bool = False
         f'[crawl]\nretries = 0\nper_host_delay_s = 0.0\n[crawl.host_overrides]\n"{HOST}" = "127.0.0.1:{site.port}"\n'
         f'[render]\nbrowser = "{browser}"\nscreenshots = {str(screenshots).lower()}\n', encoding="utf-8")
     (tmp_path / "sites.csv").write_text(f"网站名称,网址,所属地方或部门,网站类型,网站标识码\n"
-                                        f"示例市人民政府,http://{HOST}/,成都,市级门户,{CODE}\n", encoding="utf-8")
+                                        f"示例市人民政府,http://{HOST}/,成都,市级部门,{CODE}\n", encoding="utf-8")
 
     def run(*args: str):
         return CliRunner().invoke(app, ["--config", str(tmp_path / "config.toml"), "--db", str(tmp_path / "g.db"),

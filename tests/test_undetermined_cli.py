@@ -35,7 +35,7 @@ def test_no_dated_item_anywhere_is_undetermined_and_keeps_the_earlier_veto_open(
     with Site({"/": DATED, "/a1.html": page("<h1>会议</h1>"), "/a2.html": page("<h1>会议</h1>")}) as site:
         (tmp_path / "config.toml").write_text("[crawl]\nallow_private_targets = true\nretries = 0\n", encoding="utf-8")
         (tmp_path / "sites.csv").write_text(f"网站名称,网址,所属地方或部门,网站类型,网站标识码\n"
-                                            f"示例县人民政府,{site.url('/')},成都,县级门户,5101000007\n", encoding="utf-8")
+                                            f"示例县人民政府,{site.url('/')},成都,市级部门,5101000007\n", encoding="utf-8")
         assert run(tmp_path, "registry", "import", str(tmp_path / "sites.csv")).exit_code == 0
 
         first = run(tmp_path, "check", "示例县人民政府", "--as-of", "2022-12-28T10:00", "--json")

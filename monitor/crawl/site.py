@@ -169,6 +169,7 @@ class _SiteRun:
         self._privacy = rulebook.rule("privacy_leak")
         self._names = rulebook.privacy_names
         self._known_columns: set[str] = set()
+        self._home_scripted = False  # the home page shows no dated item and fills its content by script
         self._entrance_targets: list[str] = []
         self._articles = ArticleReader(
             session, self._inspector, self._examiner, obs, per_column=crawl.articles_per_column,
@@ -213,7 +214,8 @@ class _SiteRun:
         obs = self._obs
         obs.homepage_ok, obs.final_url, obs.tls_error = True, home.final_url or home.url, home.tls_unverified
         page = await read_page(read_home_page, home.text, obs.final_url, self._today, self._examiner)
-        if not any(item.date for item in page.items) and looks_scripted(home.text):
+        self._home_scripted = not any(item.date for item in page.items) and looks_scripted(home.text)
+        if self._home_scripted:
             rendered = await self._render_page(obs.final_url, home)
             if rendered is not None and rendered.html:
                 page = await read_page(read_home_page, rendered.html, obs.final_url, self._today, self._examiner)
@@ -242,8 +244,12 @@ class _SiteRun:
         guides they link to; what was found goes into the observation with whether the search was whole."""
         await self._interaction.read_linked()
         await self._services.read_all()
-        whole = navigation_columns >= MIN_NAVIGATION_COLUMNS
-        note = "" if whole else f"首页导航仅识别到 {navigation_columns} 个栏目，导航可能由脚本生成，未能完整读取"
+        note = ""
+        if navigation_columns < MIN_NAVIGATION_COLUMNS:
+            note = f"首页导航仅识别到 {navigation_columns} 个栏目，导航可能由脚本生成，未能完整读取"
+        elif self._home_scripted and not self._obs.homepage_rendered:
+            note = "首页内容由脚本加载且未经浏览器渲染，入口可能未读到"
+        whole = not note
         self._obs.interaction = InteractionObservation(self._interaction.boards, True, whole, note)
         self._obs.services = ServicesObservation(self._services.entries, self._services.guides, True, whole, note)
 

@@ -171,7 +171,8 @@ SHORT_GUIDE = ("事项名称", "办理地点", "联系电话")  # what an incomp
 def guide_list(guides: list[tuple[str, str]]) -> str:
     """A 办事服务 column: links to the 办事指南 of each service."""
     rows = "".join(f'<li><a href="{escape(url)}">{escape(title)}</a></li>' for title, url in guides)
-    return f'<div class="list-box"><h2>办事指南</h2><ul class="list">{rows}</ul></div>'
+    return (f'<div class="list-box"><h2>办事指南</h2><p>本栏目提供本级政务服务事项的办事指南，点击事项名称查看办理条件、材料和流程。</p>'
+            f'<ul class="list">{rows}</ul></div>')
 
 
 def guide_main(name: str, complete: bool, sponsor: str) -> str:
@@ -190,8 +191,8 @@ def mailbox_table(letters: list[tuple[str, str, date, date | None]]) -> str:
         f'<td>{replied.isoformat() if replied else ""}</td><td>{"已回复" if replied else "办理中"}</td></tr>'
         for title, url, asked, replied in letters
     )
-    return ('<table class="mail-list"><tr><th>信件标题</th><th>来信时间</th><th>回复时间</th><th>状态</th></tr>'
-            f"{rows}</table>")
+    return ('<div class="list-box"><table class="mail-list"><tr><th>信件标题</th><th>来信时间</th><th>回复时间</th>'
+            f"<th>状态</th></tr>{rows}</table></div>")
 
 
 def letter_main(title: str, asked: date, replied: date | None, sponsor: str) -> str:
