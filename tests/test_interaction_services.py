@@ -76,6 +76,8 @@ def test_guide_elements_need_a_value_and_skip_the_footer(rulebook: Rulebook):
     present, missing = guide_elements("事项名称：户口迁移 设定依据： 申请条件 暂无 办理地点：一楼窗口", words)
     assert present == ("事项名称", "办理地点")
     assert "设定依据" in missing and "申请条件" in missing
+    prose = "本栏目提供办事指南，点击事项名称查看办理条件、材料和流程。"  # labels inside a sentence name nothing
+    assert guide_elements(prose, words)[0] == ()
     html = ("<html><body><div class='main'><h1>某事项办事指南</h1><table><tr><td>事项名称</td><td>某事项</td></tr>"
             "</table></div><div class='footer'>联系电话：0832-1234567</div></body></html>")
     read = read_guide(html, "http://x.gov.cn/g.html", words)

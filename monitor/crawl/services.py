@@ -21,7 +21,8 @@ EMPTY_ENTRY = "空页面"
 NOT_OPENED = "未访问：已达本次抓取页数上限"
 SCRIPTED_GUIDE = "办事指南由脚本加载，未能读取"
 MIN_GUIDE_CHARS = 20  # a page showing less text than this is not a guide one could read
-MIN_LIST_ITEMS = 3  # a page listing this many entries is a list of guides, not a guide
+MIN_LIST_ITEMS = 3  # a page listing this many entries is a list of guides, not a guide ...
+MANY_ELEMENTS = 5  # ... unless it shows this many elements itself
 
 
 class ServiceReader:
@@ -135,7 +136,9 @@ class ServiceReader:
         named = (self._words.is_guide_link(read.title) or self._words.is_guide_link(name)
                  or normalise_url(url) in self._from_guide_lists)
         listing = bool(read.guide_links) or len(read.items) >= MIN_LIST_ITEMS
-        return len(read.present) >= 2 or (named and not listing and read.text_chars >= MIN_GUIDE_CHARS)
+        if len(read.present) >= MANY_ELEMENTS:  # a guide, whatever else it links to (其他相关指南)
+            return True
+        return not listing and (len(read.present) >= 2 or (named and read.text_chars >= MIN_GUIDE_CHARS))
 
     def _add_guide(self, read: GuideRead, url: str, found_on: str) -> None:
         if any(g.url == url for g in self.guides):

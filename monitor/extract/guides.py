@@ -49,8 +49,10 @@ class ServiceVocabulary:
 
     @cached_property
     def labels_pattern(self) -> re.Pattern[str]:
+        """A label standing as one: not inside a sentence ("点击事项名称查看" names no element), so not glued
+        to a character before it, and followed by a colon, a space (a table cell's end) or a closing bracket."""
         labels = sorted({label for labels in self.elements.values() for label in labels}, key=len, reverse=True)
-        return re.compile("|".join(map(re.escape, labels)))
+        return re.compile(f"(?<![\\u4e00-\\u9fffA-Za-z0-9])(?:{'|'.join(map(re.escape, labels))})(?=[\\s:：】\\]）)]|$)")
 
 
 @dataclass
