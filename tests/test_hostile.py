@@ -157,12 +157,12 @@ def check_site(tmp_path, routes: dict, **crawl: object) -> tuple[int, dict, floa
     (tmp_path / "config.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
     with HostileServer(routes) as server:
         (tmp_path / "sites.csv").write_text("网站名称,网址,所属地方或部门,网站类型,网站标识码\n"
-                                            f"示例县人民政府,{server.url('/')},成都,县级门户,5101000009\n",
+                                            f"示例县发展和改革局,{server.url('/')},成都,市级部门,5101000009\n",
                                             encoding="utf-8")
         base = ["--config", str(tmp_path / "config.toml"), "--db", str(tmp_path / "g.db")]
         assert CliRunner().invoke(app, [*base, "registry", "import", str(tmp_path / "sites.csv")]).exit_code == 0
         started = time.monotonic()
-        result = CliRunner().invoke(app, [*base, "check", "示例县人民政府", "--as-of", TODAY, "--json"])
+        result = CliRunner().invoke(app, [*base, "check", "示例县发展和改革局", "--as-of", TODAY, "--json"])
         took = time.monotonic() - started
     return result.exit_code, json.loads(result.stdout), took
 
