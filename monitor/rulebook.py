@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from monitor.annex4.settings import Annex4Rules, Annex4RulesError, load_annex4_rules
 from monitor.config import read_toml
 from monitor.content.privacy import NameVocabulary
 from monitor.content.wording import Lexicon, WordingError
@@ -192,6 +193,14 @@ class Rulebook:
 
     def deadline_days(self, rule_id: str) -> int:
         return self.rectification_days.get(rule_id, self.rectification_days[""])
+
+    @cached_property
+    def annex4(self) -> Annex4Rules:
+        """How the 附件4 rows are computed (rules/annex4.toml): 找错 limit and statuses, repost and ranking cut-offs."""
+        try:
+            return load_annex4_rules(self.directory)
+        except Annex4RulesError as exc:
+            raise RulesError(str(exc)) from exc
 
     @cached_property
     def blank_markers(self) -> tuple[str, ...]:

@@ -311,8 +311,9 @@ def test_markdown_and_csv_are_byte_identical_across_runs(store: Store, settings:
         tmp_path / "b", ["md", "csv"])
     assert [p.name for p in first] == [p.name for p in second] == [
         "govmon_2022Q4.md", "govmon_2022Q4_summary.csv", "govmon_2022Q4_annex1.csv",
-        "govmon_2022Q4_annex2_websites.csv", "govmon_2022Q4_annex2_accounts.csv", "govmon_2022Q4_coverage.csv",
-        "govmon_2022Q4_evidence.csv"]
+        "govmon_2022Q4_annex2_websites.csv", "govmon_2022Q4_annex2_accounts.csv", "govmon_2022Q4_annex4.csv",
+        *(f"govmon_2022Q4_annex4_{t}.csv" for t in ("jiucuo", "reposts", "repost_items", "ranking")),
+        "govmon_2022Q4_coverage.csv", "govmon_2022Q4_evidence.csv"]
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes()
     assert first[1].read_bytes().startswith(b"\xef\xbb\xbf")
@@ -351,8 +352,8 @@ def test_xlsx_has_a_sheet_per_annex_with_frozen_styled_headers(store: Store, set
     _with_problems(store, rulebook)
     (path,) = write_report(_report(store, settings, rulebook), tmp_path, ["xlsx"])
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["总体情况", "附件1", "附件2表1", "附件2表2", "未检查账号", "证据"]
-    assert [book[n].freeze_panes for n in book.sheetnames] == ["A2", "C3", "A2", "A2", "A2", "A2"]
+    assert book.sheetnames == ["总体情况", "附件1", "附件2表1", "附件2表2", "附件4", "未检查账号", "证据"]
+    assert [book[n].freeze_panes for n in book.sheetnames] == ["A2", "C3", "A2", "A2", "A2", "A2", "A2"]
     header = book["附件2表2"]["E1"]
     assert header.value == "存在的突出问题" and header.font.bold and header.fill.fgColor.rgb.endswith("D9E1F2")
     assert book["附件2表2"]["E2"].value == "监测时间点内2周未更新"

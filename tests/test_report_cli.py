@@ -38,7 +38,7 @@ def test_json_summary_and_files(database: Path, tmp_path: Path) -> None:
     assert (data["summary"]["websites_checked"], data["summary"]["websites_with_problems"]) == (1, 1)
     assert data["summary"]["website_pass_rate"] == "0.00%"
     assert [Path(p).name for p in data["files"]][:2] == ["govmon_2022Q4.md", "govmon_2022Q4_summary.csv"]
-    assert all(Path(p).is_file() for p in data["files"]) and len(data["files"]) == 7
+    assert all(Path(p).is_file() for p in data["files"]) and len(data["files"]) == 12
 
 
 def test_human_output_lists_files_in_the_configured_folder(database: Path, tmp_path: Path) -> None:

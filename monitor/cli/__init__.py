@@ -23,6 +23,7 @@ from monitor.cli import (
     users,
     web,
 )
+from monitor.cli import annex4 as annex4_commands
 from monitor.cli.common import AppState
 
 app = typer.Typer(
@@ -61,6 +62,7 @@ def _root(
 
 for module in (registry, findings, check, probe, daemon, accounts, report, assess, demo, users, web, alerts):
     module.register(app)
+annex4_commands.register(app)  # jiucuo, reposts, ranking: the 附件4 inputs
 
 
 def main() -> None:

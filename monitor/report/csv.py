@@ -27,9 +27,19 @@ def csv_tables(report: QuarterReport) -> dict[str, list[list[Cell]]]:
         "annex1": [top, ["", *tables.ANNEX1_COLUMNS], *tables.annex1_rows(report)],
         "annex2_websites": [list(tables.TABLE1_HEADER), *tables.table1_rows(report)],
         "annex2_accounts": [list(tables.TABLE2_HEADER), *tables.table2_rows(report)],
+        "annex4": [[*tables.ANNEX4_HEADER, tables.ANNEX4_SOURCE], *tables.annex4_rows(report)],
+        **{f"annex4_{name}": [list(header), *rows] for name, (_title, header, rows) in zip(
+            ("jiucuo", "reposts", "repost_items", "ranking"), _all_details(report), strict=True)},
         "coverage": [list(tables.COVERAGE_HEADER), *tables.coverage_rows(report)],
         "evidence": [list(tables.EVIDENCE_HEADER), *tables.evidence_rows(report)],
     }
+
+
+def _all_details(report: QuarterReport) -> list[tuple[str, tuple[str, ...], list[list[Cell]]]]:
+    """The four 附件4 detail tables in a fixed order, empty ones included (a file per table, always)."""
+    found = {header: (title, header, rows) for title, header, rows in tables.annex4_details(report)}
+    return [found.get(header, ("", header, [])) for header in (
+        tables.JIUCUO_HEADER, tables.REPOSTS_HEADER, tables.REPOST_ITEMS_HEADER, tables.RANKING_HEADER)]
 
 
 def render_csv(rows: Sequence[Sequence[Cell]]) -> bytes:

@@ -1,4 +1,4 @@
-"""Compute the quarterly report once, from the store: 总体情况, 附件1, 附件2, 附件4 line, evidence.
+"""Compute the quarterly report once, from the store: 总体情况, 附件1, 附件2, 附件4 (monitor/report/annex4.py), evidence.
 
 What counts (the notice's 存在突出问题): veto findings open at any moment of the quarter, not dismissed
 by a reviewer (manual findings included), on websites and accounts not retired before the quarter began.
@@ -17,6 +17,7 @@ from datetime import datetime
 from monitor.config import Settings
 from monitor.models import Account, Finding, Severity, Status, SubjectKind, Website, iso
 from monitor.quarter import Quarter
+from monitor.report.annex4 import build_annex4
 from monitor.report.evidence import Entry, evidence_items
 from monitor.report.model import (
     AccountProblem,
@@ -88,6 +89,7 @@ def build_report(
         unchecked=_unchecked(scope, regions),
         province_row_label=settings.province_row_label,
         generated_at=generated_at,
+        annex4=build_annex4(store, quarter, regions, scope.websites, passed_both, rulebook.annex4, settings.timezone),
     )
 
 

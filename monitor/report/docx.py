@@ -189,8 +189,17 @@ def _annex2(doc: DocxDocument, report: QuarterReport) -> None:
 
 
 def _annex4(doc: DocxDocument, report: QuarterReport) -> None:
+    """The notice's two-column table, then where each row's data came from and the detail tables."""
     _annex_heading(doc, "附件4（本季度数据）", tables.ANNEX4_TITLE)
-    _simple_table(doc, tables.ANNEX4_HEADER, [[tables.ANNEX4_LABEL, tables.annex4_value(report)]])
+    rows = tables.annex4_rows(report)
+    _simple_table(doc, tables.ANNEX4_HEADER, [row[:2] for row in rows], widths_cm=(7.0, 8.6))
+    _text(doc, "数据来源", HEADING_FONT, TABLE_SIZE)
+    for row in rows:
+        if row[2]:
+            _text(doc, f"{row[0]}：{row[2]}", BODY_FONT, EVIDENCE_SIZE)
+    for title, header, detail in tables.annex4_details(report):
+        _text(doc, title, HEADING_FONT, TABLE_SIZE)
+        _simple_table(doc, header, detail, EVIDENCE_SIZE)
 
 
 def _coverage(doc: DocxDocument, report: QuarterReport) -> None:

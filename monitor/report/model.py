@@ -122,6 +122,69 @@ class EvidenceItem:
 
 
 @dataclass(frozen=True)
+class Annex4Row:
+    """One line of 附件4: 工作成效, the 市(州) that earned it, and where the data came from."""
+
+    label: str
+    units: str  # 、-joined display names; 无 when none qualifies; 未导入 when the input is absent
+    source: str
+
+
+@dataclass(frozen=True)
+class JiucuoRegionRow:
+    """找错 messages of one 市(州) (or the province-level row) received in the quarter."""
+
+    unit: str
+    received: int
+    on_time: int
+    late: int
+    overdue: int
+    pending: int
+    excluded: int
+    rate: str  # on time / judged, "—" when nothing could be judged
+
+
+@dataclass(frozen=True)
+class RepostRegionRow:
+    """Required reposts of the quarter in one 市(州): sites judged and (site, item) pairs carried."""
+
+    unit: str
+    sites: int  # sites that must carry the items
+    judged: int  # of them, sites whose articles govmon read in the quarter
+    required: int  # judged sites x items
+    carried: int
+    share: str  # carried / required, "—" when no site was judged
+
+
+@dataclass(frozen=True)
+class RepostItemRow:
+    number: int
+    title: str
+    deadline: str
+    carried: int  # judged sites carrying it
+    judged: int
+    missing: str  # judged sites where it was not seen, 、-joined
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    place: int
+    unit: str
+    rank: str
+    score: str
+
+
+@dataclass(frozen=True)
+class Annex4:
+    rows: tuple[Annex4Row, ...]
+    jiucuo: tuple[JiucuoRegionRow, ...] = ()
+    reposts: tuple[RepostRegionRow, ...] = ()
+    repost_items: tuple[RepostItemRow, ...] = ()
+    ranking: tuple[RankingRow, ...] = ()
+    ranking_year: int = 0
+
+
+@dataclass(frozen=True)
 class QuarterReport:
     quarter: Quarter
     summary: Summary
@@ -133,3 +196,4 @@ class QuarterReport:
     province_row_label: str
     unchecked: tuple[UncheckedAccount, ...] = ()  # coverage appendix
     generated_at: datetime | None = None  # only for document metadata; never in md/csv bodies
+    annex4: Annex4 | None = None  # the four rows of 附件4 with their details

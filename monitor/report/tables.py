@@ -29,6 +29,14 @@ COVERAGE_HEADER = ("序号", "所属地方或部门", "新媒体名称", "类型
 COVERAGE_TITLE = "抽查计划内本季度未检查的政务新媒体账号"
 SUMMARY_HEADER = ("项目", "数值")
 ANNEX4_HEADER = ("工作成效", "单位")
+ANNEX4_SOURCE = "数据来源"
+JIUCUO_TITLE = "“我为政府网站找错”留言办理情况（本季度收到的留言）"
+JIUCUO_HEADER = ("单位", "留言数", "按期办结", "逾期办结", "逾期未办结", "办理中（未到期）", "不计入", "按期办结率")
+REPOSTS_TITLE = "转载情况（各市(州)应转载网站）"
+REPOSTS_HEADER = ("单位", "应转载网站数", "读取到文章的网站数", "应转载（网站×条）", "已转载", "转载率")
+REPOST_ITEMS_TITLE = "转载任务逐条情况"
+REPOST_ITEMS_HEADER = ("序号", "标题", "截止日期", "已转载网站数", "读取到文章的网站数", "未见转载的网站")
+RANKING_HEADER = ("位次", "单位", "名次", "得分")
 ANNEX4_LABEL = "季度检查中，政府网站与政务新媒体合格率均达100%"
 TABLE1_TITLE = "表1：存在突出问题的政府网站名单"
 TABLE2_TITLE = "表2：存在突出问题的政务新媒体名单"
@@ -78,6 +86,35 @@ def period(report: QuarterReport) -> str:
 
 def annex4_value(report: QuarterReport) -> str:
     return "、".join(report.regions_all_passed) or "无"
+
+
+def ranking_title(report: QuarterReport) -> str:
+    year = report.annex4.ranking_year if report.annex4 else report.quarter.year
+    return f"{year}年度监管工作考核排名"
+
+
+def annex4_rows(report: QuarterReport) -> list[list[Cell]]:
+    """工作成效, 单位, 数据来源 of each 附件4 row (the quarter's pass line alone when no annex was built)."""
+    if report.annex4 is None:
+        return [[ANNEX4_LABEL, annex4_value(report), ""]]
+    return [[row.label, row.units, row.source] for row in report.annex4.rows]
+
+
+def annex4_details(report: QuarterReport) -> list[tuple[str, tuple[str, ...], list[list[Cell]]]]:
+    """(title, header, rows) of each detail table behind the 附件4 rows that have data."""
+    annex = report.annex4
+    if annex is None:
+        return []
+    tables: list[tuple[str, tuple[str, ...], list[list[Cell]]]] = [
+        (JIUCUO_TITLE, JIUCUO_HEADER, [[r.unit, r.received, r.on_time, r.late, r.overdue, r.pending, r.excluded,
+                                        r.rate] for r in annex.jiucuo]),
+        (REPOSTS_TITLE, REPOSTS_HEADER, [[r.unit, r.sites, r.judged, r.required, r.carried, r.share]
+                                         for r in annex.reposts]),
+        (REPOST_ITEMS_TITLE, REPOST_ITEMS_HEADER, [[r.number, r.title, r.deadline, r.carried, r.judged, r.missing]
+                                                   for r in annex.repost_items]),
+        (ranking_title(report), RANKING_HEADER, [[r.place, r.unit, r.rank, r.score] for r in annex.ranking]),
+    ]
+    return [table for table in tables if table[2]]
 
 
 def annex1_rows(report: QuarterReport) -> list[list[Cell]]:

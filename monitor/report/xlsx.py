@@ -34,6 +34,7 @@ def write_xlsx(report: QuarterReport, path: Path) -> Path:
     _annex1_sheet(book.create_sheet("附件1"), report)
     _table_sheet(book.create_sheet("附件2表1"), tables.TABLE1_HEADER, tables.table1_rows(report))
     _table_sheet(book.create_sheet("附件2表2"), tables.TABLE2_HEADER, tables.table2_rows(report))
+    _annex4_sheet(book.create_sheet("附件4"), report)
     _table_sheet(book.create_sheet("未检查账号"), tables.COVERAGE_HEADER, tables.coverage_rows(report))
     _table_sheet(book.create_sheet("证据"), tables.EVIDENCE_HEADER, tables.evidence_rows(report))
     book.properties.title = tables.report_title(report)
@@ -88,6 +89,22 @@ def _summary_sheet(sheet: Worksheet, report: QuarterReport) -> None:
     sheet.merge_cells(start_row=note_row + 1, start_column=1, end_row=note_row + 1, end_column=2)
     sheet.cell(row=note_row + 1, column=1).alignment = WRAP
     sheet.row_dimensions[note_row + 1].height = 150
+
+
+def _annex4_sheet(sheet: Worksheet, report: QuarterReport) -> None:
+    """附件4: its rows with their data sources, then the detail table behind each row that has data."""
+    _header(sheet, 1, (*tables.ANNEX4_HEADER, tables.ANNEX4_SOURCE))
+    rows = tables.annex4_rows(report)
+    _body(sheet, 2, rows)
+    row = len(rows) + 3
+    for title, header, detail in tables.annex4_details(report):
+        set_value(sheet.cell(row=row, column=1), title)
+        sheet.cell(row=row, column=1).font = HEADER_FONT
+        _header(sheet, row + 1, header)
+        _body(sheet, row + 2, detail)
+        row += len(detail) + 3
+    sheet.freeze_panes = "A2"
+    _fit_widths(sheet)
 
 
 def _annex1_sheet(sheet: Worksheet, report: QuarterReport) -> None:

@@ -10,6 +10,7 @@ Everything else calls named methods of `Store`; no SQL and no table access live 
 - `accounts.py`  new-media account observations and the quarter's account sample
 - `items.py`     article history (URL, title, displayed date, text hash, first seen) for forged dates
 - `console.py`   the web console: users and API tokens, assignments to units, audit trail, alert log
+- `annex4.py`    附件4 inputs: imports with their file and time, 找错 messages, required reposts, rankings
 - `schema.py`    forward migrations (append one; never edit a shipped one)
 - `base.py`      the connection: opening, WAL and busy timeout, transactions, meta keys
 
@@ -20,6 +21,7 @@ objects with timestamps already parsed (datetime), not raw rows. A write goes in
 """
 
 from monitor.store.accounts import AccountQueries, SampleRow
+from monitor.store.annex4 import Annex4Queries
 from monitor.store.base import NotADatabase, StoreBase, StoreBusy, StoreError
 from monitor.store.console import ConsoleQueries
 from monitor.store.findings import FindingFilter, FindingQueries
@@ -31,7 +33,7 @@ from monitor.store.schema import MIGRATIONS
 
 
 class Store(RegistryQueries, RunQueries, ProbeQueries, FindingQueries, AccountQueries, ItemQueries,
-            ConsoleQueries, StoreBase):
+            ConsoleQueries, Annex4Queries, StoreBase):
     """One SQLite database. Open it with `Store.open(path)`; it migrates itself forward."""
 
 

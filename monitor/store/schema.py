@@ -125,6 +125,32 @@ def _m004_console(db: sqlite_utils.Database) -> None:
     db.table("alerts_sent").create({"unit": str, "kind": str, "day": str, "sent_at": str}, pk=("unit", "kind", "day"))
 
 
+def _m005_annex4(db: sqlite_utils.Database) -> None:
+    """附件4 inputs: each import (file, time, rows), 找错 messages, required reposts, annual rankings."""
+    db.table("annex4_imports").create(
+        {"id": int, "kind": str, "file": str, "imported_at": str, "rows": int},
+        pk="id", not_null={"kind", "file", "imported_at"},
+    )
+    db.table("jiucuo_messages").create(
+        {"message_id": str, "website_id": int, "received_at": str, "closed_at": str, "status": str,
+         "import_id": int},
+        pk="message_id", not_null={"website_id", "received_at"},
+        foreign_keys=[("website_id", "websites", "id"), ("import_id", "annex4_imports", "id")],
+    )
+    db.table("jiucuo_messages").create_index(["received_at"])
+    db.table("required_reposts").create(
+        {"id": int, "title": str, "title_key": str, "deadline": str, "period": str, "url": str, "import_id": int},
+        pk="id", not_null={"title", "title_key", "deadline"},
+        foreign_keys=[("import_id", "annex4_imports", "id")],
+    )
+    db.table("required_reposts").create_index(["title_key", "deadline"], unique=True)
+    db.table("annual_rankings").create(
+        {"year": int, "region": str, "rank": int, "score": float, "import_id": int},
+        pk=("year", "region"), foreign_keys=[("import_id", "annex4_imports", "id")],
+    )
+    db.table("items").create_index(["last_seen"])
+
+
 # Forward migrations, applied in order; the schema version is the number applied. Never edit one
 # that has shipped: append a new one.
 MIGRATIONS: list[tuple[str, Migration]] = [
@@ -132,4 +158,5 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("article history", _m002_items),
     ("county of websites and accounts", _m003_county),
     ("console users, tokens, assignments, audit", _m004_console),
+    ("annex 4 imports: 找错 messages, required reposts, annual rankings", _m005_annex4),
 ]
