@@ -80,7 +80,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory):
 def _config(folder: Path) -> Path:
     path = folder / "config.toml"
     path.write_text(
-        "[crawl]\nallow_private_targets = true\nper_host_delay_s = 0.0\nretries = 0\nconnect_timeout_s = 2.0\n"
+        "[crawl]\nallow_private_targets = true\nper_host_delay_s = 0.0\nretries = 0\n"
         f"[render]\nbrowser = \"off\"\n[store]\ndatabase = \"{folder / 'g.db'}\"\n"
         f"[report]\noutput_dir = \"{folder / 'reports'}\"\n", encoding="utf-8")
     return path

@@ -16,11 +16,18 @@ from pathlib import Path
 
 from monitor.annex4.records import JIUCUO, JiucuoMessage
 from monitor.annex4.settings import JiucuoRules
-from monitor.annex4.sheet import ImportSummary, RowProblem, header_reader, read_file, should_write, text
+from monitor.annex4.sheet import (
+    ImportSummary,
+    RowProblem,
+    count,
+    header_reader,
+    read_files,
+    should_write,
+    text,
+)
 from monitor.annex4.sites import SiteIndex
 from monitor.annex4.workdays import WorkCalendar
 from monitor.newmedia.timeparse import parse_full_date
-from monitor.sheets import RowError, rows_under_header
 from monitor.store import Store
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -44,21 +51,11 @@ def import_jiucuo(store: Store, rules: JiucuoRules, paths: list[Path], *, zone: 
 
     Raises SheetError naming the file when a file cannot be read at all.
     """
-    summary = ImportSummary()
     sites = SiteIndex(store.websites(include_retired=True))
-    reads = []
-    seen: dict[str, str] = {}  # 留言编号 -> file:line of its first row
-    for path in paths:
-        rows = rows_under_header(path, header_reader(COLUMNS, REQUIRED, SITE_COLUMNS),
-                                 f"没有含 {'、'.join(REQUIRED)} 的表头行")
-
-        read = read_file(path, rows, lambda values: _message(values, sites, rules, zone, now), summary)
-        reads.append(read)
-        for line, message in list(read.rows):
-            where = seen.setdefault(message.message_id, f"{path}:{line}")
-            if where != f"{path}:{line}":
-                summary.errors.append(RowError(str(path), line, f"留言编号 {message.message_id} 与 {where} 重复"))
-                read.rows.remove((line, message))
+    summary, reads = read_files(
+        paths, header_reader(COLUMNS, REQUIRED, SITE_COLUMNS), f"没有含 {'、'.join(REQUIRED)} 的表头行",
+        lambda values: _message(values, sites, rules, zone, now), lambda m: m.message_id,
+        lambda m, where: f"留言编号 {m.message_id} 与 {where} 重复")
     if not should_write(summary, skip_bad):
         return summary
     with store.transaction():
@@ -68,16 +65,14 @@ def import_jiucuo(store: Store, rules: JiucuoRules, paths: list[Path], *, zone: 
             before = store.jiucuo_messages_by_id(m.message_id for m in messages)
             for message in messages:
                 old = before.get(message.message_id)
-                if old is None:
-                    summary.added += 1
-                elif (old.website_id, old.received_at, old.closed_at, old.status) == \
-                        (message.website_id, message.received_at, message.closed_at, message.status):
-                    summary.unchanged += 1
-                else:
-                    summary.updated += 1
+                count(summary, None if old is None else _content(old), _content(message))
                 store.save_jiucuo_message(message, record.id)
     summary.written = True
     return summary
+
+
+def _content(message: JiucuoMessage) -> tuple[object, ...]:
+    return message.website_id, message.received_at, message.closed_at, message.status
 
 
 def _message(values: dict[str, str], sites: SiteIndex, rules: JiucuoRules, zone: tzinfo,

@@ -8,14 +8,20 @@ that quarter's year, by 名次, or by 得分 when no 名次 is given (equal scor
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from datetime import datetime
 from pathlib import Path
 
 from monitor.annex4.records import RANKING, RankingEntry
-from monitor.annex4.sheet import ImportSummary, RowProblem, header_reader, read_file, should_write, text
+from monitor.annex4.sheet import (
+    ImportSummary,
+    RowProblem,
+    count,
+    header_reader,
+    read_files,
+    should_write,
+    text,
+)
 from monitor.report.regions import Regions
-from monitor.sheets import RowError, rows_under_header
 from monitor.store import Store
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -30,20 +36,10 @@ _YEAR = re.compile(r"^((?:19|20)\d{2})\s*(?:年度?|年)?$")
 def import_ranking(store: Store, regions: Regions, paths: list[Path], *, now: datetime,
                    skip_bad: bool = False) -> ImportSummary:
     """Read every file, then replace the ranking of each year they hold, in one transaction."""
-    summary = ImportSummary()
-    years: dict[int, dict[str, tuple[RankingEntry, str]]] = defaultdict(dict)
-    reads = []
-    for path in paths:
-        rows = rows_under_header(path, header_reader(COLUMNS, ("市(州)", "年度"), ("名次", "得分")),
-                                 "没有含 市(州)、年度 和 名次（或 得分）的表头行")
-        read = read_file(path, rows, lambda values: _entry(values, regions), summary)
-        reads.append(read)
-        for line, entry in read.rows:
-            where = f"{path}:{line}"
-            first = years[entry.year].setdefault(entry.region, (entry, where))[1]
-            if first != where:
-                summary.errors.append(RowError(str(path), line, f"{entry.year} 年度 {entry.region} 与 {first} 重复"))
-                read.rows.remove((line, entry))
+    summary, reads = read_files(
+        paths, header_reader(COLUMNS, ("市(州)", "年度"), ("名次", "得分")), "没有含 市(州)、年度 和 名次（或 得分）的表头行",
+        lambda values: _entry(values, regions), lambda entry: (entry.year, entry.region),
+        lambda entry, where: f"{entry.year} 年度 {entry.region} 与 {where} 重复")
     if not should_write(summary, skip_bad):
         return summary
     with store.transaction():
@@ -51,11 +47,9 @@ def import_ranking(store: Store, regions: Regions, paths: list[Path], *, now: da
             record = store.record_import(RANKING, read.path.name, now, read.data_rows)
             for year in sorted({entry.year for _line, entry in read.rows}):
                 entries = [entry for _line, entry in read.rows if entry.year == year]
-                before = {(e.region, e.rank, e.score) for e in store.ranking(year)}
-                after = {(e.region, e.rank, e.score) for e in entries}
-                summary.added += len({r for r, *_ in after} - {r for r, *_ in before})
-                summary.unchanged += len(after & before)
-                summary.updated += len(after - before) - len({r for r, *_ in after} - {r for r, *_ in before})
+                before = {e.region: (e.rank, e.score) for e in store.ranking(year)}
+                for entry in entries:
+                    count(summary, before.get(entry.region), (entry.rank, entry.score))
                 store.replace_ranking(year, entries, record.id)
     summary.written = True
     return summary

@@ -20,10 +20,17 @@ from datetime import date, datetime, tzinfo
 from pathlib import Path
 
 from monitor.annex4.records import REPOSTS, RequiredRepost, SeenTitle
-from monitor.annex4.sheet import ImportSummary, RowProblem, header_reader, read_file, should_write, text
+from monitor.annex4.sheet import (
+    ImportSummary,
+    RowProblem,
+    count,
+    header_reader,
+    read_files,
+    should_write,
+    text,
+)
 from monitor.annex4.titles import TitleMatcher, title_key
 from monitor.newmedia.timeparse import parse_full_date
-from monitor.sheets import RowError, rows_under_header
 from monitor.store import Store
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -40,19 +47,10 @@ _NUMERALS = "一二三四"
 def import_reposts(store: Store, paths: list[Path], *, zone: tzinfo, now: datetime,
                    skip_bad: bool = False) -> ImportSummary:
     """Read every list, then store its items in one transaction (none when a row is bad, unless `skip_bad`)."""
-    summary = ImportSummary()
-    reads = []
-    seen: dict[tuple[str, date], str] = {}
-    for path in paths:
-        rows = rows_under_header(path, header_reader(COLUMNS, ("标题",), ("期间", "截止日期")),
-                                 "没有含 标题 和 期间（或 截止日期）的表头行")
-        read = read_file(path, rows, lambda values: _item(values, zone), summary)
-        reads.append(read)
-        for line, item in list(read.rows):
-            where = seen.setdefault((item.title_key, item.deadline), f"{path}:{line}")
-            if where != f"{path}:{line}":
-                summary.errors.append(RowError(str(path), line, f"标题与截止日期 与 {where} 重复"))
-                read.rows.remove((line, item))
+    summary, reads = read_files(
+        paths, header_reader(COLUMNS, ("标题",), ("期间", "截止日期")), "没有含 标题 和 期间（或 截止日期）的表头行",
+        lambda values: _item(values, zone), lambda item: (item.title_key, item.deadline),
+        lambda _item, where: f"标题与截止日期 与 {where} 重复")
     if not should_write(summary, skip_bad):
         return summary
     with store.transaction():
@@ -60,12 +58,7 @@ def import_reposts(store: Store, paths: list[Path], *, zone: tzinfo, now: dateti
             record = store.record_import(REPOSTS, read.path.name, now, read.data_rows)
             for _line, item in read.rows:
                 old = store.required_repost(item.title_key, item.deadline)
-                if old is None:
-                    summary.added += 1
-                elif (old.title, old.period, old.url) == (item.title, item.period, item.url):
-                    summary.unchanged += 1
-                else:
-                    summary.updated += 1
+                count(summary, None if old is None else (old.title, old.period, old.url), (item.title, item.period, item.url))
                 store.save_required_repost(item, record.id)
     summary.written = True
     return summary

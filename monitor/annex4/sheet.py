@@ -7,12 +7,12 @@ not written at all unless the user asks for the good rows (`skip_bad`); each bad
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from monitor.sheets import BLANKS, RowError, SheetError
+from monitor.sheets import BLANKS, RowError, SheetError, rows_under_header
 
 
 def header_cell(text: str) -> str:
@@ -68,17 +68,43 @@ class ImportSummary:
                 "notes": self.notes}
 
 
-def read_file(path: Path, rows: Any, parse: Callable[[dict[str, str]], Any], summary: ImportSummary) -> FileRead:
-    """Parse each row of `rows` ((line, cells) pairs); a RowProblem becomes `file:line: reason`."""
-    read = FileRead(path)
-    for line, values in rows:
-        read.data_rows += 1
-        try:
-            read.rows.append((line, parse(values)))
-        except RowProblem as exc:
-            summary.errors.append(RowError(str(path), line, str(exc)))
-    summary.files.append((str(path), read.data_rows))
-    return read
+def read_files(paths: list[Path], header_of: Callable[[list[Any]], list[str] | None], no_header: str,
+               parse: Callable[[dict[str, str]], Any], key_of: Callable[[Any], Hashable],
+               repeated: Callable[[Any, str], str]) -> tuple[ImportSummary, list[FileRead]]:
+    """Parse every row of every file; a RowProblem becomes `file:line: reason`, and so does a row whose key
+    (`key_of`) an earlier row already had (`repeated(row, "file:line of the first")` says how).
+
+    Raises SheetError naming the file when a file cannot be read at all.
+    """
+    summary, reads = ImportSummary(), []
+    first: dict[Hashable, str] = {}
+    for path in paths:
+        read = FileRead(path)
+        for line, values in rows_under_header(path, header_of, no_header):
+            read.data_rows += 1
+            try:
+                row = parse(values)
+            except RowProblem as exc:
+                summary.errors.append(RowError(str(path), line, str(exc)))
+                continue
+            where = first.setdefault(key_of(row), f"{path}:{line}")
+            if where != f"{path}:{line}":
+                summary.errors.append(RowError(str(path), line, repeated(row, where)))
+            else:
+                read.rows.append((line, row))
+        summary.files.append((str(path), read.data_rows))
+        reads.append(read)
+    return summary, reads
+
+
+def count(summary: ImportSummary, old: tuple[Any, ...] | None, new: tuple[Any, ...]) -> None:
+    """Count a stored row as added, unchanged or updated, from what it was and what it becomes."""
+    if old is None:
+        summary.added += 1
+    elif old == new:
+        summary.unchanged += 1
+    else:
+        summary.updated += 1
 
 
 def should_write(summary: ImportSummary, skip_bad: bool) -> bool:
