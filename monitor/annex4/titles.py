@@ -9,18 +9,19 @@ in one pass, however many titles are required.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 
 import ahocorasick
 
 _CUT_MARKS = ("…", "...", "．．．", "。。。")
+_NOT_WORD = re.compile(r"[\W_]+")  # punctuation, symbols, spaces (letters and digits of any script stay)
 
 
 def title_key(title: str) -> str:
     """The comparable form of a title: NFKC, lower case, letters and digits only."""
-    text = unicodedata.normalize("NFKC", title).lower()
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] in "LN")
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", title).lower())
 
 
 def is_cut(title: str) -> bool:
