@@ -47,6 +47,7 @@ class CrawlSettings:
     articles_per_column: int = 3  # newest articles of each column read for content checks (0: none)
     max_home_articles: int = 20  # articles linked from the home page read for content checks
     article_text_chars: int = 20_000  # visible text kept per article read
+    extra_ca_files: tuple[str, ...] = ()  # PEM files of CAs trusted besides the system's (a private CA)
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def read_toml(path: Path, error: type[Exception] = ConfigError) -> dict[str, Any
 _FREE_TABLES = {"crawl.host_overrides", "alerts.targets"}
 # Keys holding paths, resolved against the folder of the file that set them.
 _PATH_KEYS = {"store.database", "rules.directory", "report.output_dir", "log.file"}
+_PATH_LIST_KEYS = {"crawl.extra_ca_files"}
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,8 @@ def _checked_value(default: Any, value: Any, dotted: str, source: Path) -> Any:
         raise ConfigError(f"{source}: '{dotted}' must be a list of names (strings), got {value!r}")
     if dotted in _PATH_KEYS and value:
         return str((source.parent / value).resolve())
+    if dotted in _PATH_LIST_KEYS:
+        return [str((source.parent / item).resolve()) for item in value]
     return value
 
 
@@ -282,6 +286,10 @@ def _build(data: dict[str, Any], source: Path, sources: tuple[Path, ...]) -> Set
         raise ConfigError(f"{source}: 'time.timezone' is not a known time zone: {data['time']['timezone']!r}") from exc
     crawl = dict(data["crawl"])
     _require_positive(crawl, ("per_host_concurrency", "global_concurrency", "max_pages_per_site"), "crawl", source)
+    crawl["extra_ca_files"] = tuple(crawl["extra_ca_files"])
+    for path in crawl["extra_ca_files"]:
+        if not Path(path).is_file():
+            raise ConfigError(f"{source}: 'crawl.extra_ca_files' names {path}, which is not a file")
     probe = data["probe"]
     if probe["per_day"] < 1:
         raise ConfigError(f"{source}: 'probe.per_day' must be at least 1")

@@ -198,10 +198,90 @@ class NoServicesEvidence(TypedDict, total=False):
     kind: str
 
 
-Shape = TypeVar(
-    "Shape", UnreachableEvidence, UndeterminedEvidence, UnansweredEvidence, IdleBoardEvidence, NoChannelEvidence,
-    DeadEntriesEvidence, GuideEvidence, NoServicesEvidence,
-)
+class CertificateEvidence(TypedDict, total=False):
+    """certificate_invalid: the certificate's fields and what is wrong with it as of the check."""
+
+    url: str
+    subject: str
+    issuer: str
+    not_before: str
+    not_after: str
+    names: list[str]
+    problems: list[str]  # 自签名证书, 证书与域名不符, 证书颁发机构不受信任, 证书已过期, 证书尚未生效
+    days_left: int
+    warning_days: int  # set on the expiry warning
+    checked_at: str
+    detail: str
+
+
+class HttpsEvidence(TypedDict, total=False):
+    """https_missing: one sub-point (no_https, no_redirect, no_hsts) and what was seen."""
+
+    url: str
+    point: str
+    error: str  # the failure in one line, for scripts
+    failure: FailureEvidence
+    final_url: str
+    hsts: str
+
+
+class Ipv6Checked(TypedDict):
+    level: str
+    url: str
+
+
+class Ipv6Failed(TypedDict):
+    level: str
+    url: str
+    error: str  # the failure in one line, for scripts
+    failure: NotRequired[FailureEvidence]
+
+
+class Ipv6Evidence(TypedDict, total=False):
+    """no_ipv6: the AAAA records and the pages that did not answer over IPv6."""
+
+    url: str
+    aaaa: list[str]
+    failed: list[Ipv6Failed]
+    checked: list[Ipv6Checked]
+
+
+class DomainEvidence(TypedDict, total=False):
+    url: str
+    host: str
+    kind: str
+    problems: list[str]
+
+
+class MetadataPage(TypedDict):
+    url: str
+    missing: list[str]
+
+
+class MetadataEvidence(TypedDict, total=False):
+    """metadata_tags: pages of one role (home, column, article) missing meta tags."""
+
+    role: str
+    count: int
+    pages: list[MetadataPage]
+    meta_code: str
+    registered_code: str
+
+
+class TamperEvidence(TypedDict, total=False):
+    """tampered: the sign, and the before/after it was judged on."""
+
+    url: str
+    sign: str
+    snippet: str
+    target: str
+    before: str
+    after: str
+    before_seen_at: str
+    keywords: list[str]
+    score: int
+    first_check: bool
+    level: str
 
 
 ShapeT = TypeVar("ShapeT")  # a TypedDict of this module
@@ -863,6 +943,101 @@ def _footer_identity(ev: Evidence) -> Lines:
     return Lines(head or [f"网站底部要素不全{_at(data.get('url'))}"])
 
 
+# -- site basics and tampering ----------------------------------------------------------------------
+@_needs("subject", "problems")
+def _certificate_invalid(ev: Evidence) -> Lines:
+    data = ev.shaped(CertificateEvidence)
+    problems = "、".join(data.get("problems") or [])
+    if problems:
+        head = [f"证书问题：{problems}{_at(data.get('url'))}"]
+    else:
+        head = [f"证书将于 {moment(data.get('not_after'))} 过期，剩余 {data.get('days_left')} 天"
+                f"（提前 {data.get('warning_days')} 天预警）{_at(data.get('url'))}"]
+    head.append(f"证书主体：{data.get('subject', '')}；颁发者：{data.get('issuer', '')}")
+    head.append(f"有效期：{moment(data.get('not_before'))} 至 {moment(data.get('not_after'))}"
+                + (f"（检查时点 {moment(data.get('checked_at'))}）" if data.get("checked_at") else ""))
+    if data.get("names"):
+        head.append(f"证书所列域名：{'、'.join(data.get('names') or [])}")
+    if data.get("detail"):
+        head.append(f"校验信息：{_short(data.get('detail'), DETAIL_CHARS)}")
+    return Lines(head)
+
+
+_HTTPS_POINTS = {"no_https": "HTTPS 无法访问，未启用HTTPS", "no_redirect": "HTTP 访问未跳转至 HTTPS",
+                 "no_hsts": "HTTPS 首页未返回有效的 Strict-Transport-Security（HSTS）响应头"}
+
+
+@_needs("point")
+def _https_missing(ev: Evidence) -> Lines:
+    data = ev.shaped(HttpsEvidence)
+    point = str(data.get("point", ""))
+    head = [f"{_HTTPS_POINTS.get(point, point)}{_at(data.get('url'))}"]
+    if data.get("error"):
+        head.append(f"访问结果：{_failure_or_reason(data)}")
+    if data.get("final_url"):
+        head.append(f"最终停留在：{data.get('final_url')}")
+    if data.get("hsts"):
+        head.append(f"收到的 HSTS 头：{data.get('hsts')}")
+    return Lines(head)
+
+
+@_needs("aaaa", "failed")
+def _no_ipv6(ev: Evidence) -> Lines:
+    data = ev.shaped(Ipv6Evidence)
+    aaaa = data.get("aaaa") or []
+    if not aaaa:
+        return Lines([f"域名 {data.get('url', '')} 无 IPv6 地址（AAAA 记录）"])
+    failed = data.get("failed") or []
+    head = [f"域名 {data.get('url', '')} 的 IPv6 地址 {'、'.join(aaaa)}：{len(failed)} 个页面经 IPv6 无法访问"]
+    items = [f"{f.get('level', '')}{_at(f.get('url'))}（{_failure_or_reason(f)}）" for f in failed]
+    checked = data.get("checked") or []
+    if checked:
+        head.append("经 IPv6 检查：" + "、".join(str(page.get("level", "")) for page in checked))
+    return Lines(head, items, total=len(items))
+
+
+@_needs("problems", "host")
+def _domain_rule(ev: Evidence) -> Lines:
+    data = ev.shaped(DomainEvidence)
+    return Lines([f"{data.get('kind', '')}网址 {data.get('url', '')}：{'；'.join(data.get('problems') or [])}"])
+
+
+_ROLES = {"home": "首页", "column": "栏目页", "article": "文章页"}
+
+
+@_needs("role", "pages")
+def _metadata_tags(ev: Evidence) -> Lines:
+    data = ev.shaped(MetadataEvidence)
+    role = _ROLES.get(str(data.get("role", "")), str(data.get("role", "")))
+    pages = data.get("pages") or []
+    head = [f"{role}缺少元数据标签 {data.get('count', len(pages))} 个页面"] if pages else []
+    if data.get("meta_code"):
+        head.append(f"{role} SiteIDCode {data.get('meta_code')} 与注册的网站标识码 {data.get('registered_code', '')} 不一致")
+    items = [f"{page.get('url', '')}：缺少 {'、'.join(page.get('missing') or [])}" for page in pages]
+    return Lines(head, items, total=int(data.get("count", len(items))))
+
+
+@_needs("sign")
+def _tampered(ev: Evidence) -> Lines:
+    data = ev.shaped(TamperEvidence)
+    prefix = "【疑似】" if data.get("level") == "疑似" else ""
+    head = [f"{prefix}{data.get('sign', '')}{_at(data.get('url'))}"]
+    if data.get("target"):
+        head.append(f"跳转目标：{data.get('target')}")
+    if "before" in data:
+        since = f"（{moment(data.get('before_seen_at'))} 检查时）" if data.get("before_seen_at") else ""
+        head.append(f"此前{since}：{_short(data.get('before'), DETAIL_CHARS) or '（空）'}")
+    if data.get("after"):
+        head.append(f"本次：{_short(data.get('after'), DETAIL_CHARS)}")
+    if data.get("keywords"):
+        head.append(f"命中词：{'、'.join((data.get('keywords') or [])[:MAX_KEYWORDS])}")
+    if data.get("snippet"):
+        head.append(f"代码摘录：{_short(data.get('snippet'), DETAIL_CHARS)}")
+    if data.get("first_check"):
+        head.append("首次检查：仅依据无需历史比对的特征判断")
+    return Lines(head)
+
+
 # -- availability and accounts ----------------------------------------------------------------------
 def _share(value: Any) -> str:
     return f"{float(value) * 100:g}%" if isinstance(value, int | float) else str(value)
@@ -972,12 +1147,12 @@ def _no_interaction(ev: Evidence) -> Lines:
         dead = list(none.get("dead_channels") or [])
         if not dead:
             return Lines([f"未找到留言、信箱、咨询等互动交流渠道（{none.get('kind', '')}应提供）{_at(none.get('url'))}"])
-        items = [f"「{d.get('channel', '')}」无法打开（{_why_unusable(d)}）{_at(d.get('url'))}" for d in dead]
+        items = [f"「{d.get('channel', '')}」无法打开（{_failure_or_reason(d)}）{_at(d.get('url'))}" for d in dead]
         return Lines(["互动交流渠道均无法使用"], items, total=len(items))
     return Lines()
 
 
-def _why_unusable(entry: DeadChannel | DeadEntry) -> str:
+def _failure_or_reason(entry: DeadChannel | DeadEntry | HttpsEvidence | Ipv6Failed) -> str:
     """The recorded fetch failure in words, or the crawler's reason (空页面 …) as it wrote it."""
     failure = entry.get("failure")
     return failure_words(failure) if failure is not None else phrase(entry.get("error", ""))
@@ -985,7 +1160,7 @@ def _why_unusable(entry: DeadChannel | DeadEntry) -> str:
 
 def _dead_entry(entry: DeadEntry) -> str:
     where = "（站外）" if entry.get("offsite") else ""
-    return f"「{entry.get('name', '')}」{where}无法使用（{_why_unusable(entry)}）{_at(entry.get('url'))}"
+    return f"「{entry.get('name', '')}」{where}无法使用（{_failure_or_reason(entry)}）{_at(entry.get('url'))}"
 
 
 def _services_unusable(ev: Evidence) -> Lines:
@@ -1044,6 +1219,12 @@ RENDERERS: dict[str, Renderer] = {
     "forged_dates": _forged_dates,
     "no_interaction": _no_interaction,
     "services_unusable": _services_unusable,
+    "certificate_invalid": _certificate_invalid,
+    "https_missing": _https_missing,
+    "no_ipv6": _no_ipv6,
+    "domain_rule": _domain_rule,
+    "metadata_tags": _metadata_tags,
+    "tampered": _tampered,
     "unreachable": _unreachable,
     "account_stale": _account_stale,
     "undetermined": _undetermined,

@@ -268,6 +268,83 @@ class ServicesObservation:
     search_note: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class Certificate:
+    """The certificate a site presented, and what verification said of it apart from its dates
+    (expiry is judged by the rule against `as_of`)."""
+
+    subject: str
+    issuer: str
+    not_before: str  # ISO 8601, UTC
+    not_after: str
+    names: tuple[str, ...]  # DNS names of subjectAltName (the common name when there are none)
+    problem: str = ""  # "", "self_signed", "wrong_host", "untrusted"
+    detail: str = ""  # OpenSSL's words for the problem
+
+
+@dataclass(frozen=True, slots=True)
+class HttpsFacts:
+    """What the site's HTTPS looks like: the certificate, the http → https redirect, the HSTS header."""
+
+    https_url: str  # the https origin asked
+    certificate: Certificate | None = None
+    https_error: str = ""  # why the https origin gave no certificate or page (outcome and detail)
+    https_failure: PageFailure | None = None  # the same, as data
+    unreachable_https: bool = False  # nothing answered TLS there: HTTPS not enabled
+    http_url: str = ""  # the http origin asked
+    http_final_url: str = ""  # where http ended after redirects ("" when it failed)
+    http_error: str = ""
+    hsts: str | None = None  # Strict-Transport-Security of the https home page; None: not read
+
+
+@dataclass(frozen=True, slots=True)
+class Ipv6Page:
+    url: str
+    level: str  # 首页 / 二级页面 / 三级页面
+    ok: bool
+    error: str = ""
+    failure: PageFailure | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ipv6Facts:
+    """The site's AAAA records and its pages fetched over IPv6 only."""
+
+    host: str
+    addresses: tuple[str, ...] = ()
+    dns_error: str = ""  # the name did not resolve at all: not judged
+    monitor_without_ipv6: bool = False  # the monitor itself has no IPv6 route: not judged
+    pages: tuple[Ipv6Page, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PageMeta:
+    """The 政府网站 meta tags (SiteName, ColumnName, ArticleTitle …) one fetched page carries."""
+
+    url: str
+    tags: tuple[tuple[str, str], ...]  # (name as the guideline writes it, content)
+
+
+@dataclass(frozen=True, slots=True)
+class ScriptSign:
+    """A script obfuscation signature seen on a page (packer, long escapes, encoded writes, redirects)."""
+
+    page_url: str
+    kind: str  # packer, escaped-string, encoded-write, foreign-redirect
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class HomeFingerprint:
+    """What a defacement changes on a home page, compared across checks (kept in the store)."""
+
+    title: str = ""
+    footer: str = ""  # visible text of the footer area, whitespace folded, capped
+    script_hosts: tuple[str, ...] = ()  # hosts of external <script src>
+    iframe_hosts: tuple[str, ...] = ()  # hosts of external <iframe>/<frame src>
+    hidden_links: tuple[str, ...] = ()  # hrefs of hidden external links
+
+
 @dataclass(slots=True)
 class SiteObservation:
     """Everything one crawl of one website saw."""
@@ -300,6 +377,11 @@ class SiteObservation:
     interaction: InteractionObservation = field(default_factory=InteractionObservation)
     services: ServicesObservation = field(default_factory=ServicesObservation)
     notes: list[str] = field(default_factory=list)
+    https: HttpsFacts | None = None  # None: the transport was not examined (a fetcher without it)
+    ipv6: Ipv6Facts | None = None
+    page_meta: list[PageMeta] = field(default_factory=list)  # home, column and article pages read
+    fingerprint: HomeFingerprint | None = None  # the home page's, None when it was not read
+    script_signs: list[ScriptSign] = field(default_factory=list)
 
     @property
     def homepage_error(self) -> str:

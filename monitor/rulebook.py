@@ -34,7 +34,7 @@ RULE_KEYS: dict[str, set[str]] = {
     "blank_columns": {"veto_count"},
     "illegal_links": {"hidden_wording", "keyword_score"},
     "serious_wording": set(),
-    "tampered": set(),
+    "tampered": {"spam_score", "min_escapes"},
     "forged_dates": {"tolerance_days", "url_gap_days", "recent_days"},
     "privacy_leak": {"max_attachments", "attachment_chars"},
     "no_interaction": {"unanswered_days", "window_days", "idle_days", "idle_veto", "max_boards"},
@@ -48,6 +48,11 @@ RULE_KEYS: dict[str, set[str]] = {
     "account_stale": {"stale_days", "zombie_days"},
     "account_no_interaction": set(),
     "account_security": set(),
+    "certificate_invalid": {"expiry_warning_days", "expiring_wording"},
+    "https_missing": {"redirect_wording", "hsts_wording"},
+    "no_ipv6": set(),
+    "domain_rule": set(),
+    "metadata_tags": set(),
 }
 
 
@@ -288,6 +293,12 @@ class Rulebook:
                 continue
             domains.update(line.lower() for line in _read_lines(path))
         return frozenset(domains)
+
+    @cached_property
+    def domain_exceptions(self) -> frozenset[str]:
+        """Hosts (and their sub-domains) the domain rule leaves alone (rules/domain_exceptions.txt)."""
+        path = self.directory / "domain_exceptions.txt"
+        return frozenset(line.lower() for line in _read_lines(path)) if path.is_file() else frozenset()
 
     @cached_property
     def benign_domains(self) -> frozenset[str]:

@@ -15,6 +15,8 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from monitor.checks.site_basics import judge_site_basics
+from monitor.checks.tamper import Baseline, is_tampered, tampered
 from monitor.checks.website import ItemHistory, evaluate_site, seen_items, stale_column_counts
 from monitor.config import Settings
 from monitor.fetch.result import Fetcher
@@ -113,7 +115,21 @@ async def crawl_and_judge(website: Website, rulebook: Rulebook, settings: Settin
                                       homepage_failure=PageFailure(detail=f"site check over its deadline of {deadline_s:g} s"))
     history = _item_history(store, website, observation) if store is not None else None
     judgement = evaluate_site(observation, website, rulebook, as_of, history)
-    return observation, judgement.findings, judgement.checked_rules
+    if not observation.homepage_ok:
+        return observation, judgement.findings, judgement.checked_rules
+    basics, decided = judge_site_basics(observation, website, rulebook, as_of)
+    baseline = _home_baseline(store, website, as_of) if store is not None else None
+    tampering = tampered(observation, rulebook, baseline)
+    decided += ("tampered",) if observation.fingerprint is not None else ()
+    return observation, judgement.findings + basics + tampering, judgement.checked_rules + decided
+
+
+def _home_baseline(store: Store, website: Website, as_of: datetime) -> Baseline | None:
+    """The home page as the newest earlier untampered check saw it (the tampering rule compares with it)."""
+    if website.id is None:
+        return None
+    found = store.home_baseline(website.id, as_of)
+    return Baseline(*found) if found is not None else None
 
 
 def _item_history(store: Store, website: Website, observation: SiteObservation) -> ItemHistory | None:
@@ -156,6 +172,8 @@ async def check_website(store: Store, rulebook: Rulebook, settings: Settings, we
     _record_pages(store, run_id, website, observation)
     if observation.homepage_ok:
         store.record_items(website.id, seen_items(observation), seen_at=as_of)
+    if observation.fingerprint is not None:
+        store.record_fingerprint(website.id, observation.fingerprint, seen_at=as_of, tampered=is_tampered(stored))
     check = SiteCheck(website, as_of, observation, stored, run_id, time.monotonic() - started)
     store.finish_run(
         run_id, finished_at=iso(now()), outcome=_run_outcome(observation),

@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -109,8 +110,9 @@ def test_govmon_assess_scores_the_checked_province(checked, running_province, tm
     assert "### 下半年政府网站评估情况" in text and "“四川省应急管理厅（示例）”网" in text
 
 
-def _refused(url: str) -> bool:
-    host, port = url.split("//")[1].rstrip("/").split(":")
+def _refused(address: str) -> bool:
+    """Whether nothing listens at a host override's first address ("127.0.0.1:PORT,[::1]:PORT")."""
+    host, port = address.split(",")[0].rsplit(":", 1)
     try:
         socket.create_connection((host, int(port)), timeout=1).close()
     except OSError:
@@ -130,7 +132,8 @@ def test_govmon_demo_checks_the_province_and_stops_its_servers(tmp_path: Path,
     settings = load_settings(out / "config.toml", cwd_default=False)
     assert settings.database == out / "govmon-demo.db" and settings.crawl.allow_private_targets
     urls = [line.split(",")[1] for line in (out / "websites.csv").read_text(encoding="utf-8").splitlines()[1:]]
-    assert len(urls) == 7 and all(_refused(url) for url in urls)
+    overrides = settings.crawl.host_overrides
+    assert len(urls) == 7 and all(_refused(overrides[urlsplit(url).hostname or ""]) for url in urls)
 
 
 def _default_sigint() -> None:

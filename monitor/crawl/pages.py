@@ -25,13 +25,22 @@ from monitor.content.wording import Lexicon
 from monitor.crawl.external import ExternalLinks
 from monitor.crawl.urls import SiteScope
 from monitor.extract.footer import find_jiucuo_of
+from monitor.extract.integrity import page_meta_of
 from monitor.extract.links import HidingDetector, external_links_of
 from monitor.extract.text import parse, title_and_text_of
 from monitor.extract.urljoin import join_url
-from monitor.observations import JiucuoEntry, LinkObservation, PrivacyExposure, SiteObservation, WordingMatch
+from monitor.observations import (
+    JiucuoEntry,
+    LinkObservation,
+    PageMeta,
+    PrivacyExposure,
+    SiteObservation,
+    WordingMatch,
+)
 
 MAX_LINKS = 1000  # distinct external links kept per site
 MAX_WORDING = 200
+MAX_PAGE_META = 1000  # pages whose meta tags are kept per site
 MAX_CANDIDATES = 400  # distinct same-site URLs remembered for dead-link checks
 MAX_FOUND_ON = 5
 MAX_ATTACHMENT_LINKS = 400  # distinct attachment URLs remembered; how many are read is a rule setting
@@ -130,6 +139,7 @@ class PageFacts:
     attachments: list[tuple[str, str]] = field(default_factory=list)  # (link text, URL) of attachments
     title: str = ""  # <title> and visible text, kept only when asked for (article pages)
     text: str = ""
+    meta: PageMeta | None = None  # the guideline's meta tags (SiteName, ColumnName, ArticleTitle …)
 
 
 @dataclass(frozen=True)
@@ -165,6 +175,7 @@ class PageExaminer:
             attachments=attachments,
             title=title if keep_text else "",
             text=text if keep_text else "",
+            meta=page_meta_of(tree, page_url) if own_page else None,
         )
 
 
@@ -197,6 +208,8 @@ class PageInspector:
             self._add_candidate(url, facts.url)
         if facts.privacy is not None:
             self._obs.privacy.append(facts.privacy)
+        if facts.meta is not None and len(self._obs.page_meta) < MAX_PAGE_META:
+            self._obs.page_meta.append(facts.meta)
         for text, url in facts.attachments:
             if url not in self.attachments and len(self.attachments) < MAX_ATTACHMENT_LINKS:
                 self.attachments[url] = (facts.url, text)

@@ -30,22 +30,26 @@ from monitor.crawl.interaction import InteractionReader
 from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_page
 from monitor.crawl.services import ServiceReader
 from monitor.crawl.session import CrawlSession, describe_failure, fetch_failure
+from monitor.crawl.transport import observe_transport
 from monitor.crawl.urls import SiteScope, normalise_url
 from monitor.extract.columns import discover_columns_of
 from monitor.extract.dates import page_generated_date_of
 from monitor.extract.footer import footer_identity_of
+from monitor.extract.integrity import fingerprint_of, script_signs_of
 from monitor.extract.listing import extract_listing_of, parse_html
 from monitor.extract.named_links import named_links_of
-from monitor.extract.text import parse
+from monitor.extract.text import parse, title_and_text_of
 from monitor.fetch.result import Fetcher, FetchResult
 from monitor.hosts import same_owner, url_host
 from monitor.models import Website
 from monitor.observations import (
     ColumnLink,
     FooterIdentity,
+    HomeFingerprint,
     InteractionObservation,
     ListingItem,
     PageFailure,
+    ScriptSign,
     ServicesObservation,
     SiteObservation,
 )
@@ -96,6 +100,7 @@ class SiteCrawler:
         run = _SiteRun(self._rulebook, self._crawl, session, obs, scope, as_of.date(), self._renderer,
                        self._registered_hosts)
         await run.run(home)
+        await observe_transport(self._fetcher, website.url, obs, home)
         return obs
 
     def _tail_reserve(self) -> int:
@@ -114,10 +119,13 @@ class _HomePage:
     facts: PageFacts
     columns: list[ColumnLink]
     links: list[tuple[str, str]]  # (name, URL) of its visible links: channel and service entries are among them
+    fingerprint: HomeFingerprint
+    script_signs: list[ScriptSign]
 
 
-def read_home_page(html: str, page_url: str, today: date, examiner: PageExaminer) -> _HomePage:
-    """Items, footer, integrity facts and first-level columns of the home page.
+def read_home_page(html: str, page_url: str, today: date, examiner: PageExaminer,
+                   min_escapes: int = 40) -> _HomePage:
+    """Items, footer, integrity facts, first-level columns and the defacement fingerprint of the home page.
 
     The page is parsed twice (as is, and as `parse_html` reads it), one tree after the other: a big
     page never has both trees in memory at once.
@@ -125,6 +133,8 @@ def read_home_page(html: str, page_url: str, today: date, examiner: PageExaminer
     raw = parse(html)
     footer, facts, generated = footer_identity_of(raw, html), examiner.examine_tree(raw, page_url), \
         page_generated_date_of(raw)
+    fingerprint = fingerprint_of(raw, page_url, title_and_text_of(raw)[0], facts.links)
+    script_signs = script_signs_of(raw, page_url, min_escapes=min_escapes)
     del raw
     content = parse_html(html)
     listed = extract_listing_of(content, None, page_url, reference=today, generated=generated)
@@ -133,6 +143,7 @@ def read_home_page(html: str, page_url: str, today: date, examiner: PageExaminer
         items=newest_first(items), ignored=ignored, footer=footer, facts=facts,
         columns=discover_columns_of(content, page_url, level=1),
         links=named_links_of(content, page_url),
+        fingerprint=fingerprint, script_signs=script_signs,
     )
 
 
@@ -167,6 +178,7 @@ class _SiteRun:
         self._inspector = PageInspector(obs, self._external)
         self._examiner = PageExaminer(scope, rulebook.wording, rulebook.privacy_names)
         self._privacy = rulebook.rule("privacy_leak")
+        self._min_escapes = int(rulebook.rule("tampered")["min_escapes"])
         self._names = rulebook.privacy_names
         self._known_columns: set[str] = set()
         self._home_scripted = False  # the home page shows no dated item and fills its content by script
@@ -213,12 +225,15 @@ class _SiteRun:
         """
         obs = self._obs
         obs.homepage_ok, obs.final_url, obs.tls_error = True, home.final_url or home.url, home.tls_unverified
-        page = await read_page(read_home_page, home.text, obs.final_url, self._today, self._examiner)
+        page = await read_page(read_home_page, home.text, obs.final_url, self._today, self._examiner,
+                               self._min_escapes)
+        obs.fingerprint, obs.script_signs = page.fingerprint, page.script_signs  # as served, before any script ran
         self._home_scripted = not any(item.date for item in page.items) and looks_scripted(home.text)
         if self._home_scripted:
             rendered = await self._render_page(obs.final_url, home)
             if rendered is not None and rendered.html:
-                page = await read_page(read_home_page, rendered.html, obs.final_url, self._today, self._examiner)
+                page = await read_page(read_home_page, rendered.html, obs.final_url, self._today, self._examiner,
+                                       self._min_escapes)
                 obs.homepage_rendered = True
             elif rendered is not None:
                 obs.notes.append(f"home page not rendered: {rendered.error or rendered.data_failed}")

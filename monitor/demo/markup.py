@@ -69,9 +69,10 @@ def head(site: SiteSpec, title: str, meta: dict[str, str], charset: str | None) 
     """`<head>` with the site meta tags every Chinese government page template carries."""
     tags = [f'<meta charset="{charset}">'] if charset else []
     tags.append(f"<title>{escape(title)}</title>")
-    all_meta = {"SiteName": site.name, "SiteIDCode": site.site_code, "others": f"页面生成时间 {GENERATED_AT}"}
+    all_meta = {"SiteName": site.name, "SiteDomain": site.host, "SiteIDCode": site.site_code,
+                "others": f"页面生成时间 {GENERATED_AT}"}
     all_meta.update(meta)
-    tags += [f'<meta name="{k}" content="{escape(v)}">' for k, v in all_meta.items()]
+    tags += [f'<meta name="{k}" content="{escape(v)}">' for k, v in all_meta.items() if k not in site.missing_meta]
     return "<head>" + "".join(tags) + "</head>"
 
 

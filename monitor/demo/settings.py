@@ -20,8 +20,8 @@ _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 
 
 def demo_config(running: RunningProvince, out_dir: Path) -> dict[str, Any]:
-    """Overrides of the packaged defaults: local targets allowed, outside hosts sent to the vhost,
-    no politeness pauses (the servers are ours) and short timeouts (nothing here is slow)."""
+    """Overrides of the packaged defaults: local targets allowed, site names and outside hosts sent to
+    their servers, the demo CA trusted, no politeness pauses (the servers are ours) and short timeouts (nothing here is slow)."""
     return {
         "store": {"database": str(out_dir / DATABASE_NAME)},
         "crawl": {
@@ -33,6 +33,7 @@ def demo_config(running: RunningProvince, out_dir: Path) -> dict[str, Any]:
             "retries": 1,
             "retry_backoff_s": 0.1,
             "host_overrides": running.host_overrides,
+            "extra_ca_files": [str(running.ca_file)] if running.ca_file else [],
         },
         "accounts": {"platform_delay_s": 0.0, "weibo_api_base": running.media_url},  # imitates m.weibo.cn
         "report": {"output_dir": str(out_dir / "reports")},
@@ -64,6 +65,8 @@ def _value(value: Any) -> str:
         return repr(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_value(item) for item in value) + "]"
     raise TypeError(f"cannot write {type(value).__name__} to TOML")
 
 

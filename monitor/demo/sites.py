@@ -20,8 +20,16 @@ SITE_RULES = frozenset({
     "homepage_stale", "stale_columns", "stale_columns_long", "blank_columns", "illegal_links",
     "serious_wording", "tampered", "missing_jiucuo", "jiucuo_code_mismatch", "dead_links", "fetch_failed",
     "footer_identity", "privacy_leak", "forged_dates", "no_interaction", "services_unusable",
+    "certificate_invalid", "https_missing", "no_ipv6", "domain_rule", "metadata_tags",
 })
 COMPLETE_GUIDES = (("居民身份证申领", True), ("企业投资项目备案", True), ("城乡居民养老保险参保登记", True))
+# An injected, packer-obfuscated script as found on defaced pages (it writes a gambling link).
+PACKED_SCRIPT = (
+    "<script>eval(function(p,a,c,k,e,d){e=function(c){return c};if(!''.replace(/^/,String)){while(c--)"
+    "d[c]=k[c]||c;k=[function(e){return d[e]}];e=function(){return'\\w+'};c=1};while(c--)if(k[c])"
+    "p=p.replace(new RegExp('\\b'+e(c)+'\\b','g'),k[c]);return p}('0.1(\"<2 3=4>5</2>\")',6,6,"
+    "'document|write|a|href|//www.lucky-casino-demo.test/|娱乐城'.split('|'),0,{}))</script>"
+)
 
 
 def series(newest: tuple[int, int], count: int, step_days: int) -> tuple[date, ...]:
@@ -55,7 +63,7 @@ def _except(*found: str) -> frozenset[str]:
 
 
 PROVINCE_PORTAL = SiteSpec(
-    key="province", name="四川省人民政府（示例）", region="省政府办公厅", kind="省政府门户",
+    key="province", name="四川省人民政府（示例）", host="www.scdemo.gov.cn", region="省政府办公厅", kind="省政府门户",
     site_code="5100000001", sponsor="四川省人民政府办公厅（示例）", style="hanweb", jiucuo_code="5100000001",
     columns=(
         listed("工作动态", "gzdt", (12, 27), 12, 2, home=True),
@@ -80,7 +88,7 @@ PROVINCE_PORTAL = SiteSpec(
 )
 
 TONGJI = SiteSpec(
-    key="tongji", name="四川省统计局（示例）", region="省统计局", kind="省级部门",
+    key="tongji", name="四川省统计局（示例）", host="www.sctjdemo.com", region="省统计局", kind="省级部门",
     site_code="5100000012", sponsor="四川省统计局（示例）", style="trs", jiucuo_code="5100000012",
     columns=(
         listed("工作动态", "gzdt", (12, 1), 12, 4, home=True),
@@ -94,15 +102,15 @@ TONGJI = SiteSpec(
     ),
     dead_links=(("2022年统计年鉴（在线版）", "/tjsj/tjnj/2022/index.shtml"),),
     expect=SiteExpectation(
-        found=frozenset({"stale_columns", "dead_links"}),
-        not_found=_except("stale_columns", "dead_links"),
+        found=frozenset({"stale_columns", "dead_links", "domain_rule"}),
+        not_found=_except("stale_columns", "dead_links", "domain_rule"),
         stale_columns=("工作动态", "图片新闻", "基层动态", "通知公告", "政策文件"),
     ),
-    note="5个栏目不更新（3个动态类超过2周、通知公告与政策文件超过6个月），首页有一个断链（404）",
+    note="5个栏目不更新（3个动态类超过2周、通知公告与政策文件超过6个月），首页有一个断链（404）；域名不在 gov.cn 下",
 )
 
 YINGJI = SiteSpec(
-    key="yingji", name="四川省应急管理厅（示例）", region="应急厅", kind="省级部门",
+    key="yingji", name="四川省应急管理厅（示例）", host="yjt.scdemo.gov.cn", region="应急厅", kind="省级部门",
     site_code="5100000023", sponsor="四川省应急管理厅（示例）", style="ul", jiucuo_code="5100000023",
     columns=(
         listed("工作动态", "gzdt", (12, 2), 10, 5),
@@ -128,7 +136,8 @@ YINGJI = SiteSpec(
 )
 
 ZSCQ = SiteSpec(
-    key="zscq", name="四川省知识产权服务促进中心（示例）", region="省知识产权服务促进中心", kind="省级部门",
+    key="zscq", name="四川省知识产权服务促进中心（示例）", host="zscq.scdemo.gov.cn",
+    certificate="expired", region="省知识产权服务促进中心", kind="省级部门",
     site_code="5100000034", sponsor="四川省知识产权服务促进中心（示例）", style="hanweb", date_style="cn",
     jiucuo_code="5100000043",
     columns=(
@@ -142,14 +151,15 @@ ZSCQ = SiteSpec(
     headline="转发中华人民共和国国务院办公室关于进一步优化知识产权公共服务的通知",
     headline_date=date(2022, 12, 27),
     expect=SiteExpectation(
-        found=frozenset({"serious_wording", "jiucuo_code_mismatch"}),
-        not_found=_except("serious_wording", "jiucuo_code_mismatch"),
+        found=frozenset({"serious_wording", "jiucuo_code_mismatch", "certificate_invalid"}),
+        not_found=_except("serious_wording", "jiucuo_code_mismatch", "certificate_invalid"),
     ),
-    note="严重表述错误（国务院办公室）；找错入口的网站标识码5100000043与注册的5100000034不一致",
+    note="严重表述错误（国务院办公室）；找错入口的网站标识码5100000043与注册的5100000034不一致；HTTPS证书已过期",
 )
 
 YAAN = SiteSpec(
-    key="yaan", name="雅安市人民政府（示例）", region="雅安市", kind="市级门户",
+    key="yaan", name="雅安市人民政府（示例）", host="www.yademo.gov.cn",
+    missing_meta=("SiteDomain",), region="雅安市", kind="市级门户",
     site_code="5118000001", sponsor="雅安市人民政府办公室（示例）", style="ul", date_style="bracket",
     encoding="gbk", jiucuo_code="5118000001",
     columns=(
@@ -167,16 +177,18 @@ YAAN = SiteSpec(
         '<div style="display:none"><a href="http://www.188bet.com/">体育投注</a>'
         '<a href="http://www.1xbet.com/">百家乐</a></div>'
         f'<a href="http://{GAMBLING_HOST}/" style="position:absolute;left:-9999px;top:-9999px">友情链接</a>'
+        + PACKED_SCRIPT
     ),
     expect=SiteExpectation(
-        found=frozenset({"illegal_links", "fetch_failed"}),
-        not_found=_except("illegal_links", "fetch_failed", "dead_links"),
+        found=frozenset({"illegal_links", "fetch_failed", "tampered", "metadata_tags"}),
+        not_found=_except("illegal_links", "fetch_failed", "dead_links", "tampered", "metadata_tags"),
     ),
-    note="GBK编码；首页暗链（隐藏的博彩域名链接，及移出屏幕的博彩站链接）；专题专栏页面返回500",
+    note="GBK编码；首页暗链（隐藏的博彩域名链接，及移出屏幕的博彩站链接）；首页被植入加壳混淆脚本；专题专栏页面返回500；"
+         "页面缺少SiteDomain元数据",
 )
 
 YAEDU = SiteSpec(
-    key="yaedu", name="雅安市教育局（示例）", region="雅安市", kind="市级部门",
+    key="yaedu", name="雅安市教育局（示例）", host="jyj.yademo.gov.cn", ipv6=False, region="雅安市", kind="市级部门",
     site_code="5118000012", sponsor="雅安市教育局（示例）", style="trs", jiucuo_code=None,
     columns=(
         listed("教育动态", "jydt", (12, 27), 10, 3, home=True),
@@ -191,15 +203,15 @@ YAEDU = SiteSpec(
         blank("机构职能", "jgzn", "正在建设"),
     ),
     expect=SiteExpectation(
-        found=frozenset({"blank_columns", "missing_jiucuo"}),
-        not_found=_except("blank_columns", "missing_jiucuo", "footer_identity"),
+        found=frozenset({"blank_columns", "missing_jiucuo", "no_ipv6"}),
+        not_found=_except("blank_columns", "missing_jiucuo", "footer_identity", "no_ipv6"),
         blank_columns=("规划计划", "财政信息", "统计信息", "重大项目", "专题专栏", "机构职能"),
     ),
-    note="6个空白栏目（暂无信息、建设中、空列表）；未添加“我为政府网站找错”入口",
+    note="6个空白栏目（暂无信息、建设中、空列表）；未添加“我为政府网站找错”入口；无IPv6地址",
 )
 
 LIXIAN = SiteSpec(
-    key="lixian", name="理县人民政府（示例）", region="阿坝州", kind="县级门户",
+    key="lixian", name="理县人民政府（示例）", host="www.lxdemo.gov.cn", secure=False, region="阿坝州", kind="县级门户",
     site_code="5132220001", sponsor="理县人民政府办公室（示例）", style="ul", jiucuo_code="5132220001",
     columns=(
         listed("工作动态", "gzdt", (12, 5), 10, 4, home=True),
@@ -214,11 +226,11 @@ LIXIAN = SiteSpec(
                 ("咨询农村危房改造补助政策", date(2022, 12, 10), date(2022, 12, 14))),
     ),
     expect=SiteExpectation(
-        found=frozenset({"homepage_stale"}),
-        not_found=_except("homepage_stale"),
+        found=frozenset({"homepage_stale", "https_missing"}),
+        not_found=_except("homepage_stale", "https_missing"),
         stale_columns=("工作动态", "乡镇动态"),
     ),
-    note="首页超过2周未更新（最新信息12月5日）；仅2个栏目不更新",
+    note="首页超过2周未更新（最新信息12月5日）；仅2个栏目不更新；HTTP未跳转HTTPS、未启用HSTS",
 )
 
 SITES = (PROVINCE_PORTAL, TONGJI, YINGJI, ZSCQ, YAAN, YAEDU, LIXIAN)

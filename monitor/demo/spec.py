@@ -96,6 +96,11 @@ class SiteSpec:
     dead_links: tuple[tuple[str, str], ...] = ()  # (text, path) links on the home page that answer 404
     home_extras: str = ""  # raw HTML appended to the home page (external links, hidden links)
     note: str = ""  # 备注 in the registry: what this site demonstrates
+    host: str = ""  # the site's own name (served on 127.0.0.1 through crawl.host_overrides)
+    certificate: Literal["valid", "expired"] = "valid"  # from the demo CA
+    secure: bool = True  # registered as https, http redirects there, HSTS sent; False: http only registered, neither
+    ipv6: bool = True  # also served on ::1 (an AAAA record through the override)
+    missing_meta: tuple[str, ...] = ()  # guideline meta tags left out of every page (SiteDomain …)
 
     def column(self, name: str) -> ColumnSpec:
         return next(c for c in self.columns if c.name == name)

@@ -29,6 +29,8 @@ from monitor.fetch.decode import decode_body
 from monitor.fetch.result import INCOMPLETE_LINK_FLOOD, INCOMPLETE_TOO_DEEP, FetchResult, Outcome
 from monitor.fetch.robots import RobotsCache
 from monitor.fetch.safety import GuardedTransport, Resolver, TargetPolicy, TargetRefused, system_resolver
+from monitor.fetch.tls import read_certificate, trust_context
+from monitor.observations import Certificate
 
 log = logging.getLogger(__name__)
 
@@ -153,12 +155,15 @@ class HttpFetcher:
 
     def __init__(self, crawl: CrawlSettings, *, transport: httpx.AsyncBaseTransport | None = None,
                  sleep: Sleep = asyncio.sleep, clock: Callable[[], float] = time.monotonic,
-                 resolver: Resolver | None = None):
+                 resolver: Resolver | None = None, ipv6_only: bool = False):
+        """`ipv6_only`: connect over IPv6 only (see `over_ipv6`)."""
         self._crawl = crawl
         self._sleep = sleep
         self._clock = clock
         self._policy = TargetPolicy(crawl.allow_private_targets, dict(crawl.host_overrides),
-                                    resolver or system_resolver)
+                                    resolver or system_resolver, ipv6_only=ipv6_only)
+        self._resolver = resolver
+        self._ipv6: HttpFetcher | None = None
         self._client = self._make_client(transport or self._transport(verify=True))
         self._insecure = self._make_client(transport or self._transport(verify=False))
         self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
@@ -178,6 +183,40 @@ class HttpFetcher:
     async def aclose(self) -> None:
         await self._client.aclose()
         await self._insecure.aclose()
+        if self._ipv6 is not None:
+            await self._ipv6.aclose()
+
+    # -- transport facts: the certificate, the IPv6 path ---------------------------------------------
+    async def certificate(self, url: str, timeout_s: float | None = None) -> Certificate:
+        """The certificate the https origin of `url` presents (see monitor/fetch/tls.py), within the
+        connect timeout and through the SSRF guard; raises when none could be read."""
+        target = self._policy.check_url(url)
+        override = self._policy.override_for(target.host)
+        if override is not None and override.plain:
+            raise TargetRefused(f"{target.host} is overridden to a plain HTTP server: no certificate to read")
+        port = target.port or 443
+        async with self._slot(target.host.lower()):
+            return await read_certificate(self._policy, target.host, port,
+                                          timeout_s or self._crawl.connect_timeout_s, self._crawl.extra_ca_files)
+
+    async def ipv6_addresses(self, host: str) -> list[str]:
+        """The host's IPv6 addresses (its AAAA records, or what `host_overrides` lists for it); raises
+        socket.gaierror when the name does not resolve at all."""
+        overrides = self._policy.overrides_for(host)
+        if overrides:
+            return [o.host for o in overrides if ":" in o.host]
+        if ":" in host or host.replace(".", "").isdigit():
+            return [host.strip("[]")] if ":" in host else []
+        async with asyncio.timeout(self._crawl.connect_timeout_s):
+            found = await (self._resolver or system_resolver)(host, 443)
+        return [address for address in found if ":" in address]
+
+    def over_ipv6(self) -> HttpFetcher:
+        """A fetcher with these settings that connects over IPv6 only; closed with this one."""
+        if self._ipv6 is None:
+            self._ipv6 = HttpFetcher(self._crawl, sleep=self._sleep, clock=self._clock, resolver=self._resolver,
+                                     ipv6_only=True)
+        return self._ipv6
 
     async def fetch(self, url: str, *, respect_robots: bool = True, timeout_s: float | None = None,
                     method: str = "GET", headers: Mapping[str, str] | None = None,
@@ -320,7 +359,8 @@ class HttpFetcher:
     # -- construction -------------------------------------------------------------------------------
     def _transport(self, *, verify: bool) -> httpx.AsyncBaseTransport:
         size = self._crawl.global_concurrency
-        return GuardedTransport(self._policy, verify=verify,
+        trust = trust_context(self._crawl.extra_ca_files) if verify and self._crawl.extra_ca_files else verify
+        return GuardedTransport(self._policy, verify=trust,
                                 limits=httpx.Limits(max_connections=size, max_keepalive_connections=size))
 
     def _make_client(self, transport: httpx.AsyncBaseTransport) -> httpx.AsyncClient:

@@ -6,7 +6,8 @@ is built (this is what stops a redirect to http://169.254.169.254/). `GuardedTra
 at connect time: it resolves the name itself, checks every address, and connects to the address it
 checked, so a DNS answer cannot change between the check and the connection (DNS rebinding).
 `host_overrides` are applied there too, so the URL, the Host header and the TLS server name the
-caller sees stay those of the real site.
+caller sees stay those of the real site. An override may list several addresses separated by commas
+("127.0.0.1:8443,[::1]:8443"): a name with both an A and an AAAA record.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+import ssl
 import typing
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -85,10 +87,16 @@ class TargetPolicy:
     allow_private: bool = False
     overrides: Mapping[str, str] = field(default_factory=dict)
     resolver: Resolver = system_resolver
+    ipv6_only: bool = False  # connect over IPv6 only (the IPv6 reachability check)
 
     def override_for(self, host: str) -> Override | None:
+        found = self.overrides_for(host)
+        return found[0] if found else None
+
+    def overrides_for(self, host: str) -> list[Override]:
+        """Every address an override lists for `host`, in order (none: no override)."""
         value = self.overrides.get(host.lower().rstrip("."))
-        return Override.parse(value) if value else None
+        return [Override.parse(part.strip()) for part in value.split(",") if part.strip()] if value else []
 
     def check_url(self, url: str | httpx.URL) -> httpx.URL:
         """Refuse what can be refused without DNS: a bad scheme, no host, a private IP literal."""
@@ -109,10 +117,20 @@ class TargetPolicy:
         return self.allow_private or self.override_for(host) is not None or is_public_address(address)
 
     async def addresses(self, host: str, port: int, timeout: float | None) -> list[tuple[str, int]]:
-        """The checked addresses to connect to for host:port (overrides first, without checks)."""
-        override = self.override_for(host)
-        if override is not None:
-            return [(override.host, override.port or port)]
+        """The checked addresses to connect to for host:port (overrides first, without checks);
+        with `ipv6_only`, the IPv6 ones only (none: the ConnectError of a name without AAAA)."""
+        found = await self._addresses(host, port, timeout)
+        if not self.ipv6_only:
+            return found
+        six = [(address, target_port) for address, target_port in found if ":" in address]
+        if not six:
+            raise httpcore.ConnectError(f"[no-aaaa] {host}: no IPv6 address")
+        return six
+
+    async def _addresses(self, host: str, port: int, timeout: float | None) -> list[tuple[str, int]]:
+        overrides = self.overrides_for(host)
+        if overrides:
+            return [(override.host, override.port or port) for override in overrides]
         if parse_ip(host) is not None or self.allow_private:
             literal = parse_ip(host)
             if literal is not None and not self.allows(host, literal):
@@ -204,7 +222,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 class GuardedTransport(httpx.AsyncHTTPTransport):
     """The real HTTP transport with `GuardedBackend` underneath, no proxies from the environment."""
 
-    def __init__(self, policy: TargetPolicy, *, verify: bool = True, limits: httpx.Limits | None = None):
+    def __init__(self, policy: TargetPolicy, *, verify: bool | ssl.SSLContext = True,
+                 limits: httpx.Limits | None = None):
         super().__init__(verify=verify, trust_env=False, limits=limits or httpx.Limits(), retries=0)
         pool = getattr(self, "_pool", None)
         if not isinstance(pool, httpcore.AsyncConnectionPool) or not hasattr(pool, "_network_backend"):

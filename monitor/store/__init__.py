@@ -9,6 +9,7 @@ Everything else calls named methods of `Store`; no SQL and no table access live 
 - `findings.py`  the findings lifecycle: upsert and resolve, manual findings, review, filters
 - `accounts.py`  new-media account observations and the quarter's account sample
 - `items.py`     article history (URL, title, displayed date, text hash, first seen) for forged dates
+- `fingerprints.py` home-page fingerprints (title, footer, script hosts, hidden links) for tampering
 - `console.py`   the web console: users and API tokens, assignments to units, audit trail, alert log
 - `annex4.py`    附件4 inputs: imports with their file and time, 找错 messages, required reposts, rankings
 - `schema.py`    forward migrations (append one; never edit a shipped one)
@@ -25,6 +26,7 @@ from monitor.store.annex4 import Annex4Queries
 from monitor.store.base import NotADatabase, StoreBase, StoreBusy, StoreError
 from monitor.store.console import ConsoleQueries
 from monitor.store.findings import FindingFilter, FindingQueries
+from monitor.store.fingerprints import FingerprintQueries
 from monitor.store.items import ItemQueries
 from monitor.store.probes import ProbeQueries
 from monitor.store.registry import RegistryQueries
@@ -33,7 +35,7 @@ from monitor.store.schema import MIGRATIONS
 
 
 class Store(RegistryQueries, RunQueries, ProbeQueries, FindingQueries, AccountQueries, ItemQueries,
-            ConsoleQueries, Annex4Queries, StoreBase):
+            ConsoleQueries, Annex4Queries, FingerprintQueries, StoreBase):
     """One SQLite database. Open it with `Store.open(path)`; it migrates itself forward."""
 
 

@@ -151,6 +151,14 @@ def _m005_annex4(db: sqlite_utils.Database) -> None:
     db.table("items").create_index(["last_seen"])
 
 
+def _m006_fingerprints(db: sqlite_utils.Database) -> None:
+    """Home-page fingerprints per site and check moment, for the tampering rule."""
+    db.table("fingerprints").create(
+        {"website_id": int, "seen_at": str, "data": str, "tampered": int},
+        pk=("website_id", "seen_at"), foreign_keys=[("website_id", "websites", "id")],
+    )
+
+
 # Forward migrations, applied in order; the schema version is the number applied. Never edit one
 # that has shipped: append a new one.
 MIGRATIONS: list[tuple[str, Migration]] = [
@@ -159,4 +167,5 @@ MIGRATIONS: list[tuple[str, Migration]] = [
     ("county of websites and accounts", _m003_county),
     ("console users, tokens, assignments, audit", _m004_console),
     ("annex 4 imports: 找错 messages, required reposts, annual rankings", _m005_annex4),
+    ("home-page fingerprints", _m006_fingerprints),
 ]
