@@ -154,13 +154,14 @@ def test_govmon_demo_keeps_serving_until_ctrl_c(tmp_path: Path) -> None:
             assert line, "".join(lines)
             lines.append(line)
         url = (tmp_path / "websites.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[1]
-        assert httpx.get(url).status_code == 200
+        local = next(line for line in lines if url in line).split(" at ")[1].split()[0]  # https://127.0.0.1:PORT/
+        assert httpx.get(local, verify=False).status_code == 200
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=15) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert _refused(url)
+    assert _refused(local.split("//")[1].rstrip("/"))
     assert not (tmp_path / "govmon-demo.db").exists()  # --no-check: nothing imported
 
 
