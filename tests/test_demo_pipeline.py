@@ -154,7 +154,8 @@ def test_govmon_demo_keeps_serving_until_ctrl_c(tmp_path: Path) -> None:
             assert line, "".join(lines)
             lines.append(line)
         url = (tmp_path / "websites.csv").read_text(encoding="utf-8").splitlines()[1].split(",")[1]
-        local = next(line for line in lines if url in line).split(" at ")[1].split()[0]  # https://127.0.0.1:PORT/
+        address = load_settings(tmp_path / "config.toml", cwd_default=False).crawl.host_overrides[urlsplit(url).hostname]
+        local = f"https://{address.split(',')[0]}/"  # the site's name is answered on 127.0.0.1:PORT
         assert httpx.get(local, verify=False).status_code == 200
         proc.send_signal(signal.SIGINT)
         assert proc.wait(timeout=15) == 0

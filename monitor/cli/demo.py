@@ -115,9 +115,9 @@ def _print_result(result: PipelineResult, rulebook: Rulebook) -> None:
 def _serve_until_interrupted(running: RunningProvince) -> None:
     console.print("serving; press Ctrl-C to stop. Sites:", highlight=False)
     for name, site in running.sites.items():
-        console.print(f"  {site.url}  at {site.local_url}  {name}", highlight=False)
+        console.print(f"  {site.url}  at {site.local_url}  {name}", highlight=False, soft_wrap=True)
     if running.ca_file is not None:
-        console.print(f"  certificates from the demo CA {running.ca_file}", highlight=False)
+        console.print(f"  certificates from the demo CA {running.ca_file}", highlight=False, soft_wrap=True)
     console.print(f"  outside hosts via 127.0.0.1:{running.vhost_port} (Host header)", highlight=False)
     stop = threading.Event()
     try:
