@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC
+from functools import lru_cache
 
 from cryptography import x509
 from cryptography.x509.oid import NameOID
@@ -37,8 +38,15 @@ def trust_context(extra_ca_files: Sequence[str] = (), *, check_time: bool = True
     return context
 
 
+@lru_cache(maxsize=8)
+def _verifying(extra_ca_files: tuple[str, ...]) -> ssl.SSLContext:
+    """One verifying context per set of CA files for the process: loading the system's CAs costs a
+    fraction of a second, and a context is safe to share between connections."""
+    return trust_context(extra_ca_files, check_time=False)
+
+
 def _insecure_context() -> ssl.SSLContext:
-    context = ssl.create_default_context()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)  # loads no CA file: cheap
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
     return context
@@ -51,26 +59,26 @@ async def read_certificate(policy: TargetPolicy, host: str, port: int, timeout_s
     async with asyncio.timeout(timeout_s):
         addresses = await policy.addresses(host, port, timeout_s)
         try:
-            der = await _handshake(addresses, host, trust_context(extra_ca_files, check_time=False))
+            der = await _handshake(addresses, host, lambda: _verifying(tuple(extra_ca_files)))
             problem, detail = "", ""
         except ssl.SSLCertVerificationError as exc:
             problem, detail = _problem(exc), str(exc.verify_message or exc)
-            der = await _handshake(addresses, host, _insecure_context())
+            der = await _handshake(addresses, host, _insecure_context)
     return describe(der, problem, detail)
 
 
-async def _handshake(addresses: list[tuple[str, int]], host: str, context: ssl.SSLContext) -> bytes:
-    """DER bytes of the peer certificate from the first address that completes a handshake."""
+async def _handshake(addresses: list[tuple[str, int]], host: str, context: Callable[[], ssl.SSLContext]) -> bytes:
+    """DER bytes of the peer certificate from the first address that accepts a connection; the TLS
+    context is made only then (a closed port costs no CA loading)."""
     last: BaseException | None = None
     for address, port in addresses:
         try:
-            _reader, writer = await asyncio.open_connection(address, port, ssl=context, server_hostname=host)
-        except ssl.SSLCertVerificationError:
-            raise
+            _reader, writer = await asyncio.open_connection(address, port)
         except OSError as exc:
             last = exc
             continue
         try:
+            await writer.start_tls(context(), server_hostname=host)
             ssl_object = writer.get_extra_info("ssl_object")
             der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
         finally:
