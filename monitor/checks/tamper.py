@@ -78,6 +78,8 @@ def _spam_text(url: str, now: HomeFingerprint, baseline: Baseline | None, rulebo
     findings = []
     for part, label in (("title", "标题"), ("footer", "底部")):
         text = getattr(now, part)
+        if not text or (baseline is not None and text == getattr(baseline.fingerprint, part)):
+            continue  # nothing to read, or the text of an untampered earlier check
         score = score_page(text if part == "title" else "", text if part == "footer" else "", rulebook.spam_lexicon,
                            threshold=threshold)
         if score.score < threshold:

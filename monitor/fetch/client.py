@@ -195,7 +195,7 @@ class HttpFetcher:
         if override is not None and override.plain:
             raise TargetRefused(f"{target.host} is overridden to a plain HTTP server: no certificate to read")
         port = target.port or 443
-        async with self._slot(target.host.lower()):
+        async with self._global_slots:  # one handshake, no request: the global cap, not the host's pacing
             return await read_certificate(self._policy, target.host, port,
                                           timeout_s or self._crawl.connect_timeout_s, self._crawl.extra_ca_files)
 
