@@ -188,7 +188,7 @@ class SiteRenderer:
         links = [(f"{name}办事指南", f"/{column.slug}/bszn_{n + 1}.html") for n, (name, _) in enumerate(column.guides)]
         pages = {column_path(self.site, column): self._column_page(column, markup.guide_list(links))}
         for (title, url), (name, complete) in zip(links, column.guides, strict=True):
-            pages[url] = self._page(title, {"ColumnName": column.name},
+            pages[url] = self._page(title, self._article_meta(title, markup.GENERATED_AT[:16], column.name),
                                     markup.guide_main(name, complete, self.site.sponsor))
         return pages
 
@@ -198,15 +198,18 @@ class SiteRenderer:
                    for n, (title, asked, replied) in enumerate(column.letters)]
         pages = {column_path(self.site, column): self._column_page(column, markup.mailbox_table(letters))}
         for title, url, asked, replied in letters:
-            pages[url] = self._page(title, {"ColumnName": column.name},
+            pages[url] = self._page(title, self._article_meta(title, f"{asked.isoformat()} 09:00", column.name),
                                     markup.letter_main(title, asked, replied, self.site.sponsor))
         return pages
 
     # -- articles and calendar ----------------------------------------------------------------------
+    def _article_meta(self, title: str, stamp: str, column_name: str) -> dict[str, str]:
+        """The meta tags of a third-level page (an article, a letter, a guide), as templates write them."""
+        return {"ArticleTitle": title, "PubDate": stamp, "ContentSource": self.site.sponsor, "ColumnName": column_name}
+
     def _article(self, item: Item, column_name: str) -> Page:
         stamp = f"{item.date.isoformat()} {item.hour:02d}:30"
-        meta = {"ArticleTitle": item.title, "PubDate": stamp, "ContentSource": self.site.sponsor,
-                "ColumnName": column_name}
+        meta = self._article_meta(item.title, stamp, column_name)
         main = (
             f'<div class="article"><h1>{escape(item.title)}</h1>'
             f'<div class="info">发布时间：{stamp}　来源：{escape(self.site.sponsor)}</div>'
