@@ -76,3 +76,12 @@ def chromium() -> Path:
             pytest.fail("CI must have Chromium (/usr/bin/chromium) and playwright for the browser tests")
         pytest.skip("no Chromium installed (apt-get install chromium)")
     return found
+
+
+@pytest.fixture
+def wide_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables printed 200 cells wide, so evidence lines are asserted unwrapped. The console's width is set
+    directly: it read COLUMNS when monitor.cli was first imported, which a later setenv cannot change."""
+    from monitor.cli.common import stdout
+
+    monkeypatch.setattr(stdout, "width", 200)

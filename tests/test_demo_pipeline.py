@@ -120,10 +120,9 @@ def _refused(address: str) -> bool:
     return False
 
 
-def test_govmon_demo_checks_the_province_and_stops_its_servers(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_govmon_demo_checks_the_province_and_stops_its_servers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               wide_output: None) -> None:
     monkeypatch.delenv("GOVMON_CONFIG", raising=False)
-    monkeypatch.setenv("COLUMNS", "200")
     out = tmp_path / "demo-out"
     answer = CliRunner().invoke(app, ["demo", "--out", str(out)])
     assert answer.exit_code == 0, answer.output

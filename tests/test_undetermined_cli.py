@@ -31,8 +31,7 @@ def run(tmp_path: Path, *args: str):
     return CliRunner().invoke(app, ["--config", str(tmp_path / "config.toml"), "--db", str(tmp_path / "g.db"), *args])
 
 
-def test_no_dated_item_anywhere_is_undetermined_and_keeps_the_earlier_veto_open(tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "200")  # the table's evidence lines unwrapped, whatever other findings widen
+def test_no_dated_item_anywhere_is_undetermined_and_keeps_the_earlier_veto_open(tmp_path: Path, wide_output):
     with Site({"/": DATED, "/a1.html": page("<h1>会议</h1>"), "/a2.html": page("<h1>会议</h1>")}) as site:
         (tmp_path / "config.toml").write_text("[crawl]\nallow_private_targets = true\nretries = 0\n", encoding="utf-8")
         (tmp_path / "sites.csv").write_text(f"网站名称,网址,所属地方或部门,网站类型,网站标识码\n"
