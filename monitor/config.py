@@ -39,6 +39,11 @@ class CrawlSettings:
     allow_private_targets: bool
     max_external_checks: int
     host_overrides: dict[str, str] = field(default_factory=dict)
+    # platform group name -> host patterns ("*.example.gov.cn"): hosts served by one platform share politeness
+    platform_groups: dict[str, list[str]] = field(default_factory=dict)
+    dead_host_memory_s: float = 300.0  # a server that never answered is not asked again for this long
+    site_memory_mb: float = 4.0  # estimated memory of one site check in flight
+    memory_budget_mb: float = 192.0  # memory the site checks in flight may use together
     fetch_deadline_s: float = 60.0  # one fetch, all hops and retries, headers and body
     site_deadline_s: float = 1800.0  # one site check, politeness pauses included
     max_crawl_delay_s: float = 10.0  # a longer robots.txt Crawl-delay is cut to this
@@ -64,6 +69,7 @@ class ScheduleSettings:
     account_check_interval_h: float
     report_hour: int
     retry_after_min: float = 10.0  # a failed or abandoned check is tried again this soon, doubling
+    full_check_within_h: float = 6.0  # every site's full check falls within a window this long
 
 
 @dataclass(frozen=True)
@@ -150,7 +156,7 @@ def read_toml(path: Path, error: type[Exception] = ConfigError) -> dict[str, Any
 
 
 # Keys whose value is a table of free-form entries (not checked key by key).
-_FREE_TABLES = {"crawl.host_overrides", "alerts.targets"}
+_FREE_TABLES = {"crawl.host_overrides", "crawl.platform_groups", "alerts.targets"}
 # Keys holding paths, resolved against the folder of the file that set them.
 _PATH_KEYS = {"store.database", "rules.directory", "report.output_dir", "log.file"}
 _PATH_LIST_KEYS = {"crawl.extra_ca_files"}
@@ -176,7 +182,9 @@ _AT_LEAST_ONE = _Range(1)
 # The allowed range of each numeric setting; any other number must be >= 0.
 _RANGES: dict[str, _Range] = {
     "store.keep_pages_days": _AT_LEAST_ONE,
-    "crawl.per_host_concurrency": _AT_LEAST_ONE, "crawl.global_concurrency": _AT_LEAST_ONE,
+    "crawl.per_host_concurrency": _Range(1, 64), "crawl.global_concurrency": _Range(1, 65536),
+    "crawl.site_memory_mb": _Range(0.1, 4096), "crawl.memory_budget_mb": _Range(16, 1_048_576),
+    "crawl.dead_host_memory_s": _Range(0, 86400),
     "crawl.connect_timeout_s": _POSITIVE, "crawl.read_timeout_s": _POSITIVE,
     "crawl.fetch_deadline_s": _POSITIVE, "crawl.site_deadline_s": _POSITIVE,
     "crawl.max_response_bytes": _Range(1024), "crawl.max_robots_bytes": _Range(1024),
@@ -186,6 +194,7 @@ _RANGES: dict[str, _Range] = {
     "probe.timeout_s": _POSITIVE, "probe.per_day": _Range(1, 1440),
     "schedule.site_check_interval_h": _POSITIVE, "schedule.account_check_interval_h": _POSITIVE,
     "schedule.report_hour": _Range(0, 23), "schedule.retry_after_min": _POSITIVE,
+    "schedule.full_check_within_h": _Range(0.25, 8760),
     "accounts.sample_rate": _Range(0, 1),
 }
 _NON_NEGATIVE = _Range(0)
@@ -203,6 +212,11 @@ def _merge(defaults: dict[str, Any], override: dict[str, Any], source: Path, pre
                 raise ConfigError(f"{source}: '{dotted}' must be a table")
             for name, entry in value.items():
                 if dotted == "alerts.targets":  # lists of notification URLs, checked by _alert_targets
+                    continue
+                if dotted == "crawl.platform_groups":
+                    if not isinstance(entry, list) or not entry or not all(isinstance(p, str) and p for p in entry):
+                        raise ConfigError(f"{source}: '{dotted}.{name}' must be a list of host patterns such as "
+                                          f"[\"*.example.gov.cn\"], got {entry!r}")
                     continue
                 if not isinstance(entry, str) or not entry:
                     raise ConfigError(f"{source}: '{dotted}.{name}' must be a string such as \"127.0.0.1:8080\", "
@@ -285,6 +299,10 @@ def _build(data: dict[str, Any], source: Path, sources: tuple[Path, ...]) -> Set
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ConfigError(f"{source}: 'time.timezone' is not a known time zone: {data['time']['timezone']!r}") from exc
     crawl = dict(data["crawl"])
+    schedule = data["schedule"]
+    if schedule["full_check_within_h"] > schedule["site_check_interval_h"]:
+        raise ConfigError(f"{source}: 'schedule.full_check_within_h' must be at most 'schedule.site_check_interval_h' "
+                          f"({schedule['site_check_interval_h']:g}), got {schedule['full_check_within_h']:g}")
     _require_positive(crawl, ("per_host_concurrency", "global_concurrency", "max_pages_per_site"), "crawl", source)
     crawl["extra_ca_files"] = tuple(crawl["extra_ca_files"])
     for path in crawl["extra_ca_files"]:

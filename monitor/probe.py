@@ -63,8 +63,9 @@ class RoundResults(list[tuple[Website, ProbeResult]]):
 
 def probe_crawl_settings(crawl: CrawlSettings) -> CrawlSettings:
     """Crawl settings for a probing fetcher: no retries (a retry would hide the very failure a probe
-    counts) and no robots.txt (one home-page visit is what every visitor does)."""
-    return replace(crawl, retries=0, respect_robots=False)
+    counts), no robots.txt (one home-page visit is what every visitor does), and no memory of servers
+    that did not answer: each probe asks anew, or a failure would be counted again without a try."""
+    return replace(crawl, retries=0, respect_robots=False, dead_host_memory_s=0.0)
 
 
 async def probe_url(fetcher: Fetcher, url: str, *, timeout_s: float, clock: Clock) -> ProbeResult:

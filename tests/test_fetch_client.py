@@ -66,22 +66,39 @@ async def test_read_timeout_that_spends_the_budget_is_not_retried(crawl: CrawlSe
     assert (result.outcome, site.hits["/"], fake.sleeps) == (Outcome.TIMEOUT, 1, [])
 
 
-async def test_read_timeout_inside_a_larger_budget_is_retried(crawl: CrawlSettings) -> None:
-    with Site({"/": lambda n: Reply(stall_s=10) if n == 1 else Reply()}) as site:
+async def test_read_timeout_of_a_server_that_answered_is_retried(crawl: CrawlSettings) -> None:
+    stalls_once = {"/ok": Reply(), "/": lambda n: Reply(stall_s=10) if n == 1 else Reply()}
+    with Site(stalls_once) as site:
         async with HttpFetcher(replace(crawl, read_timeout_s=0.15), sleep=FakeTime().sleep) as fetcher:
+            await fetcher.fetch(site.url("/ok"))
             result = await fetcher.fetch(site.url("/"), timeout_s=5)
     assert (result.outcome, site.hits["/"]) == (Outcome.OK, 2)
     assert 0.1 < result.elapsed_s < 1  # network time of both tries, not the (skipped) backoff
 
 
-async def test_read_timeout_is_retried_with_doubling_backoff(crawl: CrawlSettings) -> None:
+async def test_read_timeout_of_a_live_server_is_retried_with_doubling_backoff(crawl: CrawlSettings) -> None:
     fake = FakeTime()
-    with Site({"/": Reply(stall_s=10)}) as site:
+    with Site({"/ok": Reply(), "/": Reply(stall_s=10)}) as site:
         async with fetcher_for(replace(crawl, read_timeout_s=0.15), fake) as fetcher:
+            await fetcher.fetch(site.url("/ok"))
             result = await fetcher.fetch(site.url("/"))
     assert result.outcome is Outcome.TIMEOUT
     assert site.hits["/"] == 3
     assert fake.sleeps == [1.0, 2.0]
+
+
+async def test_a_server_never_heard_from_that_times_out_costs_one_try_and_is_not_asked_again(
+        crawl: CrawlSettings) -> None:
+    fake = FakeTime()
+    with Site({"/": Reply(stall_s=10), "/other": Reply(stall_s=10)}) as site:
+        hosts = {name: f"127.0.0.1:{site.port}" for name in ("hung.gov.cn", "alias.gov.cn")}
+        async with fetcher_for(replace(crawl, read_timeout_s=0.15, host_overrides=hosts), fake) as fetcher:
+            first = await fetcher.fetch("http://hung.gov.cn/")
+            again = await fetcher.fetch("http://hung.gov.cn/other")
+            alias = await fetcher.fetch("http://alias.gov.cn/")  # another name of the same server
+    assert (first.outcome, again.outcome, alias.outcome) == (Outcome.TIMEOUT,) * 3
+    assert (site.hits["/"], site.hits["/other"], fake.sleeps) == (1, 0, [])
+    assert "did not answer earlier in this run" in again.error and again.elapsed_s == 0
 
 
 async def test_503_then_success_is_retried(crawl: CrawlSettings) -> None:

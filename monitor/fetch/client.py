@@ -29,6 +29,8 @@ from monitor.fetch.decode import decode_body
 from monitor.fetch.result import INCOMPLETE_LINK_FLOOD, INCOMPLETE_TOO_DEEP, FetchResult, Outcome
 from monitor.fetch.robots import RobotsCache
 from monitor.fetch.safety import GuardedTransport, Resolver, TargetPolicy, TargetRefused, system_resolver
+from monitor.fetch.servers import CachingResolver, ServerMap
+from monitor.fetch.silent import ServerSilent, SilentServers
 from monitor.fetch.tls import read_certificate, trust_context
 from monitor.observations import Certificate
 
@@ -39,7 +41,6 @@ T = TypeVar("T")
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_STATUSES = frozenset({502, 503, 504})
-TRANSIENT_OUTCOMES = frozenset({Outcome.TIMEOUT, Outcome.CONNECT})
 _TEXT_MARKERS = ("html", "xml", "json", "javascript")
 _HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
@@ -58,6 +59,8 @@ def outcome_for(exc: BaseException) -> tuple[Outcome, str]:
     """The one mapping from an exception to (Outcome, readable detail); order matters (TLS is an OSError)."""
     detail = _describe(exc)
     chain = list(_chain(exc))
+    if isinstance(exc, ServerSilent):
+        return exc.outcome, str(exc)
     if isinstance(exc, TargetRefused):
         return Outcome.REFUSED, str(exc)
     if isinstance(exc, httpx.UnsupportedProtocol):
@@ -151,6 +154,9 @@ class HttpFetcher:
     `transport` replaces the network (tests pass httpx.MockTransport; the connect-time SSRF check and
     host overrides then do not apply, the URL-level checks still do). `sleep` and `clock` are the
     pauses and the monotonic clock, injectable so tests never wait; `resolver` replaces DNS.
+
+    Politeness (`per_host_concurrency`, the delay, robots.txt Crawl-delay) is kept per server: host
+    names on one address or one configured platform group share it (see `monitor.fetch.servers`).
     """
 
     def __init__(self, crawl: CrawlSettings, *, transport: httpx.AsyncBaseTransport | None = None,
@@ -161,15 +167,18 @@ class HttpFetcher:
         self._sleep = sleep
         self._clock = clock
         self._policy = TargetPolicy(crawl.allow_private_targets, dict(crawl.host_overrides),
-                                    resolver or system_resolver, ipv6_only=ipv6_only)
+                                    CachingResolver(resolver or system_resolver, clock=clock), ipv6_only=ipv6_only)
         self._resolver = resolver
         self._ipv6: HttpFetcher | None = None
+        # A test transport without a resolver: names stay names (no system DNS for made-up hosts).
+        self._servers = ServerMap(self._policy, crawl.platform_groups, resolve=transport is None or resolver is not None)
+        self._silent = SilentServers(crawl.dead_host_memory_s, clock)
         self._client = self._make_client(transport or self._transport(verify=True))
         self._insecure = self._make_client(transport or self._transport(verify=False))
         self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(crawl.per_host_concurrency))
         self._global_slots = asyncio.Semaphore(crawl.global_concurrency)
-        self._next_start: dict[str, float] = {}
+        self._next_start: dict[str, float] = {}  # politeness group -> earliest start of its next request
         self._unverified: dict[str, str] = {}  # host -> certificate error tolerated for it
         self._robots = RobotsCache(self._load_robots, crawl.user_agent)
 
@@ -267,15 +276,24 @@ class HttpFetcher:
 
     async def _attempts(self, method: str, url: httpx.URL, budget: _Budget, headers: dict[str, str],
                         limit: int) -> _Hop:
-        """One hop with retries for transient failures only (timeouts, resets, 502/503/504); a refused
-        connection is not transient: nothing listens, and asking again only costs time."""
+        """One hop with retries for failures retrying can fix only: resets, 502/503/504, and timeouts
+        of a server that answered lately. Never for a refused connection or a name that does not
+        resolve, nor for a server never heard from that timed out (it is hung: each try would cost
+        another deadline); such a server is then not asked again in this run (`SilentServers`)."""
+        host = url.host.lower()
+        address = await self._servers.address_of(host, url.port or _default_port(url), self._crawl.connect_timeout_s)
+        group = self._servers.group_of(host, address)
         retries = max(0, self._crawl.retries)
         for attempt in range(retries + 1):
             last = attempt == retries
             try:
-                hop = await self._hop(method, url, budget, headers, limit)
+                self._silent.check(address, host)
+                hop = await self._hop(method, url, budget, headers, limit, group, address)
             except Exception as exc:
-                if last or not _transient(exc) or not await self._backoff(attempt, budget):
+                retry = not last and _transient(exc, self._silent.alive(address))
+                if not retry or not await self._backoff(attempt, budget):
+                    if _silence(exc):
+                        self._silent.failed(address, *outcome_for(exc))
                     raise
                 continue
             if hop.status in TRANSIENT_STATUSES and not last and await self._backoff(attempt, budget):
@@ -293,28 +311,31 @@ class HttpFetcher:
         return True
 
     async def _hop(self, method: str, url: httpx.URL, budget: _Budget, headers: dict[str, str],
-                   limit: int) -> _Hop:
+                   limit: int, group: str, address: str) -> _Hop:
         """Send once; a broken certificate is retried once without verification and remembered."""
         host = url.host.lower()
-        async with self._slot(host):
+        async with self._slot(group, host):
+            self._silent.check(address, host)  # it may have gone silent while this request waited
             tolerated = self._unverified.get(host, "")
             client = self._insecure if tolerated else self._client
             try:
-                hop = await budget.run(lambda: self._send(client, method, url, budget, headers, limit))
+                hop = await budget.run(lambda: self._send(client, method, url, budget, headers, limit, address))
             except Exception as exc:
                 if tolerated or url.scheme != "https" or outcome_for(exc)[0] is not Outcome.TLS:
                     raise
                 tolerated = outcome_for(exc)[1]
-                hop = await budget.run(lambda: self._send(self._insecure, method, url, budget, headers, limit))
+                hop = await budget.run(lambda: self._send(self._insecure, method, url, budget, headers, limit,
+                                                          address))
                 self._unverified[host] = tolerated
             hop.tls_unverified = tolerated
             return hop
 
     # -- one request --------------------------------------------------------------------------------
     async def _send(self, client: httpx.AsyncClient, method: str, url: httpx.URL, budget: _Budget,
-                    headers: dict[str, str], limit: int) -> _Hop:
+                    headers: dict[str, str], limit: int, address: str) -> _Hop:
         request = client.build_request(method, url, headers=headers, timeout=self._timeout(budget))
         response = await client.send(request, stream=True)
+        self._silent.answered(address)
         try:
             headers = {name.lower(): value for name, value in response.headers.items()}
             hop = _Hop(url=str(url), status=response.status_code, headers=headers)
@@ -333,20 +354,20 @@ class HttpFetcher:
 
     # -- politeness ---------------------------------------------------------------------------------
     @asynccontextmanager
-    async def _slot(self, host: str) -> AsyncIterator[None]:
-        """Per-host concurrency and spacing (Crawl-delay included), then the global cap."""
-        async with self._host_slots[host]:
-            await self._wait_turn(host)
+    async def _slot(self, group: str, host: str) -> AsyncIterator[None]:
+        """Per-server concurrency and spacing (the host's Crawl-delay included), then the global cap."""
+        async with self._host_slots[group]:
+            await self._wait_turn(group, host)
             async with self._global_slots:
                 yield
 
-    async def _wait_turn(self, host: str) -> None:
-        """Reserve the next start time of `host` without holding a lock while sleeping."""
+    async def _wait_turn(self, group: str, host: str) -> None:
+        """Reserve the next start time of the server without holding a lock while sleeping."""
         crawl_delay = min(self._robots.crawl_delay(host), self._crawl.max_crawl_delay_s)
         delay = max(self._crawl.per_host_delay_s, crawl_delay)
         now = self._clock()
-        start = max(now, self._next_start.get(host, now))
-        self._next_start[host] = start + delay
+        start = max(now, self._next_start.get(group, now))
+        self._next_start[group] = start + delay
         if start > now:
             await self._sleep(start - now)
 
@@ -372,10 +393,25 @@ class HttpFetcher:
         )
 
 
-def _transient(exc: Exception) -> bool:
-    if isinstance(exc, DeadlineExceeded) or _refused_connection(exc):
+def _transient(exc: Exception, alive: bool) -> bool:
+    """Whether another try can succeed: a reset can; a timeout only on a server that answered lately."""
+    if isinstance(exc, DeadlineExceeded | ServerSilent) or _refused_connection(exc):
         return False
-    return outcome_for(exc)[0] in TRANSIENT_OUTCOMES
+    outcome = outcome_for(exc)[0]
+    return outcome is Outcome.CONNECT or (outcome is Outcome.TIMEOUT and alive)
+
+
+def _silence(exc: Exception) -> bool:
+    """The server gave no sign of life: no address, nothing listening, or no answer in time. A server
+    that accepted and then hung up is there (one path of it misbehaves)."""
+    if isinstance(exc, ServerSilent):
+        return False
+    outcome = outcome_for(exc)[0]
+    return outcome in (Outcome.DNS, Outcome.TIMEOUT) or _refused_connection(exc)
+
+
+def _default_port(url: httpx.URL) -> int:
+    return 443 if url.scheme == "https" else 80
 
 
 def _refused_connection(exc: BaseException) -> bool:
