@@ -3,7 +3,9 @@
 - probe rounds: every 24 h / probe.per_day, each site probed at a random offset inside the round (no
   lockstep), the round judged for a monitor outage, then each site's 7-day availability verdict;
 - website checks: every tick, the sites whose next check is due (from the store) each start as a task of
-  their own, at most a global cap's worth at once; a slow site holds its own slot, never the others,
+  their own; as many run at once as the registry's measured check times need to fit in the full-check
+  window (schedule.full_check_within_h), within what memory and open files allow (monitor.sizing); the
+  log says when the window cannot be met and why. A slow site holds its own slot, never the others,
   and every site check ends within crawl.site_deadline_s;
 - new-media checks: likewise for the accounts of the quarter's sample;
 - the quarterly report, once, the first day after a quarter ends.
@@ -17,21 +19,94 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections import Counter, deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
+from urllib.parse import urlsplit
 
-from monitor.config import Settings
+from monitor.config import CrawlSettings, Settings
 from monitor.fetch.result import Fetcher
+from monitor.fetch.safety import TargetPolicy
+from monitor.fetch.servers import static_server_of
 from monitor.models import SubjectKind, Website, iso
 from monitor.render.renderer import Renderer
 from monitor.rulebook import Rulebook
 from monitor.scheduling import FAILED_OUTCOMES, due_items
-from monitor.store import Store
+from monitor.sizing import MIN_SITES_AT_ONCE, ServerLoad, WindowPlan, ceiling, plan_window
+from monitor.store import RunSpan, Store
 
 log = logging.getLogger("govmon.daemon")
 Clock = Callable[[], datetime]
+
+
+def full_check_plan(store: Store, settings: Settings) -> WindowPlan:
+    """The registry's full checks against the window, timed by each site's last stored run: what the
+    daemon sizes its site checks by and `govmon status` shows."""
+    spans = store.last_run_spans(SubjectKind.WEBSITE, "site")
+    websites = store.websites()
+    return plan_window([w.id for w in websites if w.id is not None],
+                       {sid: span.duration_s for sid, span in spans.items()},
+                       settings.schedule.full_check_within_h, ceiling(settings.crawl),
+                       server_loads(websites, spans, settings.crawl))
+
+
+def server_loads(websites: Iterable[Website], spans: Mapping[int, RunSpan], crawl: CrawlSettings) -> list[ServerLoad]:
+    """Sites and pages of the last runs per server, as far as it is known without DNS (platform group,
+    host override target, address literal, else the host name)."""
+    policy = TargetPolicy(overrides=dict(crawl.host_overrides))
+    sites: Counter[str] = Counter()
+    pages: Counter[str] = Counter()
+    for website in websites:
+        parts = urlsplit(website.url)
+        if not parts.hostname:
+            continue
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+        server = static_server_of(parts.hostname, port, policy, crawl.platform_groups)
+        sites[server] += 1
+        span = spans.get(website.id or 0)
+        pages[server] += span.pages if span is not None else 0
+    return [ServerLoad(server, count, pages[server], crawl.per_host_delay_s) for server, count in sites.items()]
+
+
+class SiteSlots:
+    """Site checks at once, resizable while checks run (the window plan is reviewed every tick)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.busy = 0
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    def resize(self, size: int) -> None:
+        self.size = max(1, size)
+        self._wake()
+
+    @asynccontextmanager
+    async def hold(self) -> AsyncIterator[None]:
+        while self.busy >= self.size:
+            waiter = asyncio.get_running_loop().create_future()
+            self._waiters.append(waiter)
+            try:
+                await waiter
+            except asyncio.CancelledError:
+                self._wake()  # a wake-up this waiter got passes to the next one
+                raise
+        self.busy += 1
+        try:
+            yield
+        finally:
+            self.busy -= 1
+            self._wake()
+
+    def _wake(self) -> None:
+        free = self.size - self.busy
+        while free > 0 and self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                free -= 1
 
 
 class Daemon:
@@ -50,7 +125,8 @@ class Daemon:
         self.sleep = sleep
         self.in_flight: set[asyncio.Task[object]] = set()
         self.site_tasks: dict[int, asyncio.Task[object]] = {}  # website id -> its check in progress
-        self._slots: tuple[asyncio.AbstractEventLoop, asyncio.Semaphore] | None = None
+        self.site_slots = SiteSlots(MIN_SITES_AT_ONCE)
+        self.window: WindowPlan | None = None  # the last review of the full-check window
         self.stopping = False
 
     # -- scheduling ---------------------------------------------------------------------------------
@@ -165,16 +241,34 @@ class Daemon:
         return result.ok
 
     def due_websites(self) -> list[int]:
-        """Ids of the sites due now (failed and abandoned checks retried with backoff), most overdue first."""
-        interval = timedelta(hours=self.settings.schedule.site_check_interval_h)
+        """Ids of the sites due now (failed and abandoned checks retried with backoff), most overdue first;
+        sites never checked are spread over the full-check window."""
+        schedule = self.settings.schedule
         failures = self.store.failures_since_success(SubjectKind.WEBSITE, "site", FAILED_OUTCOMES)
-        due = due_items(self.store.schedule_history(SubjectKind.WEBSITE, "site"), self.clock(), interval, "site",
-                        failures, timedelta(minutes=self.settings.schedule.retry_after_min))
+        due = due_items(self.store.schedule_history(SubjectKind.WEBSITE, "site"), self.clock(),
+                        timedelta(hours=schedule.site_check_interval_h), "site", failures,
+                        timedelta(minutes=schedule.retry_after_min), timedelta(hours=schedule.full_check_within_h))
         return [item.subject_id for item in due]
+
+    def review_window(self) -> WindowPlan:
+        """Size the site checks at once by the window plan; log when the window cannot be met, and why
+        (once when that starts, once when it ends, not every tick)."""
+        plan = full_check_plan(self.store, self.settings)
+        self.site_slots.resize(plan.at_once)
+        was_met = self.window.meets if self.window is not None else True
+        if not plan.meets and was_met:
+            log.warning("full checks of %d sites cannot all fall within the %g h window (%d at once, about %.1f h): %s",
+                        plan.sites, plan.window_h, plan.at_once, plan.expected_h, "; ".join(plan.problems))
+        elif plan.meets and not was_met:
+            log.info("full checks of %d sites fit the %g h window again (%d at once)", plan.sites, plan.window_h,
+                     plan.at_once)
+        self.window = plan
+        return plan
 
     async def start_due_websites(self) -> str:
         """Start a task for each due site not already being checked, and return at once: one slow
         site keeps its own slot and never stops the next tick from starting the others."""
+        self.review_window()
         due = self.due_websites()
         started = [sid for sid in due if sid not in self.site_tasks and not self.stopping]
         for website_id in started:
@@ -194,20 +288,11 @@ class Daemon:
         verdicts = [r for r in results if isinstance(r, str)]
         return f"{due}; {len(verdicts)} checked, {verdicts.count('不合格')} 不合格"
 
-    def _site_slots(self) -> asyncio.Semaphore:
-        """Sites checked at once: the global cap shared out per host (one semaphore per event loop)."""
-        loop = asyncio.get_running_loop()
-        if self._slots is None or self._slots[0] is not loop:
-            from monitor.service import site_check_slots
-
-            self._slots = (loop, asyncio.Semaphore(site_check_slots(self.settings)))
-        return self._slots[1]
-
     async def _check_site(self, website_id: int) -> str | None:
         """One site's check within its slot; its failures are its own (logged and recorded, never raised)."""
         from monitor.service import check_website
 
-        async with self._site_slots():
+        async with self.site_slots.hold():
             website = self.store.website(website_id)
             if website is None or website.retired_at or self.stopping:
                 return None

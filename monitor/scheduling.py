@@ -28,11 +28,13 @@ FAILED_OUTCOMES = ("abandoned", "error", "deadline")
 Failures = Mapping[int, tuple[int, datetime]]
 
 
-def next_due(last_run: datetime | None, registered_at: datetime, interval: timedelta, key: str) -> datetime:
-    """One interval after the last run; never run yet: a fixed offset into the first interval."""
+def next_due(last_run: datetime | None, registered_at: datetime, interval: timedelta, key: str,
+             spread: timedelta | None = None) -> datetime:
+    """One interval after the last run; never run yet: a fixed offset into the first `spread` (the
+    full-check window; default the interval), so each interval's checks fall within that window."""
     if last_run is not None:
         return last_run + interval
-    return registered_at + interval * stable_fraction(key)
+    return registered_at + min(spread or interval, interval) * stable_fraction(key)
 
 
 def retry_due(failures: int, last_failure: datetime, first_retry: timedelta, interval: timedelta) -> datetime:
@@ -43,8 +45,8 @@ def retry_due(failures: int, last_failure: datetime, first_retry: timedelta, int
 
 
 def due_at(subject_id: int, registered_at: datetime, last_run: datetime | None, interval: timedelta, kind: str,
-           failures: Failures, first_retry: timedelta) -> datetime:
-    at = next_due(last_run, registered_at, interval, f"{kind}:{subject_id}")
+           failures: Failures, first_retry: timedelta, spread: timedelta | None = None) -> datetime:
+    at = next_due(last_run, registered_at, interval, f"{kind}:{subject_id}", spread)
     if subject_id in failures:
         count, last_failure = failures[subject_id]
         at = min(at, retry_due(count, last_failure, first_retry, interval))
@@ -53,14 +55,14 @@ def due_at(subject_id: int, registered_at: datetime, last_run: datetime | None, 
 
 def due_items(subjects: Iterable[tuple[int, datetime, datetime | None]], now: datetime, interval: timedelta,
               kind: str, failures: Failures | None = None, first_retry: timedelta = timedelta(minutes=10),
-              ) -> list[DueItem]:
+              spread: timedelta | None = None) -> list[DueItem]:
     """Subjects (id, registered_at, last_run) due at `now`, most overdue first.
 
     However many runs were missed while the daemon was down, a subject appears once (coalesced).
     """
     due = []
     for subject_id, registered_at, last_run in subjects:
-        at = due_at(subject_id, registered_at, last_run, interval, kind, failures or {}, first_retry)
+        at = due_at(subject_id, registered_at, last_run, interval, kind, failures or {}, first_retry, spread)
         if at <= now:
             due.append(DueItem(subject_id, at, last_run))
     return sorted(due, key=lambda item: (item.due_at, item.subject_id))
@@ -68,7 +70,7 @@ def due_items(subjects: Iterable[tuple[int, datetime, datetime | None]], now: da
 
 def upcoming(subjects: Iterable[tuple[int, datetime, datetime | None]], interval: timedelta,
              kind: str, failures: Failures | None = None, first_retry: timedelta = timedelta(minutes=10),
-             ) -> dict[int, datetime]:
+             spread: timedelta | None = None) -> dict[int, datetime]:
     """When each subject is next due (for `govmon status`)."""
-    return {sid: due_at(sid, registered, last, interval, kind, failures or {}, first_retry)
+    return {sid: due_at(sid, registered, last, interval, kind, failures or {}, first_retry, spread)
             for sid, registered, last in subjects}

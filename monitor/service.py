@@ -34,6 +34,7 @@ from monitor.observations import PageFailure, SiteObservation
 from monitor.render.renderer import Renderer
 from monitor.render.screenshots import attach_screenshots, screenshot_folder
 from monitor.rulebook import Rulebook
+from monitor.sizing import ceiling
 from monitor.store import PageVisit, Store
 
 log = logging.getLogger(__name__)
@@ -184,9 +185,10 @@ async def check_website(store: Store, rulebook: Rulebook, settings: Settings, we
     return check
 
 
-def site_check_slots(settings: Settings) -> int:
-    """How many sites are checked at once: the global fetch cap shared out per host."""
-    return max(1, settings.crawl.global_concurrency // settings.crawl.per_host_concurrency)
+def site_check_slots(settings: Settings, sites: int) -> int:
+    """How many of `sites` a one-off run checks at once: all of them, within what memory and open files
+    allow (politeness is kept per server by the fetcher, whatever runs at once)."""
+    return max(1, min(sites, ceiling(settings.crawl).sites))
 
 
 async def check_websites(store: Store, rulebook: Rulebook, settings: Settings, websites: Sequence[Website],
@@ -196,7 +198,7 @@ async def check_websites(store: Store, rulebook: Rulebook, settings: Settings, w
     """Check registered websites concurrently, `site_check_slots` at a time; one outcome per site in the
     order given. A site whose check raised gets its exception in its place (check_website has logged and
     recorded it): one broken site never hides the others. `on_done` hears of each site as it finishes."""
-    slots = asyncio.Semaphore(site_check_slots(settings))
+    slots = asyncio.Semaphore(site_check_slots(settings, len(websites)))
     registered = registered_hosts(store)  # once for the run, not once per site
 
     async def one(website: Website) -> SiteCheck | Exception:

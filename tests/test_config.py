@@ -97,6 +97,12 @@ def test_unknown_key_names_key_and_file(tmp_path, text, key):
     ("[accounts]\nsample_rate = 1.5\n", "accounts.sample_rate"),
     ('[report]\nformats = ["pdf"]\n', "report.formats"),
     ('[time]\ntimezone = "Mars/Olympus"\n', "time.timezone"),
+    ("[crawl]\nsite_memory_mb = 0\n", "crawl.site_memory_mb"),
+    ("[crawl]\nmemory_budget_mb = 8\n", "crawl.memory_budget_mb"),
+    ("[crawl]\ndead_host_memory_s = -1\n", "crawl.dead_host_memory_s"),
+    ('[crawl.platform_groups]\n"政务云" = "*.gov.cn"\n', "crawl.platform_groups.政务云"),
+    ("[schedule]\nfull_check_within_h = 0\n", "schedule.full_check_within_h"),
+    ("[schedule]\nfull_check_within_h = 30.0\n", "schedule.full_check_within_h"),
 ])
 def test_bad_value_names_key_and_file(tmp_path, text, key):
     user = write(tmp_path / "user.toml", text)

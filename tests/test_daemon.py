@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -54,7 +55,7 @@ def daemon(settings, rulebook, store, clock) -> Daemon:
     return Daemon(settings, rulebook, store, clock=clock, fetcher=None)  # type: ignore[arg-type]
 
 
-def test_first_day_checks_every_site_once_spread_over_the_day(settings, rulebook, store, checked):
+def test_first_day_checks_every_site_once_spread_over_the_window(settings, rulebook, store, checked):
     register(store, 30)
     clock = FakeClock(T0)
     d = daemon(settings, rulebook, store, clock)
@@ -63,8 +64,30 @@ def test_first_day_checks_every_site_once_spread_over_the_day(settings, rulebook
         clock.advance(minutes=15)
     ids = [site for site, _ in checked]
     assert sorted(ids) == list(range(1, 31))  # each once
-    hours = {moment.hour for _, moment in checked}
-    assert len(hours) >= 10  # spread, not all at start
+    window = timedelta(hours=settings.schedule.full_check_within_h)
+    assert all(moment <= T0 + window for _, moment in checked)  # all within the full-check window
+    assert len({moment.hour for _, moment in checked}) >= 5  # spread over it, not all at start
+
+
+def test_the_daemon_sizes_checks_at_once_by_the_window_and_says_when_it_cannot_be_met(
+        settings, rulebook, store, caplog):
+    register(store, 40)
+    for sid in range(1, 41):  # each site's last check took half an hour
+        run = store.start_run(SubjectKind.WEBSITE, sid, "site", as_of=iso(T0), started_at=iso(T0))
+        store.finish_run(run, finished_at=iso(T0 + timedelta(minutes=30)), outcome="ok", pages=300)
+    roomy = daemon(settings, rulebook, store, FakeClock(T0 + timedelta(hours=1)))
+    plan = roomy.review_window()  # 20 h of work in a 6 h window: 4 at once would do, never fewer than 8
+    assert (plan.needed, plan.at_once, plan.meets, roomy.site_slots.size) == (4, 8, True, 8)
+    tight = replace(settings, crawl=replace(settings.crawl, memory_budget_mb=16.0, site_memory_mb=8.0),
+                    schedule=replace(settings.schedule, full_check_within_h=2.0))
+    d = daemon(tight, rulebook, store, FakeClock(T0 + timedelta(hours=1)))
+    with caplog.at_level("WARNING", logger="govmon.daemon"):
+        plan = d.review_window()
+        d.review_window()  # said once, not every tick
+    assert (plan.needed, plan.at_once, plan.meets, d.site_slots.size) == (10, 2, False, 2)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and "cannot all fall within the 2 h window" in warnings[0]
+    assert "memory_budget_mb" in warnings[0]
 
 
 def test_restart_neither_reruns_nor_skips(settings, rulebook, store, checked):

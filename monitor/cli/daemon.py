@@ -67,7 +67,8 @@ def status(
     json_output: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Per site: last check and verdict, last probe, the probe failure share of the last 7 days, next due check;
-    then recent errors."""
+    then the full-check window (share of sites checked in it, sites at once, why it cannot be met), the
+    slowest sites of their last runs, and recent errors."""
     app = state(ctx)
     store = app.open_store()
     try:
@@ -82,6 +83,8 @@ def status(
 
 # A check still marked running this long after its deadline is stuck (its process hung or died).
 STUCK_MARGIN = timedelta(minutes=5)
+# Slowest sites listed by `govmon status`.
+SLOWEST = 5
 
 
 def collect_status(store: Store, app: AppState, now: datetime) -> dict[str, Any]:
@@ -90,8 +93,9 @@ def collect_status(store: Store, app: AppState, now: datetime) -> dict[str, Any]
     history = store.schedule_history(SubjectKind.WEBSITE, "site")
     last_runs = {sid: iso(last) for sid, _registered, last in history if last}
     failures = store.failures_since_success(SubjectKind.WEBSITE, "site", FAILED_OUTCOMES)
-    due = upcoming(history, timedelta(hours=app.settings.schedule.site_check_interval_h), "site", failures,
-                   timedelta(minutes=app.settings.schedule.retry_after_min))
+    schedule = app.settings.schedule
+    due = upcoming(history, timedelta(hours=schedule.site_check_interval_h), "site", failures,
+                   timedelta(minutes=schedule.retry_after_min), timedelta(hours=schedule.full_check_within_h))
     running = store.running_runs(SubjectKind.WEBSITE, "site")
     stuck_after = timedelta(seconds=app.settings.crawl.site_deadline_s) + STUCK_MARGIN
     websites = store.websites()
@@ -106,7 +110,42 @@ def collect_status(store: Store, app: AppState, now: datetime) -> dict[str, Any]
     errors = store.recent_run_errors(iso(start), limit=20)
     return {"as_of": iso(now), "database": str(store.path), "websites": sites,
             "overdue": [s["name"] for s in sites if s["overdue"]],
-            "stuck": [s["name"] for s in sites if s["stuck"]], "recent_errors": errors}
+            "stuck": [s["name"] for s in sites if s["stuck"]],
+            "window": _window_status(store, app, websites, now), "slowest": _slowest(store, websites),
+            "recent_errors": errors}
+
+
+def _window_status(store: Store, app: AppState, websites: list[Any], now: datetime) -> dict[str, Any]:
+    """The full-check window: sites whose last check started within it, and whether the registry's
+    measured check times fit in it at the sites at once memory and open files allow."""
+    from monitor.daemon import full_check_plan
+
+    plan = full_check_plan(store, app.settings)
+    since = now - timedelta(hours=plan.window_h)
+    spans = store.last_run_spans(SubjectKind.WEBSITE, "site")
+    checked = sum(1 for w in websites if w.id in spans and spans[w.id].started_at >= since)
+    limit = plan.ceiling
+    return {
+        "within_h": plan.window_h, "since": iso(since), "sites": plan.sites, "checked": checked,
+        "share": round(checked / plan.sites, 4) if plan.sites else None,
+        "measured_sites": plan.measured, "work_h": round(plan.work_s / 3600, 2),
+        "needed_at_once": plan.needed, "at_once": plan.at_once, "expected_h": round(plan.expected_h, 2),
+        "ceiling": {"sites": limit.sites, "requests": limit.requests, "by_memory": limit.by_memory,
+                    "by_open_files": limit.by_files, "open_files": limit.open_files, "bound_by": limit.reason()},
+        "busiest_server": {"server": plan.busiest.server, "sites": plan.busiest.sites, "pages": plan.busiest.pages,
+                           "least_h": round(plan.busiest.least_s / 3600, 2)} if plan.busiest else None,
+        "meets": plan.meets, "problems": list(plan.problems),
+    }
+
+
+def _slowest(store: Store, websites: list[Any]) -> list[dict[str, Any]]:
+    """The sites whose last check took longest, from when it actually started and finished."""
+    names = {w.id: w.name for w in websites}
+    spans = [span for sid, span in store.last_run_spans(SubjectKind.WEBSITE, "site").items() if sid in names]
+    spans.sort(key=lambda span: span.duration_s, reverse=True)
+    return [{"name": names[span.subject_id], "started_at": iso(span.started_at), "finished_at": iso(span.finished_at),
+             "duration_s": round(span.duration_s, 1), "pages": span.pages, "outcome": span.outcome}
+            for span in spans[:SLOWEST]]
 
 
 def _site_status(store: Store, website: Any, last_run: str | None, next_due: datetime | None,
@@ -155,7 +194,27 @@ def _print_status(report: dict[str, Any]) -> None:
         stdout.print(f"\n[bold yellow]逾期未检查[/] {len(report['overdue'])} 个：{'、'.join(report['overdue'])}")
     if report["stuck"]:
         stdout.print(f"\n[bold red]检查卡住（超过时限仍在运行）[/] {len(report['stuck'])} 个：{'、'.join(report['stuck'])}")
+    _print_window(report["window"], report["slowest"])
     if report["recent_errors"]:
         stdout.print("\n[bold]最近错误[/]")
         for error in report["recent_errors"]:
             stdout.print(f"  {error['started_at']} {error['kind']} {error['name'] or ''}: {error['outcome']} {error['error'] or ''}")
+
+
+def _print_window(window: dict[str, Any], slowest: list[dict[str, Any]]) -> None:
+    share = f"{window['share']:.0%}" if window["share"] is not None else "—"
+    stdout.print(f"\n[bold]全量检查窗口[/] {window['within_h']:g} 小时：最近 {window['within_h']:g} 小时内检查了 "
+                 f"{window['checked']}/{window['sites']} 个网站（{share}）")
+    ceiling = window["ceiling"]
+    stdout.print(f"  同时检查 {window['at_once']} 个网站（窗口需要 {window['needed_at_once']} 个，上限 {ceiling['sites']} 个，"
+                 f"受{ceiling['bound_by']}限制）；按已记录的检查时长，全部检查一遍约需 {window['expected_h']:.1f} 小时")
+    if not window["meets"]:
+        stdout.print("  [bold red]窗口无法满足[/]：" + "；".join(window["problems"]))
+    if slowest:
+        table = Table(title="最慢的网站（上次检查实际用时）", header_style="bold")
+        for column in ("网站", "开始", "结束", "用时（秒）", "页数", "结果"):
+            table.add_column(column, overflow="fold")
+        for site in slowest:
+            table.add_row(site["name"], site["started_at"], site["finished_at"], f"{site['duration_s']:.1f}",
+                          str(site["pages"]), site["outcome"])
+        stdout.print(table)

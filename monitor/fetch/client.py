@@ -33,6 +33,7 @@ from monitor.fetch.servers import CachingResolver, ServerMap
 from monitor.fetch.silent import ServerSilent, SilentServers
 from monitor.fetch.tls import read_certificate, trust_context
 from monitor.observations import Certificate
+from monitor.sizing import ceiling
 
 log = logging.getLogger(__name__)
 
@@ -177,7 +178,7 @@ class HttpFetcher:
         self._insecure = self._make_client(transport or self._transport(verify=False))
         self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(crawl.per_host_concurrency))
-        self._global_slots = asyncio.Semaphore(crawl.global_concurrency)
+        self._global_slots = asyncio.Semaphore(ceiling(crawl).requests)
         self._next_start: dict[str, float] = {}  # politeness group -> earliest start of its next request
         self._unverified: dict[str, str] = {}  # host -> certificate error tolerated for it
         self._robots = RobotsCache(self._load_robots, crawl.user_agent)
@@ -379,7 +380,7 @@ class HttpFetcher:
 
     # -- construction -------------------------------------------------------------------------------
     def _transport(self, *, verify: bool) -> httpx.AsyncBaseTransport:
-        size = self._crawl.global_concurrency
+        size = ceiling(self._crawl).requests
         trust = trust_context(self._crawl.extra_ca_files) if verify and self._crawl.extra_ca_files else verify
         return GuardedTransport(self._policy, verify=trust,
                                 limits=httpx.Limits(max_connections=size, max_keepalive_connections=size))

@@ -30,7 +30,7 @@ from monitor.store.fingerprints import FingerprintQueries
 from monitor.store.items import ItemQueries
 from monitor.store.probes import ProbeQueries
 from monitor.store.registry import RegistryQueries
-from monitor.store.runs import PageVisit, RunQueries, SiteChecks
+from monitor.store.runs import PageVisit, RunQueries, RunSpan, SiteChecks
 from monitor.store.schema import MIGRATIONS
 
 
@@ -39,5 +39,5 @@ class Store(RegistryQueries, RunQueries, ProbeQueries, FindingQueries, AccountQu
     """One SQLite database. Open it with `Store.open(path)`; it migrates itself forward."""
 
 
-__all__ = ["MIGRATIONS", "FindingFilter", "NotADatabase", "PageVisit", "SampleRow", "SiteChecks", "Store", "StoreBusy",
+__all__ = ["MIGRATIONS", "FindingFilter", "NotADatabase", "PageVisit", "RunSpan", "SampleRow", "SiteChecks", "Store", "StoreBusy",
            "StoreError"]

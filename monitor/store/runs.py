@@ -37,6 +37,21 @@ class SiteChecks:
     last_summary: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class RunSpan:
+    """When a run actually ran (not the moment it judged as of), and what it did."""
+
+    subject_id: int
+    started_at: datetime
+    finished_at: datetime
+    pages: int
+    outcome: str
+
+    @property
+    def duration_s(self) -> float:
+        return max(0.0, (self.finished_at - self.started_at).total_seconds())
+
+
 class RunQueries(StoreBase):
     def start_run(self, subject_kind: SubjectKind, subject_id: int, kind: str, *, as_of: str, started_at: str) -> int:
         with self.transaction():
@@ -75,6 +90,20 @@ class RunQueries(StoreBase):
             [str(subject_kind), kind],
         )
         return {row["subject_id"]: row["last"] for row in rows}
+
+    def last_run_spans(self, subject_kind: SubjectKind, kind: str) -> dict[int, RunSpan]:
+        """Per subject, its latest finished run: when it actually started and finished, pages, outcome.
+        What planning the window and `govmon status` measure check times by."""
+        rows = self._db.query(
+            "SELECT r.subject_id, r.started_at, r.finished_at, r.pages, r.outcome FROM check_runs r"
+            " JOIN (SELECT subject_id, MAX(started_at) AS last FROM check_runs WHERE subject_kind = ? AND kind = ?"
+            " AND outcome != 'running' GROUP BY subject_id) l ON l.subject_id = r.subject_id AND l.last = r.started_at"
+            " WHERE r.subject_kind = ? AND r.kind = ? AND r.outcome != 'running' AND r.finished_at IS NOT NULL"
+            " ORDER BY r.id",
+            [str(subject_kind), kind, str(subject_kind), kind],
+        )
+        return {row["subject_id"]: RunSpan(row["subject_id"], moment(row["started_at"]), moment(row["finished_at"]),
+                                           row["pages"] or 0, row["outcome"]) for row in rows}
 
     def schedule_history(self, subject_kind: SubjectKind, run_kind: str) -> list[tuple[int, datetime, datetime | None]]:
         """(id, registered at, start of the last finished run or None) of each active subject: all the
