@@ -19,23 +19,22 @@ import asyncio
 import logging
 import random
 import time
-from collections import Counter, deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from contextlib import asynccontextmanager
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
-from urllib.parse import urlsplit
 
 from monitor.config import CrawlSettings, Settings
 from monitor.fetch.result import Fetcher
 from monitor.fetch.safety import TargetPolicy
-from monitor.fetch.servers import static_server_of
+from monitor.fetch.servers import server_of_url
 from monitor.models import SubjectKind, Website, iso
 from monitor.render.renderer import Renderer
 from monitor.rulebook import Rulebook
 from monitor.scheduling import FAILED_OUTCOMES, due_items
 from monitor.sizing import MIN_SITES_AT_ONCE, ServerLoad, WindowPlan, ceiling, plan_window
+from monitor.slots import ServerSlots, SiteSlots
 from monitor.store import RunSpan, Store
 
 log = logging.getLogger("govmon.daemon")
@@ -60,53 +59,11 @@ def server_loads(websites: Iterable[Website], spans: Mapping[int, RunSpan], craw
     sites: Counter[str] = Counter()
     pages: Counter[str] = Counter()
     for website in websites:
-        parts = urlsplit(website.url)
-        if not parts.hostname:
-            continue
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-        server = static_server_of(parts.hostname, port, policy, crawl.platform_groups)
+        server = server_of_url(website.url, policy, crawl.platform_groups)
         sites[server] += 1
         span = spans.get(website.id or 0)
         pages[server] += span.pages if span is not None else 0
     return [ServerLoad(server, count, pages[server], crawl.per_host_delay_s) for server, count in sites.items()]
-
-
-class SiteSlots:
-    """Site checks at once, resizable while checks run (the window plan is reviewed every tick)."""
-
-    def __init__(self, size: int):
-        self.size = size
-        self.busy = 0
-        self._waiters: deque[asyncio.Future[None]] = deque()
-
-    def resize(self, size: int) -> None:
-        self.size = max(1, size)
-        self._wake()
-
-    @asynccontextmanager
-    async def hold(self) -> AsyncIterator[None]:
-        while self.busy >= self.size:
-            waiter = asyncio.get_running_loop().create_future()
-            self._waiters.append(waiter)
-            try:
-                await waiter
-            except asyncio.CancelledError:
-                self._wake()  # a wake-up this waiter got passes to the next one
-                raise
-        self.busy += 1
-        try:
-            yield
-        finally:
-            self.busy -= 1
-            self._wake()
-
-    def _wake(self) -> None:
-        free = self.size - self.busy
-        while free > 0 and self._waiters:
-            waiter = self._waiters.popleft()
-            if not waiter.done():
-                waiter.set_result(None)
-                free -= 1
 
 
 class Daemon:
@@ -126,6 +83,7 @@ class Daemon:
         self.in_flight: set[asyncio.Task[object]] = set()
         self.site_tasks: dict[int, asyncio.Task[object]] = {}  # website id -> its check in progress
         self.site_slots = SiteSlots(MIN_SITES_AT_ONCE)
+        self.server_slots = ServerSlots(settings.crawl)  # a few sites per server: the rest wait without a slot
         self.window: WindowPlan | None = None  # the last review of the full-check window
         self.stopping = False
 
@@ -292,7 +250,10 @@ class Daemon:
         """One site's check within its slot; its failures are its own (logged and recorded, never raised)."""
         from monitor.service import check_website
 
-        async with self.site_slots.hold():
+        website = self.store.website(website_id)
+        if website is None:
+            return None
+        async with self.server_slots.of(website.url).hold(), self.site_slots.hold():
             website = self.store.website(website_id)
             if website is None or website.retired_at or self.stopping:
                 return None

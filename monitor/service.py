@@ -35,6 +35,7 @@ from monitor.render.renderer import Renderer
 from monitor.render.screenshots import attach_screenshots, screenshot_folder
 from monitor.rulebook import Rulebook
 from monitor.sizing import ceiling
+from monitor.slots import ServerSlots, SiteSlots
 from monitor.store import PageVisit, Store
 
 log = logging.getLogger(__name__)
@@ -198,11 +199,12 @@ async def check_websites(store: Store, rulebook: Rulebook, settings: Settings, w
     """Check registered websites concurrently, `site_check_slots` at a time; one outcome per site in the
     order given. A site whose check raised gets its exception in its place (check_website has logged and
     recorded it): one broken site never hides the others. `on_done` hears of each site as it finishes."""
-    slots = asyncio.Semaphore(site_check_slots(settings, len(websites)))
+    slots = SiteSlots(site_check_slots(settings, len(websites)))
+    server_slots = ServerSlots(settings.crawl)  # a server's sites past its share wait without holding a slot
     registered = registered_hosts(store)  # once for the run, not once per site
 
     async def one(website: Website) -> SiteCheck | Exception:
-        async with slots:
+        async with server_slots.of(website.url).hold(), slots.hold():
             outcome: SiteCheck | Exception
             try:
                 outcome = await check_website(store, rulebook, settings, website, as_of, fetcher=fetcher,

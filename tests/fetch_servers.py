@@ -39,6 +39,10 @@ class Site:
         self.hosts: list[str] = []
         self.active = 0
         self.max_active = 0  # most requests handled at the same moment
+        # Most requests waiting for their answer at once (counted until the answer starts, so a handler
+        # thread still finishing a response the client already read never counts twice)
+        self.waiting = 0
+        self.max_waiting = 0
         self.stopping = threading.Event()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -90,8 +94,16 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                     site.active -= 1
 
         def _serve(self) -> None:
-            reply = site.reply_for(self.path, self.headers.get("Host", ""))
-            if reply.stall_s and site.stopping.wait(reply.stall_s):
+            with site._lock:
+                site.waiting += 1
+                site.max_waiting = max(site.max_waiting, site.waiting)
+            try:
+                reply = site.reply_for(self.path, self.headers.get("Host", ""))
+                stopped = bool(reply.stall_s) and site.stopping.wait(reply.stall_s)
+            finally:
+                with site._lock:
+                    site.waiting -= 1
+            if stopped:
                 return
             if reply.hang_up:
                 self.close_connection = True

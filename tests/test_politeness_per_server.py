@@ -20,6 +20,7 @@ from monitor.fetch.client import HttpFetcher
 from monitor.fetch.result import Outcome
 from monitor.fetch.safety import TargetPolicy
 from monitor.fetch.servers import ServerMap, platform_of
+from monitor.slots import ServerSlots
 
 HEADER = "网站名称,网址,所属地方或部门,网站类型,网站标识码\n"
 
@@ -49,7 +50,7 @@ async def test_host_names_on_one_server_share_its_concurrency(settings: Settings
         async with HttpFetcher(crawl_settings(settings, host_overrides=hosts)) as fetcher:
             results = await asyncio.gather(*(fetcher.fetch(f"http://{host}/") for host in hosts))
     assert all(r.outcome is Outcome.OK for r in results)
-    assert site.max_active == 2  # per_host_concurrency, not 2 per name
+    assert site.max_waiting == 2  # per_host_concurrency, not 2 per name
 
 
 async def test_the_delay_is_kept_per_server_across_its_names(settings: Settings) -> None:
@@ -113,7 +114,7 @@ def test_check_all_never_sends_one_platform_more_than_its_limit(tmp_path: Path) 
     assert result.exit_code in (0, 1, 3), result.output
     sites = json.loads(result.stdout)
     assert len(sites) == 6 and all(s["pages_fetched"] > 5 for s in sites)
-    assert platform.max_active == 2  # six sites on one server: never more than its per-server limit
+    assert platform.max_waiting == 2  # six sites on one server: never more than its per-server limit
 
 
 def test_a_hung_site_costs_one_try_and_other_sites_do_not_ask_it_again(tmp_path: Path) -> None:
@@ -134,3 +135,11 @@ def test_a_hung_site_costs_one_try_and_other_sites_do_not_ask_it_again(tmp_path:
     assert sites["链接县人民政府"]["pages_fetched"] > 1
     # robots.txt once; not its retries, not the home page after it, not the other site's link check
     assert attempts == 1, dict(hung.hits)
+
+
+def test_a_server_gets_a_few_sites_at_once_and_others_are_not_kept_waiting(settings: Settings) -> None:
+    crawl = replace(settings.crawl, host_overrides={"a.gov.cn": "10.0.0.1:80", "b.gov.cn": "10.0.0.1:80"})
+    slots = ServerSlots(crawl)
+    assert slots.of("http://a.gov.cn/") is slots.of("https://b.gov.cn/x")  # one server, one share
+    assert slots.of("http://a.gov.cn/") is not slots.of("http://c.gov.cn/")
+    assert slots.of("http://a.gov.cn/").size == 2 * crawl.per_host_concurrency

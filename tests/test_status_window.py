@@ -10,7 +10,7 @@ from fetch_servers import Reply, Site
 from typer.testing import CliRunner
 
 from monitor.cli import app
-from monitor.daemon import SiteSlots
+from monitor.slots import SiteSlots
 
 HEADER = "网站名称,网址,所属地方或部门,网站类型,网站标识码\n"
 PAGE = Reply(body="<html><head><title>县政府</title></head><body><p>政务公开</p></body></html>".encode())

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
+from urllib.parse import urlsplit
 
 from monitor.fetch.safety import Resolver, TargetPolicy, parse_ip
 
@@ -71,6 +72,13 @@ def static_server_of(host: str, port: int, policy: TargetPolicy, groups: Mapping
     if parse_ip(host) is not None:
         return _with_port(host.strip("[]"), port)
     return host.lower().rstrip(".")
+
+
+def server_of_url(url: str, policy: TargetPolicy, groups: Mapping[str, Sequence[str]]) -> str:
+    """`static_server_of` the host and port of a site's URL."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return static_server_of(parts.hostname or "", port, policy, groups)
 
 
 @dataclass
