@@ -44,6 +44,7 @@ class CrawlSettings:
     dead_host_memory_s: float = 300.0  # a server that never answered is not asked again for this long
     site_memory_mb: float = 4.0  # estimated memory of one site check in flight
     memory_budget_mb: float = 192.0  # memory the site checks in flight may use together
+    max_sites_at_once: int = 32  # what one process's CPU serves without its own queue stretching every fetch
     fetch_deadline_s: float = 60.0  # one fetch, all hops and retries, headers and body
     site_deadline_s: float = 1800.0  # one site check, politeness pauses included
     max_crawl_delay_s: float = 10.0  # a longer robots.txt Crawl-delay is cut to this
@@ -183,7 +184,7 @@ _AT_LEAST_ONE = _Range(1)
 _RANGES: dict[str, _Range] = {
     "store.keep_pages_days": _AT_LEAST_ONE,
     "crawl.per_host_concurrency": _Range(1, 64), "crawl.global_concurrency": _Range(1, 65536),
-    "crawl.site_memory_mb": _Range(0.1, 4096), "crawl.memory_budget_mb": _Range(16, 1_048_576),
+    "crawl.site_memory_mb": _Range(0.1, 4096), "crawl.max_sites_at_once": _Range(1, 100_000), "crawl.memory_budget_mb": _Range(16, 1_048_576),
     "crawl.dead_host_memory_s": _Range(0, 86400),
     "crawl.connect_timeout_s": _POSITIVE, "crawl.read_timeout_s": _POSITIVE,
     "crawl.fetch_deadline_s": _POSITIVE, "crawl.site_deadline_s": _POSITIVE,

@@ -1,8 +1,9 @@
 """How many site checks run at once: as many as the registry needs for its full checks to fit in the
-window (`schedule.full_check_within_h`), never more than memory and open files allow.
+window (`schedule.full_check_within_h`), never more than memory, open files and CPU allow.
 
 Politeness is per server (monitor.fetch.servers), so more sites at once never means more load on one
-server; what bounds them is this process: sockets (RLIMIT_NOFILE) and memory. Pure but for reading
+server; what bounds them is this process: sockets (RLIMIT_NOFILE), memory, and the CPU that parses
+pages (`max_sites_at_once`: past it, fetches wait in this process's own queue until their deadlines run out). Pure but for reading
 the open-files limit; the caller passes measured check times.
 """
 
@@ -40,11 +41,14 @@ class Ceiling:
     requests: int
     by_memory: int
     by_files: int
+    by_cpu: int
     open_files: int
     memory_budget_mb: float
     site_memory_mb: float
 
     def reason(self) -> str:
+        if self.by_cpu < min(self.by_memory, self.by_files):
+            return f"CPU：max_sites_at_once {self.by_cpu}"
         if self.by_memory <= self.by_files:
             return f"内存：memory_budget_mb {self.memory_budget_mb:g} ÷ site_memory_mb {self.site_memory_mb:g}"
         return f"文件描述符：RLIMIT_NOFILE {self.open_files}"
@@ -57,8 +61,9 @@ def ceiling(crawl: CrawlSettings, open_files: int | None = None) -> Ceiling:
     requests = max(1, min(crawl.global_concurrency, (files - FD_RESERVE) // SOCKETS_PER_REQUEST))
     by_files = max(1, requests // crawl.per_host_concurrency)
     by_memory = max(1, int(crawl.memory_budget_mb // crawl.site_memory_mb))
-    return Ceiling(min(by_files, by_memory), requests, by_memory, by_files, files, crawl.memory_budget_mb,
-                   crawl.site_memory_mb)
+    by_cpu = max(1, crawl.max_sites_at_once)
+    return Ceiling(min(by_files, by_memory, by_cpu), requests, by_memory, by_files, by_cpu, files,
+                   crawl.memory_budget_mb, crawl.site_memory_mb)
 
 
 @dataclass(frozen=True)

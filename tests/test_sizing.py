@@ -10,7 +10,7 @@ from monitor.sizing import MIN_SITES_AT_ONCE, UNMEASURED_CHECK_S, ServerLoad, ce
 
 def test_the_ceiling_is_the_tighter_of_memory_and_open_files(settings: Settings) -> None:
     crawl = replace(settings.crawl, global_concurrency=10_000, per_host_concurrency=2, memory_budget_mb=200.0,
-                    site_memory_mb=4.0)
+                    site_memory_mb=4.0, max_sites_at_once=1_000)
     roomy = ceiling(crawl, open_files=65_536)
     assert (roomy.sites, roomy.by_memory) == (50, 50) and "memory_budget_mb" in roomy.reason()
     tight = ceiling(crawl, open_files=256)  # (256 - 64 reserved) / 2 sockets per request = 96 requests
@@ -18,6 +18,13 @@ def test_the_ceiling_is_the_tighter_of_memory_and_open_files(settings: Settings)
     assert "RLIMIT_NOFILE 256" in tight.reason()
     capped = ceiling(replace(crawl, global_concurrency=16), open_files=65_536)
     assert (capped.requests, capped.sites) == (16, 8)
+
+
+def test_the_cpu_bound_caps_sites_at_once_below_memory_and_files(settings: Settings) -> None:
+    limit = ceiling(replace(settings.crawl, max_sites_at_once=12), open_files=65_536)
+    assert (limit.sites, limit.by_cpu) == (12, 12) and limit.by_memory > 12 and "max_sites_at_once" in limit.reason()
+    plan = plan_window(range(800), {sid: 600.0 for sid in range(800)}, 6.0, limit)
+    assert (plan.needed, plan.at_once, plan.meets) == (23, 12, False) and "CPU" in plan.problems[0]
 
 
 def test_sites_at_once_follow_the_measured_work(settings: Settings) -> None:
