@@ -86,7 +86,7 @@ def _exit_code(verdicts: list[str]) -> int:
 
 async def _check_one(app: AppState, store: Store, target: str, moment: datetime) -> SiteCheck:
     website = store.find_website(target)
-    async with http_fetcher(app.settings) as fetcher, renderer_for(app.settings) as renderer:
+    async with http_fetcher(app.settings) as fetcher, renderer_for(app.settings, fetcher) as renderer:
         if website is not None:
             return await check_website(store, app.rulebook, app.settings, website, moment, fetcher=fetcher,
                                        renderer=renderer)
@@ -105,7 +105,7 @@ async def _check_all(app: AppState, store: Store, moment: datetime, *, quiet: bo
         fail("the registry has no websites: import one with `govmon registry import FILE`")
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         console=console, disable=quiet)
-    async with http_fetcher(app.settings) as fetcher, renderer_for(app.settings) as renderer:
+    async with http_fetcher(app.settings) as fetcher, renderer_for(app.settings, fetcher) as renderer:
         with progress:
             task = progress.add_task("检查网站", total=len(websites))
 

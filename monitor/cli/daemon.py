@@ -56,7 +56,7 @@ async def _serve(app: AppState, store: Store, tick: float, grace: float) -> None
     from monitor.render import renderer_for
 
     async with (http_fetcher(app.settings) as fetcher, HttpFetcher(probe_crawl_settings(app.settings.crawl)) as prober,
-                renderer_for(app.settings) as renderer):
+                renderer_for(app.settings, fetcher) as renderer):
         daemon = Daemon(app.settings, app.rulebook, store, clock=app.now, fetcher=fetcher, probe_fetcher=prober,
                         tick_s=tick, grace_s=grace, renderer=renderer)
         await daemon.serve(stop)

@@ -85,7 +85,7 @@ def _check_websites(running: RunningProvince, settings: Settings, as_of: datetim
     websites = store.websites()
 
     async def check_all() -> list[SiteCheck | Exception]:
-        async with HttpFetcher(settings.crawl) as fetcher, renderer_for(settings) as renderer:
+        async with HttpFetcher(settings.crawl) as fetcher, renderer_for(settings, fetcher) as renderer:
             return await check_websites(store, rulebook, settings, websites, as_of, fetcher=fetcher, renderer=renderer)
 
     expected = running.province.expected.websites

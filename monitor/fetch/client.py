@@ -205,7 +205,10 @@ class HttpFetcher:
         if override is not None and override.plain:
             raise TargetRefused(f"{target.host} is overridden to a plain HTTP server: no certificate to read")
         port = target.port or 443
-        async with self._global_slots:  # one handshake, no request: the global cap, not the host's pacing
+        host = target.host.lower()
+        address = await self._servers.address_of(host, port, self._crawl.connect_timeout_s)
+        self._silent.check(address, host)
+        async with self._slot(self._servers.group_of(host, address), host):  # a connection to the server: its turn
             return await read_certificate(self._policy, target.host, port,
                                           timeout_s or self._crawl.connect_timeout_s, self._crawl.extra_ca_files)
 
@@ -354,6 +357,17 @@ class HttpFetcher:
         return httpx.Timeout(connect=connect, read=read, write=read, pool=limit)
 
     # -- politeness ---------------------------------------------------------------------------------
+    @asynccontextmanager
+    async def share_of(self, url: str) -> AsyncIterator[None]:
+        """A request slot of `url`'s server for a request sent elsewhere (the browser's): the server's
+        concurrency limit and the global cap, without the pacing (a page's scripts and styles come at once)."""
+        target = self._policy.check_url(url)
+        host = target.host.lower()
+        address = await self._servers.address_of(host, target.port or _default_port(target),
+                                                 self._crawl.connect_timeout_s)
+        async with self._host_slots[self._servers.group_of(host, address)], self._global_slots:
+            yield
+
     @asynccontextmanager
     async def _slot(self, group: str, host: str) -> AsyncIterator[None]:
         """Per-server concurrency and spacing (the host's Crawl-delay included), then the global cap."""

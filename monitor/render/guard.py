@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 import httpx
@@ -74,12 +76,26 @@ class RequestLog:
         return 0.0 if self.in_flight else time.monotonic() - self.last_activity  # XHR/fetch requests that failed, were refused or got >= 400
 
 
+# A request slot of a URL's server, taken around each request the browser makes (see HttpFetcher.share_of).
+Pace = Callable[[str], AbstractAsyncContextManager[None]]
+
+
+@runtime_checkable
+class SharesSlots(Protocol):
+    """A fetcher whose per-server request slots the browser's requests can share."""
+
+    def share_of(self, url: str) -> AbstractAsyncContextManager[None]: ...
+
+
 class GuardedRouter:
     """Answers the browser's requests through the crawler's SSRF guard; one per browser launch."""
 
     def __init__(self, crawl: CrawlSettings, *, resolver: Resolver | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None):
+                 transport: httpx.AsyncBaseTransport | None = None, pace: Pace | None = None):
+        """`pace`: the crawl's per-server request slots, so a server never gets more requests at once from
+        the browser and the crawl together than its politeness limit."""
         self._crawl = crawl
+        self._pace = pace
         self.policy = TargetPolicy(crawl.allow_private_targets, dict(crawl.host_overrides),
                                    resolver or system_resolver)
         self._client = httpx.AsyncClient(
@@ -147,17 +163,18 @@ class GuardedRouter:
         sent = {k: v for k, v in headers.items() if k.lower() in ("accept", "content-type", "referer", "x-requested-with")}
         for _hop in range(self._crawl.max_redirects + 1):
             request = self._client.build_request(method, target, headers=sent, content=body)
-            response = await self._client.send(request, stream=True)
-            try:
-                location = response.headers.get("location") if response.status_code in REDIRECTS else None
-                if location is None:
-                    data = await _read_capped(response, self._crawl.max_response_bytes)
-                    kept = {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}
-                    if "attachment" in response.headers.get("content-disposition", "").lower():
-                        raise TargetRefused("downloads are not rendered")
-                    return response.status_code, kept, data
-            finally:
-                await response.aclose()
+            async with self._pace(str(target)) if self._pace else nullcontext():  # headers and body
+                response = await self._client.send(request, stream=True)
+                try:
+                    location = response.headers.get("location") if response.status_code in REDIRECTS else None
+                    if location is None:
+                        data = await _read_capped(response, self._crawl.max_response_bytes)
+                        kept = {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}
+                        if "attachment" in response.headers.get("content-disposition", "").lower():
+                            raise TargetRefused("downloads are not rendered")
+                        return response.status_code, kept, data
+                finally:
+                    await response.aclose()
             target = self.policy.check_url(target.join(location))
             if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
                 method, body = "GET", None

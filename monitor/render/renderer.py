@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from monitor.config import CrawlSettings, RenderSettings
 from monitor.render.browser import BrowserUnavailable, LaunchedBrowser, launch
-from monitor.render.guard import GuardedRouter, Preloaded, RequestLog
+from monitor.render.guard import GuardedRouter, Pace, Preloaded, RequestLog
 
 if TYPE_CHECKING:
     from playwright.async_api import FloatRect, Page
@@ -83,11 +83,11 @@ class Renderer:
     """One browser for the process, at most `concurrent_pages` pages at once."""
 
     def __init__(self, render: RenderSettings, crawl: CrawlSettings, executable: Path, *,
-                 router: GuardedRouter | None = None):
+                 router: GuardedRouter | None = None, pace: Pace | None = None):
         self.settings = render
         self._crawl = crawl
         self._executable = executable
-        self._router = router or GuardedRouter(crawl)
+        self._router = router or GuardedRouter(crawl, pace=pace)
         self._slots = asyncio.Semaphore(max(1, min(2, render.concurrent_pages)))
         self._start_lock = asyncio.Lock()
         self._stack: AsyncExitStack | None = None

@@ -85,7 +85,7 @@ def default_rechecker(store: Store, settings: Settings, rulebook: Rulebook) -> R
 
         async with http_fetcher(settings) as fetcher:
             if isinstance(subject, Website):
-                async with renderer_for(settings) as renderer:  # script-filled pages, veto screenshots
+                async with renderer_for(settings, fetcher) as renderer:  # script-filled pages, veto screenshots
                     await check_website(store, rulebook, settings, subject, at, fetcher=fetcher, renderer=renderer)
             else:
                 from monitor.newmedia.service import check_account
