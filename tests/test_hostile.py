@@ -285,7 +285,8 @@ def test_a_column_page_cut_at_the_size_cap_leaves_its_links_and_entry_undetermin
     code, data, _ = check_site(tmp_path, routes)
     assert vetoes(data) == [] and data["verdict"] == "未能判断", data
     unsure = {f["evidence"]["rule"]: f["evidence"] for f in data["findings"] if f["rule"] == "undetermined"}
-    for rule, what in (("illegal_links", "链接"), ("missing_jiucuo", "找错入口")):
+    for rule, what in (("illegal_links", "链接"), ("missing_jiucuo", "找错入口"), ("serious_wording", "文字表述"),
+                       ("privacy_leak", "个人信息")):
         reason = unsure[rule]["reason"]
         assert "1 个栏目页面未能完整读取" in reason and "截断" in reason and what in reason, unsure
         assert [c["url"].rsplit("/", 2)[-2] for c in unsure[rule]["columns"]] == ["c5"]

@@ -98,10 +98,10 @@ def evaluate_site(obs: SiteObservation, website: Website, rulebook: Rulebook, as
         lambda: illegal_links(obs, rulebook.rule("illegal_links"), unsure),
         lambda: missing_jiucuo(obs, rulebook.rule("missing_jiucuo"), unsure),
         lambda: jiucuo_code_mismatch(obs, website, rulebook.rule("jiucuo_code_mismatch")),
-        lambda: serious_wording(obs, rulebook.rule("serious_wording"), rulebook.wording.allowed(obs.url)),
+        lambda: serious_wording(obs, rulebook.rule("serious_wording"), rulebook.wording.allowed(obs.url), unsure),
         lambda: dead_links(obs, rulebook.rule("dead_links")),
         lambda: footer_identity(obs, website, rulebook.rule("footer_identity")),
-        lambda: privacy_leak(obs, rulebook.rule("privacy_leak")),
+        lambda: privacy_leak(obs, rulebook.rule("privacy_leak"), unsure),
         lambda: forged_dates(seen_items(obs), history or ItemHistory(), rulebook.rule("forged_dates"), today),
         lambda: no_interaction(obs.interaction, obs.url, website.kind, rulebook.interaction_words,
                                rulebook.rule("no_interaction"), unsure, today),
@@ -408,8 +408,10 @@ def jiucuo_code_mismatch(obs: SiteObservation, website: Website, spec: RuleSpec)
     return [_finding(spec, evidence)]
 
 
-def serious_wording(obs: SiteObservation, spec: RuleSpec, allowed: frozenset[str] = frozenset()) -> list[Finding]:
-    """严重表述错误: one finding per lexicon term seen on the site (rules/wording/), with each sentence.
+def serious_wording(obs: SiteObservation, spec: RuleSpec, allowed: frozenset[str] = frozenset(),
+                    unsure: RuleSpec | None = None) -> list[Finding]:
+    """严重表述错误: one finding per lexicon term seen on the site (rules/wording/), with each sentence;
+    nothing seen while column pages were not read whole: 未能判断.
 
     One finding per term lets a reviewer dismiss a term for a site for good: a dismissed finding stays
     dismissed whenever the same term is seen there again. Terms of a 疑似 category are warnings.
@@ -431,7 +433,7 @@ def serious_wording(obs: SiteObservation, spec: RuleSpec, allowed: frozenset[str
         if suspect:
             evidence["level"] = "疑似"
         findings.append(_finding(spec, evidence, key=f"term:{term}", warning=suspect))
-    return findings
+    return findings or _unseen_on_partial(spec, unsure, obs, "文字表述")
 
 
 def dead_links(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
@@ -496,11 +498,12 @@ def forged_dates(items: list[SeenItem], history: ItemHistory, spec: RuleSpec, to
 UNREAD_ATTACHMENTS = "unread-attachments"
 
 
-def privacy_leak(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
+def privacy_leak(obs: SiteObservation, spec: RuleSpec, unsure: RuleSpec | None = None) -> list[Finding]:
     """泄露个人隐私信息: one finding per page or attachment showing personal data (numbers masked).
 
     Attachments that could not be read (scanned, too big, damaged, .doc) are listed in one warning, so
-    an operator knows what was not looked at; they do not make the site unjudgeable.
+    an operator knows what was not looked at; they do not make the site unjudgeable. Column pages not
+    read whole do: with no exposure found elsewhere, 未能判断.
     """
     articles = {article.url: article for article in obs.articles}
     findings = []
@@ -526,6 +529,8 @@ def privacy_leak(obs: SiteObservation, spec: RuleSpec) -> list[Finding]:
         unread_evidence: UnreadAttachmentsEvidence = {"level": "未能判断", "count": len(unread),
                                                       "attachments": unread[:EVIDENCE_LIST_CAP]}
         findings.append(_finding(spec, unread_evidence, key=UNREAD_ATTACHMENTS, warning=True))
+    if not obs.privacy:
+        findings += _unseen_on_partial(spec, unsure, obs, "个人信息")
     return findings
 
 
