@@ -7,10 +7,10 @@ itself is `monitor.registry.import_registry`'s job, these are just its input fil
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from monitor.demo.spec import Province
+from monitor.demo.spec import Province, SiteSpec
 
 WEBSITE_HEADER = ("网站名称", "网址", "所属地方或部门", "网站类型", "网站标识码", "主办单位", "备注")
 ACCOUNT_HEADER = ("账号名称", "类型", "所属地方或部门", "主体类型", "数据源")
@@ -18,11 +18,12 @@ ACCOUNT_HEADER = ("账号名称", "类型", "所属地方或部门", "主体类�
 
 def website_rows(province: Province, site_urls: Mapping[str, str]) -> list[tuple[str, ...]]:
     """One row per site; `site_urls` maps site name to its served URL."""
-    return [
-        (s.spec.name, site_urls[s.spec.name], s.spec.region, s.spec.kind, s.spec.site_code, s.spec.sponsor,
-         s.spec.note)
-        for s in province.sites
-    ]
+    return spec_rows((s.spec for s in province.sites), site_urls)
+
+
+def spec_rows(specs: Iterable[SiteSpec], site_urls: Mapping[str, str]) -> list[tuple[str, ...]]:
+    """One row per site spec (the benchmark province renders its sites only when served)."""
+    return [(s.name, site_urls[s.name], s.region, s.kind, s.site_code, s.sponsor, s.note) for s in specs]
 
 
 def account_rows(province: Province, media_url: str) -> list[tuple[str, ...]]:
@@ -33,7 +34,7 @@ def account_rows(province: Province, media_url: str) -> list[tuple[str, ...]]:
     ]
 
 
-def _write(path: Path, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Path:
+def write_rows(path: Path, header: tuple[str, ...], rows: list[tuple[str, ...]]) -> Path:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
@@ -45,6 +46,6 @@ def write_registry(province: Province, site_urls: Mapping[str, str], media_url: 
                    folder: Path) -> tuple[Path, Path]:
     """Write websites.csv and accounts.csv into `folder`; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    websites = _write(folder / "websites.csv", WEBSITE_HEADER, website_rows(province, site_urls))
-    accounts = _write(folder / "accounts.csv", ACCOUNT_HEADER, account_rows(province, media_url))
+    websites = write_rows(folder / "websites.csv", WEBSITE_HEADER, website_rows(province, site_urls))
+    accounts = write_rows(folder / "accounts.csv", ACCOUNT_HEADER, account_rows(province, media_url))
     return websites, accounts
