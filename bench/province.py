@@ -246,6 +246,7 @@ def summarise(phase: str, measured: Measured, runs: list[dict[str, Any]], groups
         "active_s": _active_span(checked),
         "national": national_estimate(durations, _active_span(checked) or measured.wall_s, cpu),
         "load_before": started_at,
+        "runs": runs,
     }
 
 

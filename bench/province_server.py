@@ -49,27 +49,31 @@ class GroupCount:
 
 
 class RequestLog:
-    """In-flight counts per server address, and a line per request: start, end, address, host, path,
-    status (0: never answered), in flight at its start."""
+    """In-flight counts per server address, and a line per request: start and end (seconds), address, host,
+    path, status (0: never answered), in flight at its start, and the sequence numbers of its start and end."""
 
     def __init__(self, out: TextIO, clock: Callable[[], float] = time.monotonic):
         self.groups: dict[str, GroupCount] = {}
         self._out = out
         self._clock = clock
         self._origin = clock()
+        self._events = 0  # begins and ends so far: orders them exactly, where times to the ms may tie
 
-    def begin(self, address: str, host: str) -> tuple[float, int]:
+    def begin(self, address: str, host: str) -> tuple[float, int, int]:
         group = self.groups.setdefault(address, GroupCount())
         group.requests += 1
         group.in_flight += 1
         group.hosts[host] += 1
         group.max_in_flight = max(group.max_in_flight, group.in_flight)
-        return self._clock() - self._origin, group.in_flight
+        self._events += 1
+        return self._clock() - self._origin, group.in_flight, self._events
 
-    def end(self, address: str, host: str, path: str, status: int, started: tuple[float, int]) -> None:
+    def end(self, address: str, host: str, path: str, status: int, started: tuple[float, int, int]) -> None:
         self.groups[address].in_flight -= 1
-        at, seen = started
-        self._out.write(f"{at:.3f}\t{self._clock() - self._origin:.3f}\t{address}\t{host}\t{path}\t{status}\t{seen}\n")
+        self._events += 1
+        at, seen, first = started
+        self._out.write(f"{at:.3f}\t{self._clock() - self._origin:.3f}\t{address}\t{host}\t{path}\t{status}\t{seen}"
+                        f"\t{first}\t{self._events}\n")
 
     def summary(self) -> dict[str, Any]:
         return {address: {"requests": g.requests, "max_in_flight": g.max_in_flight, "hosts": len(g.hosts)}

@@ -44,16 +44,16 @@ def group_checks(summary: Mapping[str, Mapping[str, int]], limit: int, name_of: 
 
 
 def max_in_flight_from_log(lines: Sequence[str]) -> dict[str, int]:
-    """Recount the most requests in flight at once per address from the request log's intervals (start,
-    end): the server's running counts must agree with its own log."""
-    events: dict[str, list[tuple[float, int]]] = {}
+    """Recount the most requests in flight at once per address from the request log (each line's address,
+    and the sequence numbers of its start and end): the server's running counts must agree with its own log."""
+    events: dict[str, list[tuple[int, int]]] = {}
     for line in lines:
-        start, end, address = line.split("\t")[:3]
-        events.setdefault(address, []).extend([(float(start), 1), (float(end), -1)])
+        fields = line.split("\t")
+        events.setdefault(fields[2], []).extend([(int(fields[7]), 1), (int(fields[8]), -1)])
     most = {}
     for address, marks in events.items():
         now = peak = 0
-        for _at, step in sorted(marks, key=lambda m: (m[0], m[1])):  # an end before a start at the same instant
+        for _seq, step in sorted(marks):
             now += step
             peak = max(peak, now)
         most[address] = peak
