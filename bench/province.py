@@ -2,6 +2,7 @@
 
     .venv/bin/python -m bench.province                       # 800 sites: check --all, then a daemon window
     .venv/bin/python -m bench.province --sites 200 --only check --json out.json
+    .venv/bin/python -m bench.province --sites 2000 --only check --refused 0.9 --hung 0.05   # mostly down
 
 The province (bench/province_plan.py) is made from the demo's site templates with a realistic mix: 2% slow,
 1% hung, 1% refused, 10% on one 集约化 platform address. ONE separate process serves it
@@ -351,6 +352,16 @@ def print_report(results: dict[str, Any], out: IO[str] = sys.stdout) -> None:
     out.write(f"\n{'OK' if results['ok'] else 'FAILED'}\n")
 
 
+def mix_of(sites: int, refused: float | None, hung: float | None) -> Mix:
+    """The default mix, or one with more dead sites (`--refused 0.9`: a registry that is mostly down)."""
+    mix = Mix.default(sites)
+    if refused is None and hung is None:
+        return mix
+    down = round(sites * (refused if refused is not None else 0.01)), round(sites * (hung if hung is not None else 0.01))
+    slow = min(mix.slow, sites - sum(down))
+    return Mix(sites, slow=slow, hung=down[1], refused=down[0], platform=min(mix.platform, sites - sum(down) - slow))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sites", type=int, default=800)
@@ -360,9 +371,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window-h", type=float, default=0.5, help="daemon window in hours (default 0.5)")
     parser.add_argument("--daemon-limit-s", type=float, help="stop the daemon phase after this long")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--refused", type=float, help="share of sites where nothing listens (default 0.01)")
+    parser.add_argument("--hung", type=float, help="share of sites that accept and never answer (default 0.01)")
     args = parser.parse_args(argv)
     out = args.out or Path(mkdtemp(prefix="govmon-province-"))
-    options = Options(Mix.default(args.sites), out, (args.only,) if args.only else PHASES, render=args.render,
+    options = Options(mix_of(args.sites, args.refused, args.hung), out, (args.only,) if args.only else PHASES, render=args.render,
                       daemon_window_h=args.window_h, daemon_limit_s=args.daemon_limit_s)
     results = run_bench(options)
     print_report(results)
