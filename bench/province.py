@@ -18,7 +18,8 @@ Each phase gets a fresh server, database and config:
   SIGTERM.
 Reported per phase: wall time, pages, CPU (user + sys of the govmon process, from wait4), peak RSS, per-site
 time percentiles (from the store's runs), the slowest sites, the most requests any server group had in flight
-against the politeness limit (asserted: exit 1 when a group went over it), and the national arithmetic.
+against the politeness limit (asserted: exit 1 when a group went over it), sites that answer but ended 未能检查
+(asserted too: only hung and refused sites may), and the national arithmetic.
 """
 
 from __future__ import annotations
@@ -230,6 +231,9 @@ def summarise(phase: str, measured: Measured, runs: list[dict[str, Any]], groups
     slowest = sorted(checked, key=lambda r: -float(r["seconds"]))[:8]
     over = [g for g in groups if g.over]
     cpu = measured.user_s + measured.sys_s
+    # A site that answers, judged 未能检查: govmon's own queue (or a wrong fail-fast) cost it its check.
+    healthy_unchecked = [r["name"] for r in checked
+                         if r["behaviour"] not in ("hung", "refused") and r.get("verdict") == "未能检查"]
     return {
         "phase": phase, "sites": len(runs), "checked": len(checked), "wall_s": measured.wall_s,
         "exit_code": measured.exit_code, "pages": sum(int(r["pages"]) for r in checked),
@@ -244,6 +248,7 @@ def summarise(phase: str, measured: Measured, runs: list[dict[str, Any]], groups
         "politeness_limit": groups[0].limit if groups else None,
         "groups_top": [vars(g) for g in groups[:6]],
         "groups_over_limit": [vars(g) for g in over],
+        "healthy_unchecked": healthy_unchecked,
         "active_s": _active_span(checked),
         "national": national_estimate(durations, _active_span(checked) or measured.wall_s, cpu),
         "load_before": started_at,
@@ -307,7 +312,8 @@ def run_bench(options: Options) -> dict[str, Any]:
     for phase in options.phases:
         results["phases"][phase] = run_phase(phase, plan, options)
     results["uptime_after"] = _uptime()
-    results["ok"] = all(not p["groups_over_limit"] and p["checked"] == p["sites"] for p in results["phases"].values())
+    results["ok"] = all(not p["groups_over_limit"] and not p["healthy_unchecked"] and p["checked"] == p["sites"]
+                        for p in results["phases"].values())
     return results
 
 
@@ -344,6 +350,9 @@ def print_report(results: dict[str, Any], out: IO[str] = sys.stdout) -> None:
                       + ", ".join(f"{g['name']} {g['max_in_flight']}" for g in p["groups_over_limit"]) + "\n")
         else:
             out.write("  no server group over its limit\n")
+        if p["healthy_unchecked"]:
+            out.write(f"  FAILED: {len(p['healthy_unchecked'])} sites that answer ended 未能检查: "
+                      + ", ".join(p["healthy_unchecked"][:5]) + "\n")
         n = p["national"]
         if n:
             out.write(f"  14,000 sites: mean {n['mean_site_s']} s/site at {n['concurrency']} sites in flight ->"
