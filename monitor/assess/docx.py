@@ -21,6 +21,7 @@ from monitor.report.docx import (
     _page_setup,
     _simple_table,
     _text,
+    save_document,
 )
 
 _SUMMARY = ("序号", "网站名称", "等次", "总分", "扣分指标得分", "加分", "说明")
@@ -52,10 +53,4 @@ def write_docx(assessment: Assessment, path: Path) -> Path:
         rows = [[r[2], r[3], r[4], r[5], f"{r[6]}\n{r[9]}"] for r in tables.sheet_rows(sheet)]
         if rows:
             _simple_table(doc, _LINES, rows, EVIDENCE_SIZE, widths_cm=(1.6, 1.8, 4.0, 1.2, 7.0))
-    doc.core_properties.title = tables.document_title(assessment)
-    doc.core_properties.author = "govmon"
-    if assessment.generated_at is not None:
-        doc.core_properties.created = assessment.generated_at
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(str(path))
-    return path
+    return save_document(doc, path, tables.document_title(assessment), assessment.generated_at)

@@ -8,6 +8,7 @@ w:eastAsia of rFonts, so every run sets it.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from pathlib import Path
 
 from docx import Document
@@ -40,10 +41,15 @@ def write_docx(report: QuarterReport, path: Path) -> Path:
     _annex4(doc, report)
     _coverage(doc, report)
     _evidence(doc, report)
-    doc.core_properties.title = tables.report_title(report)
+    return save_document(doc, path, tables.report_title(report), report.generated_at)
+
+
+def save_document(doc: DocxDocument, path: Path, title: str, generated_at: datetime | None) -> Path:
+    """Title, author and creation time in the file's properties (what a file manager shows), then save."""
+    doc.core_properties.title = title
     doc.core_properties.author = "govmon"
-    if report.generated_at is not None:
-        doc.core_properties.created = report.generated_at
+    if generated_at is not None:
+        doc.core_properties.created = generated_at
     path.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(path))
     return path
