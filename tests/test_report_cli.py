@@ -53,3 +53,15 @@ def test_human_output_lists_files_in_the_configured_folder(database: Path, tmp_p
 def test_bad_arguments_exit_2(database: Path, args: list[str]) -> None:
     result = CliRunner().invoke(app, ["--db", str(database), "report", *args])
     assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("command", [["report", "--quarter", "2022Q4"], ["assess", "--half", "2022H2"]])
+def test_a_database_with_nothing_registered_is_named_before_an_empty_result(database: Path, tmp_path: Path,
+                                                                            command: list[str]) -> None:
+    mistyped = tmp_path / "govmon-demo.db"  # a --db that names no database yet: an empty one is made there
+    result = CliRunner().invoke(app, ["--db", str(mistyped), *command, "--formats", "md", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    assert f"{mistyped}: no websites or accounts are registered there" in result.stderr
+    registered = CliRunner().invoke(app, ["--db", str(database), *command, "--formats", "md", "--out",
+                                          str(tmp_path / "p")])
+    assert registered.exit_code == 0 and "registered there" not in registered.stderr

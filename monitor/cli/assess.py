@@ -44,6 +44,7 @@ def assess_command(
         fail(str(exc), EXIT_USAGE)
     directory = (out or settings.report_dir).resolve()
     store = app_state.open_store()
+    app_state.warn_if_empty(store)
     try:
         manual = read_scores(scores, store, model, period) if scores else ManualScores()
         if manual.errors:

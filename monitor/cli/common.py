@@ -80,6 +80,14 @@ class AppState:
         except OSError as exc:
             fail(f"{path}: cannot be opened: {exc.strerror or exc}", EXIT_UNAVAILABLE)
 
+    def warn_if_empty(self, store: Store) -> None:
+        """A report or assessment of a database with nothing registered is a wrong --db far more often than
+        a real province: say so, on one line, before writing an empty one."""
+        if not store.websites(include_retired=True) and not store.accounts(include_retired=True):
+            console.print(f"[yellow]warning:[/] {self.settings.database}: no websites or accounts are registered "
+                          "there, so the result is empty (give the right database with --db, or run "
+                          "govmon registry import first)", highlight=False)
+
     def now(self) -> datetime:
         """The wall clock, in the configured time zone. Only commands call this."""
         return datetime.now(self.settings.timezone).replace(microsecond=0)

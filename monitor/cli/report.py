@@ -46,6 +46,7 @@ def report_command(
         fail(str(exc), EXIT_USAGE)
     directory = (out or settings.report_dir).resolve()
     store = app_state.open_store()
+    app_state.warn_if_empty(store)
     try:
         with _progress(as_json) as progress:
             task = progress.add_task(f"统计 {period.label} …", total=None)
