@@ -367,8 +367,8 @@ def mix_of(sites: int, refused: float | None, hung: float | None) -> Mix:
     if refused is None and hung is None:
         return mix
     down = round(sites * (refused if refused is not None else 0.01)), round(sites * (hung if hung is not None else 0.01))
-    slow = min(mix.slow, sites - sum(down))
-    return Mix(sites, slow=slow, hung=down[1], refused=down[0], platform=min(mix.platform, sites - sum(down) - slow))
+    answering = sites - sum(down)  # slow and platform sites as shares of the sites that answer
+    return Mix(sites, slow=round(answering * 0.02), hung=down[1], refused=down[0], platform=round(answering * 0.10))
 
 
 def main(argv: list[str] | None = None) -> int:
