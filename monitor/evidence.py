@@ -148,11 +148,17 @@ class FailureEvidence(TypedDict, total=False):
     detail: str
 
 
-class DeadChannel(TypedDict):
+class FailureLine(TypedDict):
+    """Why something listed did not work: a line for scripts, and the fetch failure when there was one
+    (a reason of the crawler, 空页面 or 未访问, has none)."""
+
+    error: str
+    failure: NotRequired[FailureEvidence]
+
+
+class DeadChannel(FailureLine):
     channel: str
     url: str
-    error: str  # the failure in one line, for scripts
-    failure: NotRequired[FailureEvidence]
 
 
 class NoChannelEvidence(TypedDict, total=False):
@@ -163,12 +169,10 @@ class NoChannelEvidence(TypedDict, total=False):
     dead_channels: list[DeadChannel]
 
 
-class DeadEntry(TypedDict):
+class DeadEntry(FailureLine):
     name: str
     url: str
     offsite: bool
-    error: str  # the failure in one line, for scripts
-    failure: NotRequired[FailureEvidence]
 
 
 class DeadEntriesEvidence(TypedDict, total=False):
@@ -230,11 +234,9 @@ class Ipv6Checked(TypedDict):
     url: str
 
 
-class Ipv6Failed(TypedDict):
+class Ipv6Failed(FailureLine):
     level: str
     url: str
-    error: str  # the failure in one line, for scripts
-    failure: NotRequired[FailureEvidence]
 
 
 class Ipv6Evidence(TypedDict, total=False):
@@ -1152,7 +1154,7 @@ def _no_interaction(ev: Evidence) -> Lines:
     return Lines()
 
 
-def _failure_or_reason(entry: DeadChannel | DeadEntry | HttpsEvidence | Ipv6Failed) -> str:
+def _failure_or_reason(entry: FailureLine | HttpsEvidence) -> str:
     """The recorded fetch failure in words, or the crawler's reason (空页面 …) as it wrote it."""
     failure = entry.get("failure")
     return failure_words(failure) if failure is not None else phrase(entry.get("error", ""))

@@ -288,22 +288,30 @@ class HttpsFacts:
 
     https_url: str  # the https origin asked
     certificate: Certificate | None = None
-    https_error: str = ""  # why the https origin gave no certificate or page (outcome and detail)
-    https_failure: PageFailure | None = None  # the same, as data
+    https_failure: PageFailure | None = None  # why the https origin gave no certificate or page
     unreachable_https: bool = False  # nothing answered TLS there: HTTPS not enabled
     http_url: str = ""  # the http origin asked
     http_final_url: str = ""  # where http ended after redirects ("" when it failed)
-    http_error: str = ""
     hsts: str | None = None  # Strict-Transport-Security of the https home page; None: not read
+
+    @property
+    def https_error(self) -> str:
+        return self.https_failure.text() if self.https_failure else ""
 
 
 @dataclass(frozen=True, slots=True)
 class Ipv6Page:
     url: str
     level: str  # 首页 / 二级页面 / 三级页面
-    ok: bool
-    error: str = ""
-    failure: PageFailure | None = None
+    failure: PageFailure | None = None  # None: it answered over IPv6
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None
+
+    @property
+    def error(self) -> str:
+        return self.failure.text() if self.failure else ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from monitor.cli import app
 from monitor.demo.certs import make_authority
 from monitor.demo.media import SHANGHAI
 from monitor.models import Severity, Website
-from monitor.observations import Certificate, HttpsFacts, Ipv6Facts
+from monitor.observations import Certificate, HttpsFacts, Ipv6Facts, PageFailure
 from monitor.rulebook import Rulebook
 from tests.fetch_servers import Reply, Site, _handler
 
@@ -141,7 +141,7 @@ def test_certificate_expiry_is_judged_against_as_of_with_a_warning_ahead() -> No
     assert gone[0].severity == Severity.DEDUCTION and gone[0].evidence["problems"] == ["证书已过期"]
     wrong = certificate_invalid(_https(_cert(AS_OF + timedelta(days=90), "wrong_host")), spec, unsure, AS_OF)
     assert wrong[0].evidence["problems"] == ["证书与域名不符"]
-    unread = certificate_invalid(_https(None, https_error="timeout: read timed out"), spec, unsure, AS_OF)
+    unread = certificate_invalid(_https(None, https_failure=PageFailure("timeout", None, "read timed out")), spec, unsure, AS_OF)
     assert unread[0].rule == "undetermined" and unread[0].evidence["rule"] == "certificate_invalid"
     assert certificate_invalid(_https(None, unreachable_https=True), spec, unsure, AS_OF) == []  # https_missing's
 
@@ -149,7 +149,7 @@ def test_certificate_expiry_is_judged_against_as_of_with_a_warning_ahead() -> No
 def test_https_sub_points_are_named_each() -> None:
     spec, unsure = RULES.rule("https_missing"), RULES.rule("undetermined")
     cert = _cert(AS_OF + timedelta(days=90))
-    assert [f.key for f in https_missing(_https(None, unreachable_https=True, https_error="connect"), spec, unsure)] == [
+    assert [f.key for f in https_missing(_https(None, unreachable_https=True, https_failure=PageFailure("connect")), spec, unsure)] == [
         "no_https"]
     plain = _https(cert, http_url="http://www.a.gov.cn/", http_final_url="http://www.a.gov.cn/", hsts="")
     assert [(f.key, f.wording) for f in https_missing(plain, spec, unsure)] == [

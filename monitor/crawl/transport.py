@@ -60,13 +60,12 @@ async def https_facts(fetcher: TransportFetcher, site_url: str, home: FetchResul
     https_url = _origin("https", host, parts.port if secure else None)
     http_url = _origin("http", host, None if secure else parts.port)
     certificate: Certificate | None = None
-    https_error, unreachable, https_failure = "", False, None
+    unreachable, https_failure = False, None
     try:
         certificate = await fetcher.certificate(https_url)
     except Exception as exc:  # the site's TLS is an observation, never a crash
         outcome, detail = outcome_for(exc)
-        https_failure = PageFailure(str(outcome), None, detail)
-        https_error, unreachable = https_failure.text(), outcome in _NO_HTTPS
+        https_failure, unreachable = PageFailure(str(outcome), None, detail), outcome in _NO_HTTPS
     hsts: str | None = None
     if certificate is not None:
         page = home if secure and (home.final_url or home.url).startswith("https://") else \
@@ -75,13 +74,10 @@ async def https_facts(fetcher: TransportFetcher, site_url: str, home: FetchResul
             hsts = page.headers.get(HSTS_HEADER, "")
         else:
             https_failure = fetch_failure(page)
-            https_error = https_failure.text()
     plain = home if not secure else await fetcher.fetch(http_url, max_bytes=PAGE_BYTES)
     http_final = (plain.final_url or plain.url) if plain.status is not None else ""
-    http_error = "" if plain.status is not None else fetch_failure(plain).text()
-    return HttpsFacts(https_url=https_url, certificate=certificate, https_error=https_error, https_failure=https_failure,
-                      unreachable_https=unreachable, http_url=http_url, http_final_url=http_final,
-                      http_error=http_error, hsts=hsts)
+    return HttpsFacts(https_url=https_url, certificate=certificate, https_failure=https_failure,
+                      unreachable_https=unreachable, http_url=http_url, http_final_url=http_final, hsts=hsts)
 
 
 def has_ipv6_route(address: str) -> bool:
@@ -126,6 +122,5 @@ async def ipv6_facts(fetcher: TransportFetcher, site_url: str, obs: SiteObservat
     for level, url in _ipv6_targets(obs):
         result = await over_ipv6.fetch(url)
         ok = result.ok and not (result.status or 0) >= 400
-        failure = None if ok else fetch_failure(result)
-        pages.append(Ipv6Page(url, level, ok, failure.text() if failure else "", failure))
+        pages.append(Ipv6Page(url, level, None if ok else fetch_failure(result)))
     return Ipv6Facts(host, addresses, pages=tuple(pages))
