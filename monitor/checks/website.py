@@ -263,10 +263,13 @@ def _blank_evidence(count: int, line: int, listed: list[BlankColumn]) -> BlankCo
 def _partial_reasons(columns: list[ColumnObservation], named: Sequence[str]) -> str:
     """Why the named columns' pages were not read whole ("（其中 2 个页面超过大小上限被截断）"), or ""."""
     wanted = set(named)
-    reasons = Counter(c.error for c in columns if c.partial and (c.name or c.url) in wanted)
-    if not reasons:
-        return ""
-    return "（其中 " + "，".join(f"{count} 个{reason}" for reason, count in reasons.items()) + "）"
+    partial = [c for c in columns if c.partial and (c.name or c.url) in wanted]
+    return f"（其中 {_counted_reasons(partial)}）" if partial else ""
+
+
+def _counted_reasons(pages: list[ColumnObservation]) -> str:
+    """"2 个页面超过大小上限被截断，1 个…": how many pages failed for each reason."""
+    return "，".join(f"{count} 个{reason}" for reason, count in Counter(c.error for c in pages).items())
 
 
 def partial_pages(obs: SiteObservation) -> list[ColumnObservation]:
@@ -279,8 +282,7 @@ def _unseen_on_partial(spec: RuleSpec, unsure: RuleSpec | None, obs: SiteObserva
     partial = partial_pages(obs)
     if unsure is None or not partial:
         return []
-    reasons = Counter(c.error for c in partial)
-    why = "，".join(f"{count} 个{reason}" for reason, count in reasons.items())
+    why = _counted_reasons(partial)
     return [undetermined(unsure, spec, f"{len(partial)} 个栏目页面未能完整读取（{why}），其上的{what}未能检查", obs.url,
                          columns=[{"column": c.name, "url": c.url, "reason": c.error} for c in partial][:EVIDENCE_LIST_CAP],
                          count=len(partial))]

@@ -361,7 +361,7 @@ class HttpFetcher:
     async def share_of(self, url: str) -> AsyncIterator[None]:
         """A request slot of `url`'s server for a request sent elsewhere (the browser's): the server's
         concurrency limit and the global cap, without the pacing (a page's scripts and styles come at once)."""
-        target = self._policy.check_url(url)
+        target = httpx.URL(url)  # the caller has put it through the guard: this is only its turn
         host = target.host.lower()
         address = await self._servers.address_of(host, target.port or _default_port(target),
                                                  self._crawl.connect_timeout_s)
