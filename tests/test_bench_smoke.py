@@ -8,12 +8,14 @@ site's shape, so a change to column discovery that would make the benchmark craw
 from __future__ import annotations
 
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import httpx
+from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -28,12 +30,25 @@ SHAPE = Shape(hubs=3, subs=4)
 PORT = 8800
 
 
-def _transport() -> httpx.MockTransport:
-    def answer(request: httpx.Request) -> httpx.Response:
-        status, content_type, text = render(SHAPE, PORT, request.url.raw_path.decode())
-        return httpx.Response(status, headers={"Content-Type": content_type}, content=text.encode())
+@asynccontextmanager
+async def serving(shape: Shape) -> AsyncIterator[int]:
+    """The benchmark site's pages from an aiohttp.web server on an ephemeral port of 127.0.0.1."""
+    port = 0
 
-    return httpx.MockTransport(answer)
+    async def answer(request: web.Request) -> web.Response:
+        status, content_type, text = render(shape, port, request.raw_path)
+        return web.Response(status=status, body=text.encode(), headers={"Content-Type": content_type})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", answer)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = runner.addresses[0][1]
+    try:
+        yield port
+    finally:
+        await runner.cleanup()
 
 
 def test_shape_counts_pages() -> None:
@@ -47,15 +62,15 @@ async def test_crawler_reaches_every_column_of_the_site() -> None:
     settings = load_settings(cwd_default=False)
     crawl = replace(settings.crawl, allow_private_targets=True, per_host_delay_s=0.0, max_pages_per_site=1000)
     settings = replace(settings, crawl=crawl)
-    website = Website(
-        name="大型测试市人民政府",
-        url=f"http://127.0.0.1:{PORT}/",
-        region="成都",
-        kind="市级门户",
-        site_code=SITE_CODE,
-    )
     as_of = datetime(2026, 11, 27, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
-    async with HttpFetcher(crawl, transport=_transport()) as fetcher:
+    async with serving(SHAPE) as port, HttpFetcher(crawl) as fetcher:
+        website = Website(
+            name="大型测试市人民政府",
+            url=f"http://127.0.0.1:{port}/",
+            region="成都",
+            kind="市级门户",
+            site_code=SITE_CODE,
+        )
         obs, findings, _ = await crawl_and_judge(
             website, Rulebook(settings.rules_dir), settings, as_of, fetcher
         )

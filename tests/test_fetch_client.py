@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import socket
 import ssl
+import struct
 import time
-from dataclasses import replace
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-import httpcore
-import httpx
+import aiohttp
 import pytest
+from aiohttp import web
 from fetch_servers import FakeTime, Reply, Site, self_signed_context
 
 from monitor.config import CrawlSettings, Settings
-from monitor.fetch.client import HttpFetcher, outcome_for
+from monitor.fetch.client import HttpFetcher, _refused_connection, outcome_for
 from monitor.fetch.result import Outcome
-from monitor.fetch.safety import TargetRefused
+from monitor.fetch.safety import TargetPolicy, TargetRefused, guarded_session
 
 GBK_PAGE = '<html><head><meta charset="gb2312"></head><body>朱镕基 政务公开</body></html>'.encode("gbk")
 
@@ -178,21 +182,108 @@ async def test_empty_body_is_empty(crawl: CrawlSettings) -> None:
     assert (result.outcome, result.status, result.ok) == (Outcome.EMPTY, 200, False)
 
 
-async def test_head_request_without_body_is_ok(crawl: CrawlSettings) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, headers={"Content-Type": "text/html"})
+@dataclass
+class Seen:
+    """What an aiohttp.web test server received: method, path and query as sent, headers."""
 
-    async with fetcher_for(crawl, transport=httpx.MockTransport(handler)) as fetcher:
-        result = await fetcher.fetch("http://www.example.gov.cn/", method="head")
+    requests: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+
+
+@asynccontextmanager
+async def web_site(handler: Callable[[web.Request], Awaitable[web.StreamResponse]]) -> AsyncIterator[
+        tuple[str, Seen]]:
+    """An aiohttp.web server on an ephemeral port of 127.0.0.1 answering every path with `handler`."""
+    seen = Seen()
+
+    async def record(request: web.Request) -> web.StreamResponse:
+        seen.requests.append((request.method, request.raw_path, dict(request.headers)))
+        return await handler(request)
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", record)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        yield f"http://127.0.0.1:{port}", seen
+    finally:
+        await runner.cleanup()
+
+
+async def test_head_request_without_body_is_ok(crawl: CrawlSettings) -> None:
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text="<html>首页</html>", content_type="text/html")
+
+    async with web_site(page) as (base, seen), fetcher_for(crawl) as fetcher:
+        result = await fetcher.fetch(f"{base}/", method="head")
+    assert (result.outcome, result.status, result.body) == (Outcome.OK, 200, b"")
+    assert [method for method, _path, _headers in seen.requests] == ["HEAD"]
+
+
+async def test_post_with_request_headers_and_the_default_ones(crawl: CrawlSettings) -> None:
+    async def api(request: web.Request) -> web.Response:
+        return web.json_response({"method": request.method})
+
+    async with web_site(api) as (base, seen), fetcher_for(crawl) as fetcher:
+        result = await fetcher.fetch(f"{base}/api/list", method="post", headers={"Referer": "http://www.gov.cn/"})
+    assert (result.outcome, result.text) == (Outcome.OK, '{"method": "POST"}')
+    _method, _path, headers = seen.requests[0]
+    assert headers["Referer"] == "http://www.gov.cn/"
+    assert headers["User-Agent"] == crawl.user_agent
+    assert headers["Accept-Encoding"] == "gzip, deflate"
+    assert headers["Accept-Language"].startswith("zh-CN")
+
+
+@pytest.mark.parametrize("path", [
+    "/xxgk/%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80/index.html?q=%E6%94%BF%E5%8A%A1&page=2",  # percent-encoded
+    "/a%2Fb/c%20d.html?x=a%26b&y=%2B",  # encoded reserved characters stay encoded
+    "/Search?keyword=%D5%FE%CE%F1",  # GBK bytes in a query
+])
+async def test_the_url_reaches_the_server_as_given(crawl: CrawlSettings, path: str) -> None:
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text="<html>ok</html>", content_type="text/html")
+
+    async with web_site(page) as (base, seen), fetcher_for(crawl) as fetcher:
+        result = await fetcher.fetch(f"{base}{path}")
     assert result.outcome is Outcome.OK
+    assert seen.requests[0][1] == path
+    assert result.final_url == f"{base}{path}"
+
+
+async def test_chinese_in_the_path_and_query_goes_out_percent_encoded_as_utf8(crawl: CrawlSettings) -> None:
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text="<html>ok</html>", content_type="text/html")
+
+    async with web_site(page) as (base, seen), fetcher_for(crawl) as fetcher:
+        result = await fetcher.fetch(f"{base}/政务公开/通知.html?标题=公告")
+    assert result.outcome is Outcome.OK
+    assert seen.requests[0][1] == ("/%E6%94%BF%E5%8A%A1%E5%85%AC%E5%BC%80/%E9%80%9A%E7%9F%A5.html"
+                                   "?%E6%A0%87%E9%A2%98=%E5%85%AC%E5%91%8A")
+
+
+async def test_gzip_body_is_inflated_and_repeated_headers_are_joined(crawl: CrawlSettings) -> None:
+    page_html = "<html><body>政务公开 gzip</body></html>".encode()
+
+    async def page(request: web.Request) -> web.Response:
+        response = web.Response(body=gzip.compress(page_html), content_type="text/html", charset="utf-8",
+                                headers={"Content-Encoding": "gzip"})
+        response.headers.add("Set-Cookie", "a=1")
+        response.headers.add("Set-Cookie", "b=2")
+        return response
+
+    async with web_site(page) as (base, _seen), fetcher_for(crawl) as fetcher:
+        result = await fetcher.fetch(f"{base}/")
+    assert (result.outcome, result.body, result.text) == (Outcome.OK, page_html, page_html.decode())
+    assert result.headers["set-cookie"] == "a=1, b=2"
 
 
 async def test_binary_content_is_not_decoded(crawl: CrawlSettings) -> None:
-    def handler(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(200, content=b"\x89PNG\r\n\x1a\n....", headers={"Content-Type": "image/png"})
-
-    async with fetcher_for(crawl, transport=httpx.MockTransport(handler)) as fetcher:
-        result = await fetcher.fetch("http://www.example.gov.cn/logo.png")
+    png = Reply(body=b"\x89PNG\r\n\x1a\n....", headers={"Content-Type": "image/png"})
+    with Site({"/logo.png": png}) as site:
+        async with fetcher_for(crawl) as fetcher:
+            result = await fetcher.fetch(site.url("/logo.png"))
     assert (result.outcome, result.text, result.body[:4]) == (Outcome.OK, "", b"\x89PNG")
 
 
@@ -275,33 +366,149 @@ async def test_global_concurrency_caps_all_hosts(crawl: CrawlSettings) -> None:
     assert site.max_active == 2
 
 
-def _wrapped(exc: BaseException) -> httpx.ConnectError:
-    """An httpx error the way httpx raises it: wrapping httpcore's, wrapping the OS error."""
-    try:
+# -- outcome_for: each failure as aiohttp really raises it ----------------------------------------------
+async def _raised(url: str, *, policy: TargetPolicy | None = None, read_timeout_s: float = 2.0,
+                  connect_timeout_s: float = 2.0) -> BaseException:
+    """The exception a guarded session raises for a GET of `url`."""
+    async with guarded_session(policy or TargetPolicy(allow_private=True), verify=True, limit=4,
+                               connect_timeout_s=connect_timeout_s, read_timeout_s=read_timeout_s,
+                               headers={}) as session:
         try:
-            raise httpcore.ConnectError(str(exc)) from exc
-        except httpcore.ConnectError as inner:
-            raise httpx.ConnectError(str(inner)) from inner
-    except httpx.ConnectError as outer:
-        return outer
+            async with session.get(url) as response:
+                await response.read()
+        except Exception as exc:
+            return exc
+    raise AssertionError(f"{url} did not fail")
 
 
-@pytest.mark.parametrize(
-    ("exc", "outcome"),
-    [
-        (_wrapped(socket.gaierror(-2, "Name or service not known")), Outcome.DNS),
-        (_wrapped(ConnectionRefusedError(111, "Connection refused")), Outcome.CONNECT),
-        (_wrapped(ssl.SSLCertVerificationError("certificate verify failed")), Outcome.TLS),
-        (httpx.ReadTimeout("timed out"), Outcome.TIMEOUT),
-        (httpx.ConnectTimeout("timed out"), Outcome.TIMEOUT),
-        (httpx.ReadError("connection reset"), Outcome.CONNECT),
-        (httpx.RemoteProtocolError("Server disconnected without sending a response."), Outcome.CONNECT),
-        (httpx.RemoteProtocolError("illegal header line"), Outcome.ERROR),
-        (TargetRefused("private"), Outcome.REFUSED),
-        (ValueError("something odd"), Outcome.ERROR),
-    ],
-)
-def test_outcome_for(exc: BaseException, outcome: Outcome) -> None:
-    mapped, detail = outcome_for(exc)
-    assert mapped is outcome
-    assert detail
+@asynccontextmanager
+async def raw_server(answer: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+                     ) -> AsyncIterator[str]:
+    """A TCP server on 127.0.0.1 that reads the request head, then does `answer`."""
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        await answer(reader, writer)
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    async with server:
+        yield f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+
+
+async def _garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(b"HELLO WORLD\r\n\r\n")
+    await writer.drain()
+    writer.close()
+
+
+async def _reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    writer.transport.abort()  # RST instead of FIN
+
+
+async def _cut_body(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nabc")
+    await writer.drain()
+    writer.close()
+
+
+async def _no_name(host: str, port: int) -> list[str]:
+    raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+
+async def _hanging_dns(host: str, port: int) -> list[str]:
+    await asyncio.sleep(30)
+    return []
+
+
+async def _private(host: str, port: int) -> list[str]:
+    return ["10.0.0.7"]
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_outcome_for_a_name_that_does_not_resolve() -> None:
+    exc = await _raised("http://nx.example.gov.cn/", policy=TargetPolicy(resolver=_no_name))
+    assert isinstance(exc, aiohttp.ClientConnectorDNSError)
+    assert outcome_for(exc)[0] is Outcome.DNS
+    assert "Name or service not known" in outcome_for(exc)[1]
+
+
+async def test_outcome_for_a_resolver_that_never_answers() -> None:
+    exc = await _raised("http://slow-dns.example.gov.cn/", policy=TargetPolicy(resolver=_hanging_dns),
+                        connect_timeout_s=0.1)
+    assert isinstance(exc, aiohttp.ConnectionTimeoutError)
+    assert outcome_for(exc)[0] is Outcome.TIMEOUT
+
+
+async def test_outcome_for_a_name_resolving_to_a_private_address() -> None:
+    exc = await _raised("http://intranet.example.gov.cn/", policy=TargetPolicy(resolver=_private))
+    assert isinstance(exc, TargetRefused)
+    assert outcome_for(exc) == (Outcome.REFUSED, str(exc))
+
+
+async def test_outcome_for_an_ipv6_only_fetch_of_a_name_without_aaaa() -> None:
+    async def four(host: str, port: int) -> list[str]:
+        return ["8.8.8.8"]
+
+    exc = await _raised("http://v4.example.gov.cn/", policy=TargetPolicy(resolver=four, ipv6_only=True))
+    outcome, detail = outcome_for(exc)
+    assert (outcome, "[no-aaaa]" in detail) == (Outcome.CONNECT, True)
+
+
+async def test_outcome_for_a_refused_connection() -> None:
+    exc = await _raised(f"http://127.0.0.1:{_closed_port()}/")
+    assert isinstance(exc, aiohttp.ClientConnectorError)
+    assert outcome_for(exc)[0] is Outcome.CONNECT and _refused_connection(exc)
+
+
+async def test_outcome_for_a_server_that_hangs_up_without_answering() -> None:
+    with Site({"/": Reply(hang_up=True)}) as site:
+        exc = await _raised(site.url("/"))
+    assert isinstance(exc, aiohttp.ServerDisconnectedError)
+    assert outcome_for(exc)[0] is Outcome.CONNECT and not _refused_connection(exc)
+
+
+async def test_outcome_for_a_reset() -> None:
+    async with raw_server(_reset) as url:
+        exc = await _raised(url)
+    assert isinstance(exc, aiohttp.ClientOSError)
+    assert outcome_for(exc)[0] is Outcome.CONNECT and not _refused_connection(exc)
+
+
+async def test_outcome_for_a_read_timeout() -> None:
+    with Site({"/": Reply(stall_s=10)}) as site:
+        exc = await _raised(site.url("/"), read_timeout_s=0.1)
+    assert isinstance(exc, aiohttp.SocketTimeoutError)
+    assert outcome_for(exc)[0] is Outcome.TIMEOUT
+
+
+async def test_outcome_for_a_self_signed_certificate(self_signed: ssl.SSLContext) -> None:
+    with Site({"/": Reply()}, tls=self_signed) as site:
+        exc = await _raised(site.url("/"))
+    assert isinstance(exc, aiohttp.ClientConnectorCertificateError)
+    outcome, detail = outcome_for(exc)
+    assert (outcome, "certificate verify failed" in detail) == (Outcome.TLS, True)
+
+
+async def test_outcome_for_plain_http_behind_an_https_url() -> None:
+    with Site({"/": Reply()}) as site:
+        exc = await _raised(f"https://127.0.0.1:{site.port}/")
+    assert isinstance(exc, aiohttp.ClientConnectorSSLError)
+    assert outcome_for(exc)[0] is Outcome.TLS
+
+
+@pytest.mark.parametrize("answer", [_garbage, _cut_body])
+async def test_outcome_for_a_malformed_or_cut_response(
+        answer: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]) -> None:
+    async with raw_server(answer) as url:
+        exc = await _raised(url)
+    assert isinstance(exc, aiohttp.ClientResponseError | aiohttp.ClientPayloadError)
+    assert outcome_for(exc)[0] is Outcome.ERROR
+
+
+def test_outcome_for_anything_else() -> None:
+    assert outcome_for(ValueError("something odd")) == (Outcome.ERROR, "ValueError: something odd")

@@ -6,7 +6,6 @@ import ipaddress
 import socket
 from dataclasses import replace
 
-import httpcore
 import pytest
 from fetch_servers import Reply, Site
 
@@ -69,13 +68,21 @@ async def test_override_is_used_without_resolving() -> None:
     assert await policy.addresses("WWW.sc.gov.cn", 443, 1.0) == [("127.0.0.1", 8001)]
 
 
-async def test_unresolvable_name_becomes_a_connect_error_caused_by_gaierror() -> None:
+async def test_unresolvable_name_raises_gaierror() -> None:
     async def resolver(host: str, port: int) -> list[str]:
         raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
 
-    with pytest.raises(httpcore.ConnectError) as caught:
+    with pytest.raises(socket.gaierror):
         await TargetPolicy(resolver=resolver).addresses("nx.example", 80, 1.0)
-    assert isinstance(caught.value.__cause__, socket.gaierror)
+
+
+async def test_an_override_naming_a_host_connects_to_its_addresses() -> None:
+    async def resolver(host: str, port: int) -> list[str]:
+        return {"localhost": ["127.0.0.1", "::1"]}[host]
+
+    policy = TargetPolicy(overrides={"www.sc.gov.cn": "localhost:8001"}, resolver=resolver)
+    assert await policy.addresses("www.sc.gov.cn", 80, 1.0) == [("127.0.0.1", 8001), ("::1", 8001)]
+    assert await replace(policy, ipv6_only=True).addresses("www.sc.gov.cn", 80, 1.0) == [("::1", 8001)]
 
 
 def test_override_forms() -> None:
@@ -144,3 +151,35 @@ async def test_redirect_to_a_name_resolving_privately_is_refused_before_connecti
     assert result.outcome is Outcome.REFUSED
     assert "192.168.10.5" in result.error
     assert asked == ["intranet.example.gov.cn"]
+
+
+async def test_override_of_an_ip_literal_applies(guarded: CrawlSettings) -> None:
+    with Site({"/": Reply()}) as site:
+        crawl = replace(guarded, host_overrides={"10.0.0.8": f"127.0.0.1:{site.port}"})
+        async with HttpFetcher(crawl) as fetcher:
+            result = await fetcher.fetch("http://10.0.0.8/", respect_robots=False)
+    assert (result.outcome, result.final_url) == (Outcome.OK, "http://10.0.0.8/")
+    assert site.hosts == ["10.0.0.8"]
+
+
+async def test_each_address_of_an_override_is_tried(guarded: CrawlSettings) -> None:
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        dead = closed.getsockname()[1]
+    with Site({"/": Reply()}) as site:
+        crawl = replace(guarded, host_overrides={"www.example.gov.cn": f"127.0.0.1:{dead},127.0.0.1:{site.port}"})
+        async with HttpFetcher(crawl) as fetcher:
+            result = await fetcher.fetch("http://www.example.gov.cn/", respect_robots=False)
+    assert result.outcome is Outcome.OK
+    assert site.hosts == ["www.example.gov.cn"]
+
+
+@pytest.mark.parametrize("url", ["http://www.example.gov.cn/", "http://127.0.0.1:1/"])
+async def test_over_ipv6_a_host_without_an_ipv6_address_is_not_reached(guarded: CrawlSettings, url: str) -> None:
+    with Site({"/": Reply()}) as site:
+        crawl = replace(guarded, allow_private_targets=True,
+                        host_overrides={"www.example.gov.cn": f"127.0.0.1:{site.port}"})
+        async with HttpFetcher(crawl) as fetcher:
+            result = await fetcher.over_ipv6().fetch(url, respect_robots=False)
+    assert (result.outcome, "[no-aaaa]" in result.error) == (Outcome.CONNECT, True)
+    assert site.hits["/"] == 0

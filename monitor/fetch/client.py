@@ -15,20 +15,28 @@ import ssl
 import time
 import zlib
 from collections import defaultdict
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from itertools import accumulate
 from types import TracebackType
 from typing import TypeVar
 
+import aiohttp
 import httpx
 
 from monitor.config import CrawlSettings
 from monitor.fetch.decode import decode_body
 from monitor.fetch.result import INCOMPLETE_LINK_FLOOD, INCOMPLETE_TOO_DEEP, FetchResult, Outcome
 from monitor.fetch.robots import RobotsCache
-from monitor.fetch.safety import GuardedTransport, Resolver, TargetPolicy, TargetRefused, system_resolver
+from monitor.fetch.safety import (
+    Resolver,
+    TargetPolicy,
+    TargetRefused,
+    guarded_session,
+    outgoing,
+    system_resolver,
+)
 from monitor.fetch.servers import CachingResolver, ServerMap
 from monitor.fetch.silent import ServerSilent, SilentServers
 from monitor.fetch.tls import read_certificate, trust_context
@@ -46,43 +54,47 @@ _TEXT_MARKERS = ("html", "xml", "json", "javascript")
 _HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
-    # Only encodings this module inflates under the size cap (see `_read_capped`).
+    # Only encodings this module inflates under the size cap (see `read_capped`).
     "Accept-Encoding": "gzip, deflate",
 }
 _INFLATE_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
-class DeadlineExceeded(httpx.TimeoutException):
+class DeadlineExceeded(TimeoutError):
     """The fetch as a whole (all hops and retries) outlasted its timeout_s."""
 
 
 def outcome_for(exc: BaseException) -> tuple[Outcome, str]:
-    """The one mapping from an exception to (Outcome, readable detail); order matters (TLS is an OSError)."""
+    """The one mapping from an exception to (Outcome, readable detail); order matters (aiohttp's
+    timeouts and TLS errors are connection errors too, and a DNS failure is a connector error).
+
+    What aiohttp raises: ClientConnectorDNSError caused by socket.gaierror (DNS);
+    ConnectionTimeoutError / SocketTimeoutError, both TimeoutError (TIMEOUT);
+    ClientConnectorCertificateError and ClientConnectorSSLError, both ssl.SSLError (TLS);
+    ClientConnectorError caused by ConnectionRefusedError, ServerDisconnectedError (a server that hangs
+    up without answering), ClientOSError (a reset) (CONNECT); ClientResponseError (a malformed
+    response) and ClientPayloadError (a body cut short or not decodable) (ERROR)."""
     detail = _describe(exc)
-    chain = list(_chain(exc))
     if isinstance(exc, ServerSilent):
         return exc.outcome, str(exc)
     if isinstance(exc, TargetRefused):
         return Outcome.REFUSED, str(exc)
-    if isinstance(exc, httpx.UnsupportedProtocol):
+    if isinstance(exc, aiohttp.InvalidURL | aiohttp.NonHttpUrlClientError):
         return Outcome.REFUSED, detail
-    if isinstance(exc, httpx.TooManyRedirects):
-        return Outcome.REDIRECTS, detail
-    if isinstance(exc, httpx.TimeoutException | TimeoutError):
+    if isinstance(exc, TimeoutError):
         return Outcome.TIMEOUT, detail
+    chain = list(_chain(exc))
     if any(isinstance(link, socket.gaierror) for link in chain):
         return Outcome.DNS, detail
     if any(isinstance(link, ssl.SSLError) for link in chain):
         return Outcome.TLS, detail
-    if isinstance(exc, httpx.NetworkError | ConnectionError):
+    if isinstance(exc, aiohttp.ClientConnectionError | ConnectionError):
         return Outcome.CONNECT, detail
-    if isinstance(exc, httpx.RemoteProtocolError) and "disconnected" in str(exc).lower():
-        return Outcome.CONNECT, detail  # the server hung up without answering: a reset, not garbage
     return Outcome.ERROR, detail
 
 
 def _chain(exc: BaseException) -> Iterator[BaseException]:
-    """The exception and its causes (httpx wraps httpcore, which wraps the OSError that says why)."""
+    """The exception and its causes (aiohttp's connector errors wrap the OSError that says why)."""
     seen: set[int] = set()
     link: BaseException | None = exc
     while link is not None and id(link) not in seen:
@@ -152,15 +164,15 @@ class _Trail:
 class HttpFetcher:
     """Implements `Fetcher`. Use as `async with HttpFetcher(settings.crawl) as fetcher: ...`.
 
-    `transport` replaces the network (tests pass httpx.MockTransport; the connect-time SSRF check and
-    host overrides then do not apply, the URL-level checks still do). `sleep` and `clock` are the
-    pauses and the monotonic clock, injectable so tests never wait; `resolver` replaces DNS.
+    Requests go out through one aiohttp session guarded by `GuardedResolver` (see monitor.fetch.safety),
+    made at the first request. `sleep` and `clock` are the pauses and the monotonic clock, injectable
+    so tests never wait; `resolver` replaces DNS.
 
     Politeness (`per_host_concurrency`, the delay, robots.txt Crawl-delay) is kept per server: host
     names on one address or one configured platform group share it (see `monitor.fetch.servers`).
     """
 
-    def __init__(self, crawl: CrawlSettings, *, transport: httpx.AsyncBaseTransport | None = None,
+    def __init__(self, crawl: CrawlSettings, *,
                  sleep: Sleep = asyncio.sleep, clock: Callable[[], float] = time.monotonic,
                  resolver: Resolver | None = None, ipv6_only: bool = False):
         """`ipv6_only`: connect over IPv6 only (see `over_ipv6`)."""
@@ -171,11 +183,10 @@ class HttpFetcher:
                                     CachingResolver(resolver or system_resolver, clock=clock), ipv6_only=ipv6_only)
         self._resolver = resolver
         self._ipv6: HttpFetcher | None = None
-        # A test transport without a resolver: names stay names (no system DNS for made-up hosts).
-        self._servers = ServerMap(self._policy, crawl.platform_groups, resolve=transport is None or resolver is not None)
+        self._servers = ServerMap(self._policy, crawl.platform_groups)
         self._silent = SilentServers(crawl.dead_host_memory_s, clock)
-        self._client = self._make_client(transport or self._transport(verify=True))
-        self._insecure = self._make_client(transport or self._transport(verify=False))
+        self._http: aiohttp.ClientSession | None = None
+        self._timeouts: dict[float | None, aiohttp.ClientTimeout] = {}
         self._host_slots: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(crawl.per_host_concurrency))
         self._global_slots = asyncio.Semaphore(ceiling(crawl).requests)
@@ -191,8 +202,8 @@ class HttpFetcher:
         await self.aclose()
 
     async def aclose(self) -> None:
-        await self._client.aclose()
-        await self._insecure.aclose()
+        if self._http is not None:
+            await self._http.close()
         if self._ipv6 is not None:
             await self._ipv6.aclose()
 
@@ -321,40 +332,51 @@ class HttpFetcher:
         async with self._slot(group, host):
             self._silent.check(address, host)  # it may have gone silent while this request waited
             tolerated = self._unverified.get(host, "")
-            client = self._insecure if tolerated else self._client
             try:
-                hop = await budget.run(lambda: self._send(client, method, url, budget, headers, limit, address))
+                hop = await budget.run(lambda: self._send(not tolerated, method, url, budget, headers, limit, address))
             except Exception as exc:
                 if tolerated or url.scheme != "https" or outcome_for(exc)[0] is not Outcome.TLS:
                     raise
                 tolerated = outcome_for(exc)[1]
-                hop = await budget.run(lambda: self._send(self._insecure, method, url, budget, headers, limit,
-                                                          address))
+                hop = await budget.run(lambda: self._send(False, method, url, budget, headers, limit, address))
                 self._unverified[host] = tolerated
             hop.tls_unverified = tolerated
             return hop
 
     # -- one request --------------------------------------------------------------------------------
-    async def _send(self, client: httpx.AsyncClient, method: str, url: httpx.URL, budget: _Budget,
+    async def _send(self, verify: bool, method: str, url: httpx.URL, budget: _Budget,
                     headers: dict[str, str], limit: int, address: str) -> _Hop:
-        request = client.build_request(method, url, headers=headers, timeout=self._timeout(budget))
-        response = await client.send(request, stream=True)
-        self._silent.answered(address)
-        try:
-            headers = {name.lower(): value for name, value in response.headers.items()}
-            hop = _Hop(url=str(url), status=response.status_code, headers=headers)
+        """One request; `verify=False` skips certificate verification (a host whose error is tolerated)."""
+        target = await outgoing(self._policy, url, self._crawl.connect_timeout_s)
+        async with self._session().request(method, target.url, headers=target.headers(headers),
+                                           allow_redirects=False, ssl=verify,
+                                           server_hostname=target.server_hostname,
+                                           timeout=self._timeout(budget.timeout_s)) as response:
+            self._silent.answered(address)
+            hop = _Hop(url=str(url), status=response.status, headers=_lower_case(response.headers.items()))
             if hop.location is None and method != "HEAD":
-                hop.body, hop.truncated = await _read_capped(response, limit)
-        finally:
-            await response.aclose()
+                hop.body, hop.truncated = await read_capped(response, limit)
         return hop
 
-    def _timeout(self, budget: _Budget) -> httpx.Timeout:
-        limit = budget.timeout_s
-        connect, read = self._crawl.connect_timeout_s, self._crawl.read_timeout_s
-        if limit is not None:
-            connect, read = min(connect, limit), min(read, limit)
-        return httpx.Timeout(connect=connect, read=read, write=read, pool=limit)
+    def _timeout(self, limit: float | None) -> aiohttp.ClientTimeout:
+        """Connect and read timeouts, neither longer than the fetch's own limit."""
+        timeout = self._timeouts.get(limit)
+        if timeout is None:
+            connect, read = self._crawl.connect_timeout_s, self._crawl.read_timeout_s
+            if limit is not None:
+                connect, read = min(connect, limit), min(read, limit)
+            timeout = self._timeouts[limit] = aiohttp.ClientTimeout(total=None, sock_connect=connect, sock_read=read)
+        return timeout
+
+    def _session(self) -> aiohttp.ClientSession:
+        """The one session, made at the first request (aiohttp wants a running loop)."""
+        if self._http is None:
+            extra = self._crawl.extra_ca_files
+            self._http = guarded_session(
+                self._policy, verify=trust_context(extra) if extra else True, limit=ceiling(self._crawl).requests,
+                connect_timeout_s=self._crawl.connect_timeout_s, read_timeout_s=self._crawl.read_timeout_s,
+                headers={"User-Agent": self._crawl.user_agent, **_HEADERS})
+        return self._http
 
     # -- politeness ---------------------------------------------------------------------------------
     @asynccontextmanager
@@ -392,21 +414,6 @@ class HttpFetcher:
             return None, ""
         return result.status, result.body.decode("utf-8", errors="replace")
 
-    # -- construction -------------------------------------------------------------------------------
-    def _transport(self, *, verify: bool) -> httpx.AsyncBaseTransport:
-        size = ceiling(self._crawl).requests
-        trust = trust_context(self._crawl.extra_ca_files) if verify and self._crawl.extra_ca_files else verify
-        return GuardedTransport(self._policy, verify=trust,
-                                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size))
-
-    def _make_client(self, transport: httpx.AsyncBaseTransport) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            transport=transport, follow_redirects=False, trust_env=False,
-            headers={"User-Agent": self._crawl.user_agent, **_HEADERS},
-            timeout=httpx.Timeout(connect=self._crawl.connect_timeout_s, read=self._crawl.read_timeout_s,
-                                  write=self._crawl.read_timeout_s, pool=None),
-        )
-
 
 def _transient(exc: Exception, alive: bool) -> bool:
     """Whether another try can succeed: a reset can; a timeout only on a server that answered lately."""
@@ -435,29 +442,36 @@ def _refused_connection(exc: BaseException) -> bool:
                or "connection refused" in str(link).lower() for link in _chain(exc))
 
 
-async def _read_capped(response: httpx.Response, limit: int) -> tuple[bytes, bool]:
+def _lower_case(items: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Header names in lower case; a header sent several times keeps every value, comma-separated."""
+    headers: dict[str, str] = {}
+    for name, value in items:
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    return headers
+
+
+async def read_capped(response: aiohttp.ClientResponse, limit: int) -> tuple[bytes, bool]:
     """The body up to `limit` bytes after content decoding, so a gzip bomb is cut too.
 
-    gzip and deflate are inflated here with a bound on each step's output: a 64 KB chunk of a bomb
-    never becomes 60 MB in memory. Any other encoding (not asked for) is left to httpx."""
-    wbits = _INFLATE_WBITS.get(response.headers.get("content-encoding", "").strip().lower())
+    The session does not decode: gzip and deflate are inflated here with a bound on each step's
+    output, so a 64 KB chunk of a bomb never becomes 60 MB in memory. Any other encoding (not asked
+    for) is kept as sent. A body cut at the cap leaves its connection to be closed, not reused."""
+    encoding = response.headers.get("content-encoding", "")
+    wbits = _INFLATE_WBITS.get(encoding.strip().lower()) if encoding else None
     chunks: list[bytes] = []
     size = 0
-    if wbits is None:
-        async for chunk in response.aiter_bytes():
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:
-                return b"".join(chunks)[:limit], True
-        return b"".join(chunks), False
     inflater: zlib._Decompress | None = None
-    async for raw in response.aiter_raw():
-        if inflater is None:
-            inflater = _inflater(wbits, raw)
-        try:
-            chunk = inflater.decompress(raw, limit - size + 1)
-        except zlib.error as exc:
-            raise httpx.DecodingError(f"bad {response.headers.get('content-encoding')} body: {exc}") from exc
+    while raw := await response.content.readany():
+        if wbits is None:
+            chunk = raw
+        else:
+            if inflater is None:
+                inflater = _inflater(wbits, raw)
+            try:
+                chunk = inflater.decompress(raw, limit - size + 1)
+            except zlib.error as exc:
+                raise aiohttp.ClientPayloadError(f"bad {encoding} body: {exc}") from exc
         chunks.append(chunk)
         size += len(chunk)
         if size > limit:

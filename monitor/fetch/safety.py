@@ -2,26 +2,30 @@
 fetch an internal address (metadata services, admin panels, the database host).
 
 Two layers. `TargetPolicy.check_url` refuses bad schemes and private IP literals before a request
-is built (this is what stops a redirect to http://169.254.169.254/). `GuardedTransport` then checks
-at connect time: it resolves the name itself, checks every address, and connects to the address it
-checked, so a DNS answer cannot change between the check and the connection (DNS rebinding).
-`host_overrides` are applied there too, so the URL, the Host header and the TLS server name the
-caller sees stay those of the real site. An override may list several addresses separated by commas
-("127.0.0.1:8443,[::1]:8443"): a name with both an A and an AAAA record.
+is built (this is what stops a redirect to http://169.254.169.254/). `GuardedResolver` then checks
+at connect time: the HTTP client's only resolver, it resolves the name itself, checks every address,
+and hands the client only the addresses it checked, so a DNS answer cannot change between the check
+and the connection (DNS rebinding; the client keeps no DNS cache of its own). `host_overrides` are
+applied there too, so the URL, the Host header and the TLS server name the caller sees stay those of
+the real site. An override may list several addresses separated by commas ("127.0.0.1:8443,[::1]:8443"):
+a name with both an A and an AAAA record. `outgoing` covers what the resolver never sees: IP literals
+(connected to without resolving) and plain-HTTP overrides of https sites.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
 import ipaddress
 import socket
 import ssl
-import typing
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
-import httpcore
+import aiohttp
 import httpx
+from aiohttp.abc import AbstractResolver, ResolveResult
+from yarl import URL
 
 ALLOWED_SCHEMES = ("http", "https")
 
@@ -32,6 +36,13 @@ Resolver = Callable[[str, int], Awaitable[list[str]]]
 
 class TargetRefused(Exception):
     """The target is refused by policy (scheme, private address). An outcome, not a bug."""
+
+
+class NoIpv6Address(ConnectionError):
+    """An IPv6-only fetch of a host without an IPv6 address (no AAAA record)."""
+
+    def __init__(self, host: str):
+        super().__init__(errno.EADDRNOTAVAIL, f"[no-aaaa] {host}: no IPv6 address")
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
@@ -111,6 +122,9 @@ class TargetPolicy:
         literal = parse_ip(parsed.host)
         if literal is not None and not self.allows(parsed.host, literal):
             raise TargetRefused(_refusal(parsed.host, literal))
+        if literal is None and parsed.host.replace(".", "").isdigit():
+            # 2130706433, 127.1: legacy spellings of an address that the system would map onto one
+            raise TargetRefused(f"{parsed.host} is not a canonical IP address; refused")
         return parsed
 
     def allows(self, host: str, address: IPAddress) -> bool:
@@ -118,14 +132,28 @@ class TargetPolicy:
 
     async def addresses(self, host: str, port: int, timeout: float | None) -> list[tuple[str, int]]:
         """The checked addresses to connect to for host:port (overrides first, without checks);
-        with `ipv6_only`, the IPv6 ones only (none: the ConnectError of a name without AAAA)."""
-        found = await self._addresses(host, port, timeout)
+        with `ipv6_only`, the IPv6 ones only (none: `NoIpv6Address`). A name that does not resolve
+        raises socket.gaierror, one that takes longer than `timeout` TimeoutError."""
+        found = await self._numeric(await self._addresses(host, port, timeout), timeout)
         if not self.ipv6_only:
             return found
         six = [(address, target_port) for address, target_port in found if ":" in address]
         if not six:
-            raise httpcore.ConnectError(f"[no-aaaa] {host}: no IPv6 address")
+            raise NoIpv6Address(host)
         return six
+
+    async def _numeric(self, found: list[tuple[str, int]], timeout: float | None) -> list[tuple[str, int]]:
+        """Names among the targets (an override naming a host, any name when private targets are
+        allowed) replaced by their addresses, unchecked: the client connects only to addresses."""
+        if all(parse_ip(address) is not None for address, _port in found):
+            return found
+        numeric: list[tuple[str, int]] = []
+        for address, port in found:
+            if parse_ip(address) is not None:
+                numeric.append((address, port))
+            else:
+                numeric.extend((text, port) for text in await _resolve(self.resolver, address, port, timeout))
+        return numeric
 
     async def _addresses(self, host: str, port: int, timeout: float | None) -> list[tuple[str, int]]:
         overrides = self.overrides_for(host)
@@ -135,7 +163,7 @@ class TargetPolicy:
             literal = parse_ip(host)
             if literal is not None and not self.allows(host, literal):
                 raise TargetRefused(_refusal(host, literal))
-            return [(host, port)]  # nothing to check: let the system connect as usual
+            return [(host.strip("[]"), port)]  # nothing to check
         found = await _resolve(self.resolver, host, port, timeout)
         for text in found:
             address = ipaddress.ip_address(text.split("%")[0])
@@ -151,81 +179,94 @@ def _refusal(host: str, address: IPAddress) -> str:
 
 
 async def _resolve(resolver: Resolver, host: str, port: int, timeout: float | None) -> list[str]:
-    """Resolve within the connect timeout; failures become the ConnectError httpx would raise."""
+    """Resolve within the connect timeout."""
     try:
         async with asyncio.timeout(timeout):
             found = await resolver(host, port)
-    except socket.gaierror as exc:
-        raise httpcore.ConnectError(f"[dns] {host}: {exc}") from exc
     except TimeoutError as exc:
-        raise httpcore.ConnectTimeout(f"resolving {host} timed out") from exc
+        raise TimeoutError(f"resolving {host} timed out") from exc
     if not found:
-        raise httpcore.ConnectError(f"[dns] {host}: no address") from socket.gaierror(socket.EAI_NONAME, "no address")
+        raise socket.gaierror(socket.EAI_NONAME, f"{host}: no address")
     return found
 
 
-class _PlainStream(httpcore.AsyncNetworkStream):
-    """A plain TCP stream that ignores start_tls: an https site overridden to a local http server."""
+class GuardedResolver(AbstractResolver):
+    """aiohttp's resolver for a guarded session: only the addresses `TargetPolicy.addresses` checked.
 
-    def __init__(self, inner: httpcore.AsyncNetworkStream):
-        self._inner = inner
+    aiohttp turns an OSError raised here (socket.gaierror, `NoIpv6Address`) into its
+    ClientConnectorDNSError with the error as cause; TargetRefused and TimeoutError pass through."""
 
-    async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return await self._inner.read(max_bytes, timeout)
-
-    async def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        await self._inner.write(buffer, timeout)
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
-
-    async def start_tls(self, ssl_context: typing.Any, server_hostname: str | None = None,
-                        timeout: float | None = None) -> httpcore.AsyncNetworkStream:
-        return self
-
-    def get_extra_info(self, info: str) -> typing.Any:
-        return self._inner.get_extra_info(info)
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """httpcore network backend that connects only to addresses the policy accepted."""
-
-    def __init__(self, policy: TargetPolicy, inner: httpcore.AsyncNetworkBackend | None = None):
+    def __init__(self, policy: TargetPolicy, timeout_s: float | None):
         self._policy = policy
-        self._inner = inner or httpcore.AnyIOBackend()
+        self._timeout_s = timeout_s
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                          local_address: str | None = None,
-                          socket_options: typing.Iterable[typing.Any] | None = None) -> httpcore.AsyncNetworkStream:
-        targets = await self._policy.addresses(host, port, timeout)
-        override = self._policy.override_for(host)
-        last: Exception | None = None
-        for address, target_port in targets:
-            try:
-                stream = await self._inner.connect_tcp(address, target_port, timeout, local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last = exc
-                continue
-            return _PlainStream(stream) if override is not None and override.plain else stream
-        assert last is not None
-        raise last
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        return [ResolveResult(hostname=host, host=address, port=target_port,
+                              family=socket.AF_INET6 if ":" in address else socket.AF_INET,
+                              proto=0, flags=socket.AI_NUMERICHOST)
+                for address, target_port in await self._policy.addresses(host, port, self._timeout_s)]
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: typing.Iterable[typing.Any] | None = None
-                                  ) -> httpcore.AsyncNetworkStream:
-        raise TargetRefused("unix sockets are never fetched")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
+    async def close(self) -> None:
+        pass
 
 
-class GuardedTransport(httpx.AsyncHTTPTransport):
-    """The real HTTP transport with `GuardedBackend` underneath, no proxies from the environment."""
+def guarded_session(policy: TargetPolicy, *, verify: bool | ssl.SSLContext, limit: int, connect_timeout_s: float,
+                    read_timeout_s: float, headers: Mapping[str, str]) -> aiohttp.ClientSession:
+    """An aiohttp session that connects only where `policy` allows: `GuardedResolver` and no DNS cache
+    of its own, no proxies from the environment, redirects and content decoding left to the caller
+    (every hop passes the guard; bodies are inflated under a size cap). Send requests with `outgoing`.
 
-    def __init__(self, policy: TargetPolicy, *, verify: bool | ssl.SSLContext = True,
-                 limits: httpx.Limits | None = None):
-        super().__init__(verify=verify, trust_env=False, limits=limits or httpx.Limits(), retries=0)
-        pool = getattr(self, "_pool", None)
-        if not isinstance(pool, httpcore.AsyncConnectionPool) or not hasattr(pool, "_network_backend"):
-            raise RuntimeError("this httpx/httpcore version does not allow a guarded network backend")
-        pool._network_backend = GuardedBackend(policy)
+    aiohttp's own silent retry of an idempotent request whose connection dropped is off: retries are
+    the caller's, counted against its deadline (a server that hangs up is asked `retries` times, not twice that)."""
+    connector = aiohttp.TCPConnector(resolver=GuardedResolver(policy, connect_timeout_s), use_dns_cache=False,
+                                     limit=limit, limit_per_host=0, ssl=verify)
+    session = aiohttp.ClientSession(
+        connector=connector, headers=headers, trust_env=False, auto_decompress=False,
+        cookie_jar=aiohttp.CookieJar(unsafe=True),  # cookies of sites reached by address too
+        timeout=aiohttp.ClientTimeout(total=None, sock_connect=connect_timeout_s, sock_read=read_timeout_s),
+        max_line_size=_MAX_HEADER_LINE, max_field_size=_MAX_HEADER_LINE,
+    )
+    if hasattr(session, "_retry_connection"):
+        session._retry_connection = False
+    return session
+
+
+# A header line longer than this ends the fetch (a cookie of a few KB passes; a hostile endless one does not).
+_MAX_HEADER_LINE = 16_384
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """How to send a request for a checked URL: the URL handed to aiohttp (sent as given, already
+    encoded), the Host header when that URL does not carry the real one, and the TLS server name."""
+
+    url: URL
+    host_header: str | None = None
+    server_hostname: str | None = None
+
+    def headers(self, headers: Mapping[str, str]) -> Mapping[str, str]:
+        return headers if self.host_header is None else {**headers, "Host": self.host_header}
+
+
+async def outgoing(policy: TargetPolicy, url: httpx.URL, timeout: float | None) -> Outgoing:
+    """Where aiohttp sends a request for `url` (checked by `check_url`), keeping the site's URL, Host
+    header and TLS server name. A name goes out as it is: `GuardedResolver` maps it to its checked
+    addresses or its override. Two cases the resolver never sees are settled here: an https site
+    overridden to a plain HTTP server goes out as http to the same port (the override keeps its
+    address), and an IP literal, which aiohttp connects to without resolving, gets its override or the
+    `ipv6_only` check."""
+    overrides = policy.overrides_for(url.host)
+    plain = bool(overrides) and overrides[0].plain
+    if parse_ip(url.host) is None and not plain:
+        return Outgoing(URL(str(url), encoded=True))
+    port = url.port or (443 if url.scheme == "https" else 80)
+    scheme = "http" if plain else url.scheme
+    netloc = url.netloc.decode("ascii")
+    if parse_ip(url.host) is None:
+        return Outgoing(URL(str(url.copy_with(scheme=scheme, port=port)), encoded=True), host_header=netloc)
+    address, target_port = (await policy.addresses(url.host, port, timeout))[0]
+    if (address, target_port) == (url.host.strip("[]"), port) and not plain:
+        return Outgoing(URL(str(url), encoded=True))
+    moved = url.copy_with(scheme=scheme, host=address, port=target_port)
+    return Outgoing(URL(str(moved), encoded=True), host_header=netloc, server_hostname=url.host.strip("[]"))

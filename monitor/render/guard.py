@@ -1,7 +1,7 @@
 """The browser's only way out: every request a rendered page makes is answered by this handler.
 
 The handler fetches through the same SSRF guard as the crawler (`TargetPolicy` on the URL, then
-`GuardedTransport` at connect time, host overrides applied), one hop at a time, so each redirect
+`GuardedResolver` at connect time, host overrides applied), one hop at a time, so each redirect
 target is checked too. Pages never reach the network themselves: the browser is launched with a
 resolver that knows no name and a proxy that does not exist (see `monitor/render/browser.py`).
 """
@@ -16,11 +16,18 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 
 from monitor.config import CrawlSettings
-from monitor.fetch.client import outcome_for
-from monitor.fetch.safety import GuardedTransport, Resolver, TargetPolicy, TargetRefused, system_resolver
+from monitor.fetch.client import outcome_for, read_capped
+from monitor.fetch.safety import (
+    Resolver,
+    TargetPolicy,
+    TargetRefused,
+    guarded_session,
+    outgoing,
+    system_resolver,
+)
 
 if TYPE_CHECKING:
     from playwright.async_api import Route
@@ -39,6 +46,8 @@ NEVER_NEEDED_HOSTS = frozenset({
     "s13.cnzz.com", "s19.cnzz.com", "s22.cnzz.com", "s95.cnzz.com", "c.cnzz.com", "w.cnzz.com", "v1.cnzz.com",
     "www.google-analytics.com", "www.googletagmanager.com", "ssl.google-analytics.com",
 })
+# Connections open at once to all servers (the per-server limit is the crawl's, through `pace`).
+_CONNECTIONS = 100
 # Response headers passed back to the browser (others, such as Set-Cookie for other hosts, dropped).
 _KEPT_HEADERS = ("content-type", "content-language", "cache-control", "set-cookie", "last-modified")
 
@@ -90,23 +99,28 @@ class SharesSlots(Protocol):
 class GuardedRouter:
     """Answers the browser's requests through the crawler's SSRF guard; one per browser launch."""
 
-    def __init__(self, crawl: CrawlSettings, *, resolver: Resolver | None = None,
-                 transport: httpx.AsyncBaseTransport | None = None, pace: Pace | None = None):
+    def __init__(self, crawl: CrawlSettings, *, resolver: Resolver | None = None, pace: Pace | None = None):
         """`pace`: the crawl's per-server request slots, so a server never gets more requests at once from
         the browser and the crawl together than its politeness limit."""
         self._crawl = crawl
         self._pace = pace
         self.policy = TargetPolicy(crawl.allow_private_targets, dict(crawl.host_overrides),
                                    resolver or system_resolver)
-        self._client = httpx.AsyncClient(
-            transport=transport or GuardedTransport(self.policy, verify=False), follow_redirects=False,
-            trust_env=False, headers={"User-Agent": crawl.user_agent},
-            timeout=httpx.Timeout(connect=crawl.connect_timeout_s, read=crawl.read_timeout_s,
-                                  write=crawl.read_timeout_s, pool=crawl.read_timeout_s),
-        )
+        self._http: aiohttp.ClientSession | None = None
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        if self._http is not None:
+            await self._http.close()
+
+    def _session(self) -> aiohttp.ClientSession:
+        """The guarded session, made at the first request (aiohttp wants a running loop). Certificates
+        are not verified: the page is read for what it shows, as the crawler reads a site it tolerates."""
+        if self._http is None:
+            self._http = guarded_session(
+                self.policy, verify=False, limit=_CONNECTIONS, connect_timeout_s=self._crawl.connect_timeout_s,
+                read_timeout_s=self._crawl.read_timeout_s,
+                headers={"User-Agent": self._crawl.user_agent, "Accept-Encoding": "gzip, deflate"})
+        return self._http
 
     async def handle(self, route: Route, *, preloaded: dict[str, Preloaded], log_to: RequestLog,
                      with_images: bool) -> None:
@@ -162,34 +176,24 @@ class GuardedRouter:
         target = self.policy.check_url(url)
         sent = {k: v for k, v in headers.items() if k.lower() in ("accept", "content-type", "referer", "x-requested-with")}
         for _hop in range(self._crawl.max_redirects + 1):
-            request = self._client.build_request(method, target, headers=sent, content=body)
-            async with self._pace(str(target)) if self._pace else nullcontext():  # headers and body
-                response = await self._client.send(request, stream=True)
-                try:
-                    location = response.headers.get("location") if response.status_code in REDIRECTS else None
-                    if location is None:
-                        data = await _read_capped(response, self._crawl.max_response_bytes)
-                        kept = {name: response.headers[name] for name in _KEPT_HEADERS if name in response.headers}
-                        if "attachment" in response.headers.get("content-disposition", "").lower():
-                            raise TargetRefused("downloads are not rendered")
-                        return response.status_code, kept, data
-                finally:
-                    await response.aclose()
+            sending = await outgoing(self.policy, target, self._crawl.connect_timeout_s)
+            async with (self._pace(str(target)) if self._pace else nullcontext(),  # headers and body
+                        self._session().request(method, sending.url, headers=sending.headers(sent), data=body,
+                                                allow_redirects=False, ssl=False,
+                                                server_hostname=sending.server_hostname) as response):
+                status = response.status
+                location = response.headers.get("location") if status in REDIRECTS else None
+                if location is None:
+                    if "attachment" in response.headers.get("content-disposition", "").lower():
+                        raise TargetRefused("downloads are not rendered")
+                    data, _cut = await read_capped(response, self._crawl.max_response_bytes)
+                    kept = {name: ", ".join(response.headers.getall(name)) for name in _KEPT_HEADERS
+                            if name in response.headers}
+                    return status, kept, data
             target = self.policy.check_url(target.join(location))
-            if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+            if status == 303 or (status in (301, 302) and method == "POST"):
                 method, body = "GET", None
         raise TargetRefused(f"more than {self._crawl.max_redirects} redirects")
-
-
-async def _read_capped(response: httpx.Response, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            break
-    return b"".join(chunks)[:limit]
 
 
 async def _fulfil(route: Route, status: int, headers: dict[str, str], body: bytes) -> None:
