@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 import httpx
 from protego import Protego
@@ -39,15 +40,14 @@ class RobotsCache:
         return min(float(delay), MAX_CRAWL_DELAY_S) if delay else 0.0
 
     async def _rules_for(self, url: str) -> Protego | None:
-        parsed = httpx.URL(url)
-        host = parsed.host.lower()
+        host = (urlsplit(url).hostname or "").lower()  # the fetcher's URLs are normalised: no need to parse twice
         if host in self._rules:
             return self._rules[host]
         pending = self._pending.get(host)
         if pending is None:
             pending = asyncio.get_running_loop().create_future()
             self._pending[host] = pending
-            robots_url = str(parsed.copy_with(path="/robots.txt", query=None, fragment=None))
+            robots_url = str(httpx.URL(url).copy_with(path="/robots.txt", query=None, fragment=None))
             try:
                 self._rules[host] = await self._read(robots_url)
             finally:  # waiters must never hang, even if this reader was cancelled

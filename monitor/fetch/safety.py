@@ -21,6 +21,7 @@ import socket
 import ssl
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import aiohttp
 import httpx
@@ -68,7 +69,9 @@ def is_public_address(address: IPAddress) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def parse_ip(host: str) -> IPAddress | None:
+    """The address an IP-literal host names, or None for a name (asked several times a request: cached)."""
     try:
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:
@@ -112,7 +115,7 @@ class TargetPolicy:
     def check_url(self, url: str | httpx.URL) -> httpx.URL:
         """Refuse what can be refused without DNS: a bad scheme, no host, a private IP literal."""
         try:
-            parsed = httpx.URL(str(url))
+            parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
         except httpx.InvalidURL as exc:
             raise TargetRefused(f"not a valid URL: {url}") from exc
         if parsed.scheme not in ALLOWED_SCHEMES:
