@@ -9,7 +9,7 @@ import ssl
 import struct
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -297,6 +297,30 @@ async def test_redirects_are_followed_relative_and_absolute(crawl: CrawlSettings
     assert result.text == "终点"
 
 
+async def test_a_redirect_to_a_gbk_or_utf8_path_keeps_the_servers_bytes(crawl: CrawlSettings) -> None:
+    paths: list[bytes] = []
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """Redirects /gbk and /utf8 with a raw (unencoded) Location, then answers any other path."""
+        while True:
+            head = await reader.readuntil(b"\r\n\r\n")
+            path = head.split(b" ")[1]
+            paths.append(path)
+            raw = {b"/gbk": "/政务/".encode("gbk"), b"/utf8": "/政务/".encode()}.get(path)
+            if raw is not None:
+                writer.write(b"HTTP/1.1 302 Found\r\nLocation: " + raw + b"\r\nContent-Length: 0\r\n\r\n")
+            else:
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 9\r\n\r\n<p>ok</p>")
+            await writer.drain()
+
+    async with raw_server(answer) as url, fetcher_for(crawl) as fetcher:
+        gbk = await fetcher.fetch(f"{url}gbk")
+        utf8 = await fetcher.fetch(f"{url}utf8")
+    assert (gbk.outcome, utf8.outcome) == (Outcome.OK, Outcome.OK)
+    assert paths == [b"/gbk", b"/%D5%FE%CE%F1/", b"/utf8", b"/%E6%94%BF%E5%8A%A1/"]
+    assert gbk.final_url == f"{url}%D5%FE%CE%F1/"
+
+
 async def test_redirect_loop_stops_at_max_redirects(crawl: CrawlSettings) -> None:
     with Site({"/loop": Reply(302, b"", {"Location": "/loop"})}) as site:
         async with fetcher_for(replace(crawl, max_redirects=3)) as fetcher:
@@ -384,10 +408,10 @@ async def _raised(url: str, *, policy: TargetPolicy | None = None, read_timeout_
 @asynccontextmanager
 async def raw_server(answer: Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
                      ) -> AsyncIterator[str]:
-    """A TCP server on 127.0.0.1 that reads the request head, then does `answer`."""
+    """A TCP server on 127.0.0.1 whose connections `answer` serves, raw bytes in and out."""
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await reader.readuntil(b"\r\n\r\n")
-        await answer(reader, writer)
+        with suppress(asyncio.IncompleteReadError, ConnectionError):
+            await answer(reader, writer)
 
     server = await asyncio.start_server(handle, "127.0.0.1", 0)
     async with server:
@@ -395,17 +419,20 @@ async def raw_server(answer: Callable[[asyncio.StreamReader, asyncio.StreamWrite
 
 
 async def _garbage(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await reader.readuntil(b"\r\n\r\n")
     writer.write(b"HELLO WORLD\r\n\r\n")
     await writer.drain()
     writer.close()
 
 
 async def _reset(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await reader.readuntil(b"\r\n\r\n")
     writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     writer.transport.abort()  # RST instead of FIN
 
 
 async def _cut_body(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    await reader.readuntil(b"\r\n\r\n")
     writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\nabc")
     await writer.drain()
     writer.close()

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from types import TracebackType
 from typing import TypeVar
+from urllib.parse import quote
 
 import aiohttp
 import httpx
@@ -57,6 +58,8 @@ _HEADERS = {
     # Only encodings this module inflates under the size cap (see `read_capped`).
     "Accept-Encoding": "gzip, deflate",
 }
+# Characters of a URL kept as they are when the non-ASCII bytes of a Location header are percent-encoded.
+_URL_SAFE = "!#$%&'()*+,/:;=?@[]~"
 _INFLATE_WBITS = {"gzip": 16 + zlib.MAX_WBITS, "x-gzip": 16 + zlib.MAX_WBITS, "deflate": zlib.MAX_WBITS}
 
 
@@ -149,7 +152,14 @@ class _Hop:
 
     @property
     def location(self) -> str | None:
-        return self.headers.get("location") if self.status in REDIRECT_STATUSES else None
+        location = self.headers.get("location") if self.status in REDIRECT_STATUSES else None
+        return None if location is None else as_sent(location)
+
+
+def as_sent(location: str) -> str:
+    """A Location header with its bytes that are not ASCII percent-encoded as the server sent them (a
+    GBK path stays GBK: aiohttp hands undecodable header bytes over as surrogate escapes)."""
+    return location if location.isascii() else quote(location.encode("utf-8", "surrogateescape"), safe=_URL_SAFE)
 
 
 @dataclass

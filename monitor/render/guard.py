@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from monitor.config import CrawlSettings
-from monitor.fetch.client import outcome_for, read_capped
+from monitor.fetch.client import as_sent, outcome_for, read_capped
 from monitor.fetch.safety import (
     Resolver,
     TargetPolicy,
@@ -190,7 +190,7 @@ class GuardedRouter:
                     kept = {name: ", ".join(response.headers.getall(name)) for name in _KEPT_HEADERS
                             if name in response.headers}
                     return status, kept, data
-            target = self.policy.check_url(target.join(location))
+            target = self.policy.check_url(target.join(as_sent(location)))
             if status == 303 or (status in (301, 302) and method == "POST"):
                 method, body = "GET", None
         raise TargetRefused(f"more than {self._crawl.max_redirects} redirects")
