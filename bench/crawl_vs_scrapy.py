@@ -66,6 +66,40 @@ def inline_parsing() -> None:
     asyncio.to_thread = inline  # type: ignore[assignment]
 
 
+def descendants() -> list[int]:
+    """Processes started by this one, directly or not (the page workers and the process they fork from)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+    found, frontier = [], [os.getpid()]
+    while frontier:
+        children = [pid for pid, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def descendants_usage() -> tuple[float, float]:
+    """(CPU seconds, sum of peak RSS in MB) of the processes this one started that are still running."""
+    cpu = peak = 0.0
+    for pid in descendants():
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{pid}/status") as handle:
+                hwm = next((line.split()[1] for line in handle if line.startswith("VmHWM:")), "0")
+        except OSError:
+            continue
+        cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        peak += int(hwm) / 1024
+    return cpu, peak
+
+
 def current_rss_mb() -> float:
     with open("/proc/self/statm") as handle:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
@@ -130,6 +164,7 @@ def child_govmon(
     else:
         asyncio.run(run())
     seconds = time.perf_counter() - started
+    workers_cpu, workers_peak = descendants_usage()  # page workers: still running, started during the crawl
     obs, findings = done["obs"], done["findings"]
     if dump is not None:  # to compare two versions of the crawler: every finding with its evidence
         rows = sorted(json.dumps([f.rule, f.key, f.evidence], ensure_ascii=False, sort_keys=True, default=str)
@@ -139,7 +174,9 @@ def child_govmon(
         "crawler": "govmon",
         "pages": obs.pages_fetched,
         "seconds": seconds,
-        "cpu_s": cpu_seconds() - cpu,
+        "cpu_s": cpu_seconds() - cpu + workers_cpu,
+        "workers_cpu_s": workers_cpu,
+        "workers_peak_rss_mb": workers_peak,
         "rss_before_mb": before,
         "peak_rss_mb": peak_rss_mb(),
         "rss_after_mb": current_rss_mb(),
@@ -330,6 +367,8 @@ def print_table(results: list[dict[str, Any]], concurrency: int) -> None:
             "notes",
             "rss_after_mb",
             "cpu_s",
+            "workers_cpu_s",
+            "workers_peak_rss_mb",
             "server_cpu_s",
         )
         detail = {k: round(v, 1) if isinstance(v, float) else v for k, v in r.items() if k in keys}

@@ -45,6 +45,7 @@ class CrawlSettings:
     site_memory_mb: float = 4.0  # estimated memory of one site check in flight
     memory_budget_mb: float = 192.0  # memory the site checks in flight may use together
     max_sites_at_once: int = 32  # what one process's CPU serves without its own queue stretching every fetch
+    page_workers: int = -1  # processes reading pages: -1 one per CPU core, 0 none (see monitor/page_workers.py)
     fetch_deadline_s: float = 60.0  # one fetch, all hops and retries, headers and body
     site_deadline_s: float = 1800.0  # one site check, politeness pauses included
     max_crawl_delay_s: float = 10.0  # a longer robots.txt Crawl-delay is cut to this
@@ -305,6 +306,8 @@ def _build(data: dict[str, Any], source: Path, sources: tuple[Path, ...]) -> Set
         raise ConfigError(f"{source}: 'schedule.full_check_within_h' must be at most 'schedule.site_check_interval_h' "
                           f"({schedule['site_check_interval_h']:g}), got {schedule['full_check_within_h']:g}")
     _require_positive(crawl, ("per_host_concurrency", "global_concurrency", "max_pages_per_site"), "crawl", source)
+    if crawl["page_workers"] < -1:
+        raise ConfigError(f"{source}: 'crawl.page_workers' must be -1 (one per CPU core), 0 or more")
     crawl["extra_ca_files"] = tuple(crawl["extra_ca_files"])
     for path in crawl["extra_ca_files"]:
         if not Path(path).is_file():

@@ -1,35 +1,19 @@
-"""How the crawler reads pages: inline or on the parse thread, and dead-link candidates once full."""
+"""How the crawler collects dead-link candidates once full."""
 
 from __future__ import annotations
-
-import threading
 
 from crawl_fakes import AS_OF, SITE, rulebook
 
 from monitor.crawl.external import ExternalLinks
 from monitor.crawl.pages import (
-    BIG_PAGE_CHARS,
     MAX_CANDIDATES,
     MAX_FOUND_ON,
     PageExaminer,
     PageInspector,
-    read_page,
 )
 from monitor.crawl.urls import SiteScope
 from monitor.extract.text import parse
 from monitor.observations import SiteObservation
-
-
-def _thread(html: str, _: object = None) -> int:
-    return threading.get_ident()
-
-
-async def test_ordinary_pages_are_read_inline_and_big_ones_on_the_parse_thread() -> None:
-    here = threading.get_ident()
-    assert await read_page(_thread, "<p>small</p>", None) == here
-    big = await read_page(_thread, "x" * BIG_PAGE_CHARS, None)
-    assert big != here
-    assert await read_page(_thread, "y" * BIG_PAGE_CHARS) == big  # one dedicated thread
 
 
 def _links(paths: list[str]) -> str:

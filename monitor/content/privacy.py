@@ -23,6 +23,8 @@ from typing import Any
 from stdnum import luhn
 from stdnum.cn import ric, uscc
 
+from monitor.page_workers import SentOnce
+
 KIND_ID = "身份证号码"
 KIND_MOBILE = "手机号码"
 KIND_BANK_CARD = "银行卡号"
@@ -49,7 +51,7 @@ _CONTACT_WINDOW = 40  # characters before a number in which a contact label make
 
 
 @dataclass(frozen=True)
-class NameVocabulary:
+class NameVocabulary(SentOnce):
     """How a person's name and a public contact are told apart (from rules/privacy.toml)."""
 
     surnames: str

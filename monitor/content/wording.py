@@ -23,6 +23,8 @@ from typing import Any
 
 import ahocorasick
 
+from monitor.page_workers import SentOnce
+
 VETO = "veto"
 SUSPECT = "suspect"
 SEVERITIES = (VETO, SUSPECT)
@@ -68,7 +70,7 @@ class _Entry:
 
 
 @dataclass
-class Lexicon:
+class Lexicon(SentOnce):
     """Every category of `rules/wording/`, compiled into one automaton."""
 
     categories: list[Category] = field(default_factory=list)

@@ -17,12 +17,13 @@ from datetime import date
 from selectolax.lexbor import LexborHTMLParser
 
 from monitor.crawl.deadlinks import dead_outcome
-from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_page
+from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector
 from monitor.crawl.session import CrawlSession
 from monitor.crawl.urls import SiteScope, normalise_url
 from monitor.extract.dates import pubdate_of
 from monitor.extract.text import fold_whitespace, parse
 from monitor.observations import ArticleObservation, DeadLink, ListingItem, SiteObservation
+from monitor.page_workers import read_page
 
 HOME_COLUMN = "首页"
 # Attachments are not article pages: their content is not HTML the checks can read.

@@ -15,7 +15,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from monitor.config import CrawlSettings
 from monitor.crawl.articles import ArticleReader
-from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_page
+from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector
 from monitor.crawl.session import CrawlSession, fetch_failure
 from monitor.crawl.urls import normalise_url
 from monitor.extract.columns import classify_column, discover_columns_of
@@ -32,6 +32,7 @@ from monitor.extract.listing import (
 from monitor.extract.text import node_text, parse
 from monitor.fetch.result import FetchResult, Outcome
 from monitor.observations import ColumnLink, ColumnObservation, ListingItem, PageFailure
+from monitor.page_workers import read_page
 from monitor.rulebook import Rulebook
 
 # Items kept per column, newest first: the rules read the newest dated one (and the entrance case
@@ -122,6 +123,83 @@ def has_dated(items: list[ListingItem]) -> bool:
     return any(item.date is not None for item in items)
 
 
+@dataclass(frozen=True)
+class ColumnPages:
+    """The pure readers of column pages (see monitor/page_workers.py): what they need, and nothing of the crawl."""
+
+    examiner: PageExaminer
+    markers: tuple[str, ...]  # placeholders of an empty list (暂无信息 …)
+    max_depth: int
+    today: date
+
+    def first_page(
+        self, html: str, page_url: str, level: int, anchors_only: set[str] | None = None
+    ) -> tuple[_Listing, PageFacts]:
+        """Everything the crawl needs from the first listing page, read in one go (pure: may run in a thread).
+
+        The page is parsed twice, once as is and once as `parse_html` reads it (scripts expanded,
+        invisible parts stripped), and each tree is shared by the extractors that read it.
+        """
+        raw, content = parse(html), parse_html(html)
+        meta_name, meta_type = column_meta_of(raw)
+        subs = discover_columns_of(content, page_url, level=level + 1) if level < self.max_depth else []
+        items = extract_listing_of(content, raw, page_url, reference=self.today)
+        listing = _Listing(
+            items=items,
+            # further pages are read only while no dated item is seen (and tell an empty list from a blank one)
+            next_pages=[] if has_dated(items) else next_page_urls_of(html, raw, page_url),
+            sub_columns=[replace(sub, level=level + 1, found_on=page_url) for sub in subs],
+            marker="",
+            meta_name=meta_name,
+            meta_type=meta_type,
+        )
+        if not items:
+            self._itemless(listing, html, raw, page_url)
+        return listing, self.examiner.examine_tree(raw, page_url, anchors_only)
+
+    def _itemless(self, listing: _Listing, html: str, raw: LexborHTMLParser, page_url: str) -> None:
+        """A page without list items: blank (its data says empty, or a placeholder), a page of text,
+        a list its scripts read from a source named in the page, or a list only a browser fills.
+
+        Slow parts (its own parses) run only here: most column pages have items.
+        """
+        empty = says_empty(html)
+        # a placeholder inside a client-side template (v-if="!rows.length") is shown only when the script
+        # finds nothing: no evidence by itself
+        listing.marker = empty or ("" if _TEMPLATE.search(html) else blank_marker(html, self.markers))
+        body = None if listing.marker else content_body(html)
+        if body is not None and is_content_page(body):
+            listing.content = True
+            shown = pubdate_of(raw, node_text(body))
+            if shown is not None:  # a dated text page is judged by its date like a one-item list
+                heading = raw.css_first("h1")
+                title = node_text(heading) if heading is not None else listing.meta_name
+                listing.items = [ListingItem(title or page_url, page_url, shown, "pubdate", shown.isoformat())]
+            return
+        if not empty:
+            listing.sources = [url for url in source_urls(html, page_url) if self.examiner.scope.contains(url)]
+        listing.scripted = not listing.marker and looks_scripted(html)
+
+    def source(self, text: str, page_url: str) -> tuple[list[ListingItem], bool]:
+        """(items, says empty) of a list source's answer; links are relative to the column page."""
+        head = text.lstrip()[:1]
+        if head in ("[", "{"):
+            found = json_items(text, page_url, reference=self.today)
+            return (found or [], found == [])
+        lowered = text.lower()
+        if "<datastore" not in lowered and "<record" not in lowered:
+            return [], False
+        items = extract_listing_of(parse_html(text), parse(text), page_url, reference=self.today)
+        return items, not items and (bool(says_empty(text)) or "<record" not in lowered)
+
+    def next_page(
+        self, html: str, page_url: str, anchors_only: set[str] | None = None
+    ) -> tuple[list[ListingItem], PageFacts]:
+        raw = parse(html)
+        items = extract_listing_of(parse_html(html), raw, page_url, reference=self.today)
+        return items, self.examiner.examine_tree(raw, page_url, anchors_only)
+
+
 class ColumnReader:
     """Reads columns for one crawl; shares the crawl's session (budget, seen URLs) and inspector.
 
@@ -146,12 +224,10 @@ class ColumnReader:
         self._session = session
         self._articles = articles
         self._inspector = inspector
-        self._examiner = examiner
         self._scope = examiner.scope
         self._categories = rulebook.column_categories
-        self._markers = rulebook.blank_markers
+        self._pages = ColumnPages(examiner, rulebook.blank_markers, crawl.max_depth, today)
         self._list_categories = {c.name for c in self._categories if c.stale_days > 0}
-        self._max_depth = crawl.max_depth
         self._max_next_pages = crawl.max_next_pages
         self._today = today
         self._known_columns = known_columns  # normalised URLs, shared with the crawl, growing
@@ -175,7 +251,7 @@ class ColumnReader:
         final = result.final_url
         page_url = final if final and final != link.url else link.url  # one string kept when equal
         listing, facts = await read_page(
-            self._read_first_page, result.text, page_url, link.level, self._inspector.wanted_anchors()
+            self._pages.first_page, result.text, page_url, link.level, self._inspector.wanted_anchors()
         )
         if not listing.items and listing.sources:
             await self._read_sources(listing, page_url)
@@ -189,7 +265,7 @@ class ColumnReader:
                 return ColumnRead(self._failed(link, result, why), listing.sub_columns)
             if page is not None:
                 listing, facts = await read_page(
-                    self._read_first_page, page.html, page_url, link.level, self._inspector.wanted_anchors()
+                    self._pages.first_page, page.html, page_url, link.level, self._inspector.wanted_anchors()
                 )
                 listing.scripted, rendered = False, True  # the scripts ran: what the list shows is what it holds
         self._inspector.record(facts)
@@ -211,54 +287,6 @@ class ColumnReader:
             status=result.status, failure=why or fetch_failure(result), pages_read=0 if why is None else 1,
         )  # fmt: skip
 
-    def _read_first_page(
-        self, html: str, page_url: str, level: int, anchors_only: set[str] | None = None
-    ) -> tuple[_Listing, PageFacts]:
-        """Everything the crawl needs from the first listing page, read in one go (pure: may run in a thread).
-
-        The page is parsed twice, once as is and once as `parse_html` reads it (scripts expanded,
-        invisible parts stripped), and each tree is shared by the extractors that read it.
-        """
-        raw, content = parse(html), parse_html(html)
-        meta_name, meta_type = column_meta_of(raw)
-        subs = discover_columns_of(content, page_url, level=level + 1) if level < self._max_depth else []
-        items = extract_listing_of(content, raw, page_url, reference=self._today)
-        listing = _Listing(
-            items=items,
-            # further pages are read only while no dated item is seen (and tell an empty list from a blank one)
-            next_pages=[] if has_dated(items) else next_page_urls_of(html, raw, page_url),
-            sub_columns=[replace(sub, level=level + 1, found_on=page_url) for sub in subs],
-            marker="",
-            meta_name=meta_name,
-            meta_type=meta_type,
-        )
-        if not items:
-            self._read_itemless(listing, html, raw, page_url)
-        return listing, self._examiner.examine_tree(raw, page_url, anchors_only)
-
-    def _read_itemless(self, listing: _Listing, html: str, raw: LexborHTMLParser, page_url: str) -> None:
-        """A page without list items: blank (its data says empty, or a placeholder), a page of text,
-        a list its scripts read from a source named in the page, or a list only a browser fills.
-
-        Slow parts (its own parses) run only here: most column pages have items.
-        """
-        empty = says_empty(html)
-        # a placeholder inside a client-side template (v-if="!rows.length") is shown only when the script
-        # finds nothing: no evidence by itself
-        listing.marker = empty or ("" if _TEMPLATE.search(html) else blank_marker(html, self._markers))
-        body = None if listing.marker else content_body(html)
-        if body is not None and is_content_page(body):
-            listing.content = True
-            shown = pubdate_of(raw, node_text(body))
-            if shown is not None:  # a dated text page is judged by its date like a one-item list
-                heading = raw.css_first("h1")
-                title = node_text(heading) if heading is not None else listing.meta_name
-                listing.items = [ListingItem(title or page_url, page_url, shown, "pubdate", shown.isoformat())]
-            return
-        if not empty:
-            listing.sources = [url for url in source_urls(html, page_url) if self._scope.contains(url)]
-        listing.scripted = not listing.marker and looks_scripted(html)
-
     async def _read_sources(self, listing: _Listing, page_url: str) -> None:
         """Read the list where the page's script would: its Hanweb data proxy or JSON URL, no browser.
 
@@ -268,30 +296,11 @@ class ColumnReader:
             result = await self._session.fetch(url, page_url)
             if result is None or not result.ok or result.incomplete:
                 continue
-            items, empty = await read_page(self._read_source, result.text, page_url)
+            items, empty = await read_page(self._pages.source, result.text, page_url)
             if items or empty:
                 listing.items, listing.source_read, listing.scripted = items, url, False
                 listing.marker = "" if items else EMPTY_DATASTORE
                 return
-
-    def _read_source(self, text: str, page_url: str) -> tuple[list[ListingItem], bool]:
-        """(items, says empty) of a list source's answer; links are relative to the column page."""
-        head = text.lstrip()[:1]
-        if head in ("[", "{"):
-            found = json_items(text, page_url, reference=self._today)
-            return (found or [], found == [])
-        lowered = text.lower()
-        if "<datastore" not in lowered and "<record" not in lowered:
-            return [], False
-        items = extract_listing_of(parse_html(text), parse(text), page_url, reference=self._today)
-        return items, not items and (bool(says_empty(text)) or "<record" not in lowered)
-
-    def _read_next_page(
-        self, html: str, page_url: str, anchors_only: set[str] | None = None
-    ) -> tuple[list[ListingItem], PageFacts]:
-        raw = parse(html)
-        items = extract_listing_of(parse_html(html), raw, page_url, reference=self._today)
-        return items, self._examiner.examine_tree(raw, page_url, anchors_only)
 
     async def _follow_next_pages(self, listing: _Listing, page_url: str) -> None:
         """Read further pages only while no dated item has been seen (the first page usually settles it)."""
@@ -302,7 +311,7 @@ class ColumnReader:
             if result is None or not result.ok or result.incomplete:
                 continue
             items, facts = await read_page(
-                self._read_next_page, result.text, result.final_url or url, self._inspector.wanted_anchors()
+                self._pages.next_page, result.text, result.final_url or url, self._inspector.wanted_anchors()
             )
             self._inspector.record(facts)
             listing.items += items

@@ -23,6 +23,7 @@ from monitor.extract.spam import score_short_text
 from monitor.extract.target import judge_target
 from monitor.hosts import is_government_host, normalize_host, url_host
 from monitor.observations import ExternalVerdict, LinkObservation
+from monitor.page_workers import read_page
 from monitor.rulebook import Rulebook
 
 LISTED_NAME = "illegal_domains"
@@ -122,8 +123,6 @@ class ExternalLinks:
             return _replace(verdict, error="not fetched: page budget reached")
         if not result.ok:
             return _replace(verdict, error=describe_failure(result))
-        from monitor.crawl.pages import read_page  # pages imports this module
-
         judged = await read_page(judge_target, result.text, result.final_url or href, self._lexicon, self._threshold)
         merged = tuple(dict.fromkeys(verdict.keywords + judged.score.matched))
         return _replace(

@@ -11,12 +11,12 @@ from __future__ import annotations
 from datetime import date
 
 from monitor.crawl.column_reader import looks_scripted
-from monitor.crawl.pages import read_page
 from monitor.crawl.session import CrawlSession, describe_failure, fetch_failure
 from monitor.crawl.urls import SiteScope, normalise_url
 from monitor.extract.messages import MessageVocabulary, read_board
 from monitor.fetch.result import FetchResult, Outcome
 from monitor.observations import ColumnLink, MessageBoard
+from monitor.page_workers import read_page
 
 SCRIPTED_BOARD = "留言列表由脚本加载，未能读取"
 OFFSITE_BOARD = "站外互动平台，留言不计入本站"

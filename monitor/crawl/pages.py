@@ -2,18 +2,14 @@
 
 Each page's HTML is examined once and dropped: only the facts (external links, the 找错 entry,
 wording matches, same-site link targets) are kept, so memory does not grow with pages. Examining
-is pure (it may run in a worker thread, keeping the event loop responsive while HTML is parsed);
+is pure (it runs in a page worker process, see monitor/page_workers.py);
 recording into the observation happens on the event loop only.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Collection
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from functools import partial
-from typing import TypeVar
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
@@ -44,28 +40,6 @@ MAX_PAGE_META = 1000  # pages whose meta tags are kept per site
 MAX_CANDIDATES = 400  # distinct same-site URLs remembered for dead-link checks
 MAX_FOUND_ON = 5
 MAX_ATTACHMENT_LINKS = 400  # distinct attachment URLs remembered; how many are read is a rule setting
-BIG_PAGE_CHARS = 512_000  # pages this big are read on the parse thread, not on the event loop
-MANY_LINKS = 1000  # and pages with this many links (reading each link costs more than its bytes suggest)
-
-T = TypeVar("T")
-_parse_thread: ThreadPoolExecutor | None = None
-
-
-async def read_page(func: Callable[..., T], html: str, *args: object) -> T:
-    """Run a pure page reader `func(html, *args)`.
-
-    Ordinary pages are read right here on the event loop: extraction is Python code holding the
-    GIL, so worker threads would only add hand-offs and contention (measured: ~18 % more CPU). A
-    very big page, or one with very many links, goes to one dedicated thread, so the event loop keeps
-    serving fetches meanwhile (pages nested too deep or with more links than the cap never get here:
-    the fetcher marks them incomplete).
-    """
-    if len(html) < BIG_PAGE_CHARS and html.count("href") < MANY_LINKS:
-        return func(html, *args)
-    global _parse_thread
-    if _parse_thread is None:
-        _parse_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="govmon-parse")
-    return await asyncio.get_running_loop().run_in_executor(_parse_thread, partial(func, html, *args))
 
 
 def same_site_anchors(html: str, page_url: str, scope: SiteScope) -> list[tuple[str, str]]:
@@ -144,7 +118,7 @@ class PageFacts:
 
 @dataclass(frozen=True)
 class PageExaminer:
-    """Runs the per-page integrity extractors. Pure and immutable, so it may run in a worker thread."""
+    """Runs the per-page integrity extractors. Pure and immutable, so it may run in a page worker process."""
 
     scope: SiteScope
     lexicon: Lexicon | None = None  # None: wording is not checked

@@ -9,13 +9,13 @@ one step. Pages already fetched by the crawl are never fetched again.
 from __future__ import annotations
 
 from monitor.crawl.column_reader import looks_scripted
-from monitor.crawl.pages import read_page
 from monitor.crawl.session import CrawlSession, describe_failure, fetch_failure
 from monitor.crawl.urls import SiteScope, normalise_url
 from monitor.extract.guides import GuideRead, ServiceVocabulary, guide_elements, read_guide
 from monitor.fetch.result import FetchResult, Outcome
 from monitor.hosts import url_host
 from monitor.observations import ArticleObservation, ColumnLink, ServiceEntry, ServiceGuide
+from monitor.page_workers import read_page
 
 EMPTY_ENTRY = "空页面"
 NOT_OPENED = "未访问：已达本次抓取页数上限"

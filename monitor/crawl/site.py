@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from monitor import page_workers
 from monitor.config import CrawlSettings
 from monitor.crawl.articles import HOME_COLUMN, ArticleReader
 from monitor.crawl.attachments import read_attachments
@@ -27,7 +28,7 @@ from monitor.crawl.column_reader import (
 from monitor.crawl.deadlinks import MAX_DEAD_LINK_CHECKS, check_dead_links
 from monitor.crawl.external import ExternalLinks
 from monitor.crawl.interaction import InteractionReader
-from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector, read_page
+from monitor.crawl.pages import PageExaminer, PageFacts, PageInspector
 from monitor.crawl.services import ServiceReader
 from monitor.crawl.session import CrawlSession, describe_failure, fetch_failure
 from monitor.crawl.transport import observe_transport
@@ -53,6 +54,7 @@ from monitor.observations import (
     ServicesObservation,
     SiteObservation,
 )
+from monitor.page_workers import read_page
 from monitor.rulebook import Rulebook
 
 if TYPE_CHECKING:
@@ -79,6 +81,7 @@ class SiteCrawler:
         self._crawl = crawl
         self._renderer = renderer  # reads pages filled by script; None: they are reported as not judged
         self._registered_hosts = registered_hosts
+        page_workers.configure(crawl.page_workers)
 
     async def crawl(self, website: Website, as_of: datetime) -> SiteObservation:
         """Everything one crawl of `website` saw, as of `as_of` (dates are judged against its day)."""

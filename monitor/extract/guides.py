@@ -24,6 +24,7 @@ from monitor.extract.listing import (
 )
 from monitor.extract.text import node_text, parse, title_and_text_of
 from monitor.extract.urljoin import join_url
+from monitor.page_workers import SentOnce
 
 MAX_NAME = 20  # characters; longer link texts are headlines, not entry names
 _VALUE_CHARS = 40
@@ -31,7 +32,7 @@ _SEPARATORS = " \t\r\n:：|｜】]）)·•"
 
 
 @dataclass(frozen=True)
-class ServiceVocabulary:
+class ServiceVocabulary(SentOnce):
     """Words of rules/services.toml."""
 
     entry_words: tuple[str, ...]

@@ -20,6 +20,7 @@ from monitor.extract.listing import clean_text, extract_listing_of, link_title, 
 from monitor.extract.text import parse
 from monitor.extract.urljoin import join_url
 from monitor.observations import Message
+from monitor.page_workers import SentOnce
 
 REPLIED = "replied"
 PENDING = "pending"
@@ -28,7 +29,7 @@ _ROLES = ("title", "asked", "replied", "status")
 
 
 @dataclass(frozen=True)
-class MessageVocabulary:
+class MessageVocabulary(SentOnce):
     """Words of rules/interaction.toml: what a channel is called and how its list is labelled."""
 
     channel_words: tuple[str, ...]

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import opencc  # the reference OpenCC conversion tables; pure data, no network
 
+from monitor.page_workers import SentOnce
+
 TITLE_FACTOR = 2  # a title match counts this many times its weight
 GUARD_WINDOW = 8  # characters before a match searched for an enforcement word
 SPONSOR_WINDOW = 40  # characters after 主办/承办 read as the organiser's name
@@ -76,7 +78,7 @@ class Pattern:
 
 
 @dataclass(frozen=True)
-class SpamLexicon:
+class SpamLexicon(SentOnce):
     terms: tuple[Term, ...]
     patterns: tuple[Pattern, ...]
     guards: tuple[str, ...]  # enforcement words that neutralise a following match

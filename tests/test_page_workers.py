@@ -1,0 +1,77 @@
+"""Pages are read in worker processes: heavy vocabularies sent once, failures reported, none without workers."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+import pytest
+
+from monitor.page_workers import BIG_PAGE_CHARS, PageReaderDied, PageWorkers, SentOnce, configure, read_page
+
+_unpickled = 0  # in a worker: how many times a vocabulary arrived there
+
+
+@dataclass(frozen=True)
+class Vocabulary(SentOnce):
+    words: tuple[str, ...]
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        global _unpickled
+        _unpickled += 1
+        object.__setattr__(self, "words", state["words"])
+
+
+def count_words(html: str, vocabulary: Vocabulary) -> tuple[int, int, int]:
+    """(worker pid, words of the vocabulary on the page, times a vocabulary reached this worker)."""
+    return os.getpid(), sum(html.count(word) for word in vocabulary.words), _unpickled
+
+
+def refuse(html: str) -> None:
+    raise ValueError(f"odd markup: {html}")
+
+
+def die(html: str) -> None:
+    os._exit(3)
+
+
+def thread_of(html: str) -> int:
+    return threading.get_ident()
+
+
+async def test_pages_are_read_in_other_processes_and_a_vocabulary_reaches_each_once() -> None:
+    workers = PageWorkers(2)
+    vocabulary = Vocabulary(("通知", "公告"))
+    try:
+        answers = [await workers.read(count_words, f"<p>通知{'公告' * n}</p>", vocabulary) for n in range(8)]
+    finally:
+        workers.close()
+    assert [found for _, found, _ in answers] == [1 + n for n in range(8)]
+    assert os.getpid() not in {pid for pid, _, _ in answers}
+    assert {arrived for _, _, arrived in answers} == {1}  # sent with the first page of each worker only
+
+
+async def test_a_reader_failing_or_dying_costs_that_page_only() -> None:
+    workers = PageWorkers(1)
+    try:
+        with pytest.raises(ValueError, match="odd markup: <p>x</p>"):
+            await workers.read(refuse, "<p>x</p>")
+        with pytest.raises(PageReaderDied):
+            await workers.read(die, "<p>x</p>")
+        _, found, _ = await workers.read(count_words, "<p>通知</p>", Vocabulary(("通知",)))
+    finally:
+        workers.close()
+    assert found == 1
+
+
+async def test_without_workers_ordinary_pages_are_read_inline_and_big_ones_on_the_parse_thread() -> None:
+    configure(0)
+    try:
+        here = threading.get_ident()
+        assert await read_page(thread_of, "<p>small</p>") == here
+        big = await read_page(thread_of, "x" * BIG_PAGE_CHARS)
+        assert big != here
+        assert await read_page(thread_of, "y" * BIG_PAGE_CHARS) == big  # one dedicated thread
+    finally:
+        configure(-1)
