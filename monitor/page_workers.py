@@ -12,13 +12,17 @@ a very big one on a thread of its own).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import multiprocessing
 import os
 import pickle
+import signal
+import socket
+import struct
+from collections import deque
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, TypeVar
 
@@ -27,6 +31,7 @@ T = TypeVar("T")
 BIG_PAGE_CHARS = 512_000  # without workers, pages this big are read on a thread, not on the event loop
 MANY_LINKS = 1000  # and pages with this many links (reading each link costs more than its bytes suggest)
 MAX_SENT_ONCE = 256  # distinct SentOnce objects remembered; past this the workers start afresh
+_MAX_BUFFERED = 4 * 2**20  # bytes queued to one worker before a read waits for the pipe to drain
 # Imported once by the process the workers are forked from, so a new worker starts at once.
 _PRELOAD = ["monitor.crawl.site"]
 
@@ -42,6 +47,10 @@ class PageReaderDied(RuntimeError):
 
 
 # -- in the worker ----------------------------------------------------------------------------------
+# Frames both ways: one byte of kind, four of length, the payload. To a worker: KEEP (8-byte number, a
+# pickled SentOnce object) and READ (pickled reader, page and arguments); back: OK or ERROR (pickled).
+_HEAD = struct.Struct(">cI")
+_KEEP, _READ, _OK, _ERROR = b"K", b"R", b"O", b"E"
 _received: dict[int, object] = {}
 
 
@@ -50,13 +59,31 @@ class _Unpickler(pickle.Unpickler):
         return _received[pid]
 
 
-def _keep(number: int, payload: bytes) -> None:
-    _received[number] = pickle.loads(payload)
+def _serve(connection: socket.socket) -> None:
+    """A worker's life: read frames until the checking process closes its end (or ends)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the checking process's to handle
+    with connection, connection.makefile("rb") as incoming:
+        while head := incoming.read(_HEAD.size):
+            kind, size = _HEAD.unpack(head)
+            payload = incoming.read(size)
+            if kind == _KEEP:
+                with contextlib.suppress(Exception):  # a read naming it then fails with a KeyError
+                    _received[int.from_bytes(payload[:8], "big")] = pickle.loads(payload[8:])
+                continue
+            try:
+                func, html, args = _Unpickler(io.BytesIO(payload)).load()
+                kind, answer = _OK, pickle.dumps(func(html, *args), pickle.HIGHEST_PROTOCOL)
+            except Exception as exc:
+                kind, answer = _ERROR, _pickled_error(exc)
+            connection.sendall(_HEAD.pack(kind, len(answer)))
+            connection.sendall(answer)
 
 
-def _read(payload: bytes) -> object:
-    func, html, args = _Unpickler(io.BytesIO(payload)).load()
-    return func(html, *args)
+def _pickled_error(exc: Exception) -> bytes:
+    try:
+        return pickle.dumps(exc, pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        return pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"), pickle.HIGHEST_PROTOCOL)
 
 
 # -- in the checking process ------------------------------------------------------------------------
@@ -77,12 +104,67 @@ class _Pickler(pickle.Pickler):
 
 
 class _Worker:
-    """One process (a pool of one: its tasks run in the order given) and what it has been sent."""
+    """One worker process, the connection to it and the reads it owes, in the order sent."""
 
-    def __init__(self, context: multiprocessing.context.BaseContext):
-        self.executor = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    def __init__(self, context: multiprocessing.context.ForkServerContext, loop: asyncio.AbstractEventLoop):
+        ours, theirs = socket.socketpair()
+        self.process = context.Process(target=_serve, args=(theirs,), daemon=True, name="govmon-page-worker")
+        self.process.start()
+        theirs.close()
+        self.connection = ours
+        self.loop = loop
+        self.pending: deque[asyncio.Future[Any]] = deque()
         self.holds: set[int] = set()
-        self.busy = 0
+        self.writer: asyncio.StreamWriter | None = None
+        self.answers: asyncio.Task[None] | None = None
+
+    async def connect(self) -> None:
+        reader, self.writer = await asyncio.open_unix_connection(sock=self.connection)
+        self.answers = asyncio.create_task(self._read_answers(reader))
+
+    def send(self, kind: bytes, payload: bytes) -> None:
+        assert self.writer is not None
+        self.writer.write(_HEAD.pack(kind, len(payload)))
+        self.writer.write(payload)
+
+    async def _read_answers(self, reader: asyncio.StreamReader) -> None:
+        try:
+            while True:
+                kind, size = _HEAD.unpack(await reader.readexactly(_HEAD.size))
+                body = await reader.readexactly(size)
+                future = self.pending.popleft()
+                if future.cancelled():  # its reader gave up (the site check ran out of time)
+                    continue
+                if kind == _OK:
+                    future.set_result(pickle.loads(body))
+                else:
+                    future.set_exception(pickle.loads(body))
+        except (asyncio.IncompleteReadError, ConnectionError) as exc:
+            self.fail(PageReaderDied(f"the process reading the page ended abruptly (exit code "
+                                     f"{self.process.exitcode}): {type(exc).__name__}"))
+
+    def fail(self, error: Exception) -> None:
+        while self.pending:
+            future = self.pending.popleft()
+            if not future.done():
+                future.set_exception(error)
+
+    def close(self) -> None:
+        """End the worker: it exits when it reads the end of its input; one still reading is killed."""
+        busy = bool(self.pending)
+        if self.loop.is_closed():  # its loop is gone, and with it the reads owed
+            self.pending.clear()
+            self.connection.close()
+        else:
+            if self.answers is not None:
+                self.answers.cancel()
+            if self.writer is not None:
+                self.writer.close()
+            else:
+                self.connection.close()
+            self.fail(PageReaderDied("page workers closed"))
+        if busy and self.process.is_alive():
+            self.process.kill()
 
 
 class PageWorkers:
@@ -98,32 +180,43 @@ class PageWorkers:
 
     async def read(self, func: Callable[..., T], html: str, *args: object) -> T:
         """`func(html, *args)` in the least busy worker."""
-        if len(self._numbers) > MAX_SENT_ONCE:
-            self.close()
-        if not self._workers:
-            self._workers = [_Worker(self._context) for _ in range(self.size)]
-        worker = min(self._workers, key=lambda w: w.busy)
+        worker = await self._least_busy()
         buffer, used = io.BytesIO(), dict[int, object]()
         _Pickler(buffer, self._number_of, used).dump((func, html, args))
         for number, obj in used.items():
-            if number not in worker.holds:  # sent ahead of the page: the worker runs its tasks in order
-                worker.executor.submit(_keep, number, pickle.dumps(obj, pickle.HIGHEST_PROTOCOL))
+            if number not in worker.holds:  # sent ahead of the page: the worker reads its frames in order
+                worker.send(_KEEP, number.to_bytes(8, "big") + pickle.dumps(obj, pickle.HIGHEST_PROTOCOL))
                 worker.holds.add(number)
-        worker.busy += 1
-        try:
-            answer: T = await asyncio.wrap_future(worker.executor.submit(_read, buffer.getvalue()))  # type: ignore[arg-type]
-            return answer
-        except BrokenProcessPool as exc:
-            self._replace(worker)
-            raise PageReaderDied(f"the process reading the page ended abruptly: {exc}") from exc
-        finally:
-            worker.busy -= 1
+        future: asyncio.Future[T] = worker.loop.create_future()
+        worker.pending.append(future)
+        worker.send(_READ, buffer.getvalue())
+        if worker.writer is not None and worker.writer.transport.get_write_buffer_size() > _MAX_BUFFERED:
+            await worker.writer.drain()
+        return await future
 
     def close(self) -> None:
         for worker in self._workers:
-            worker.executor.shutdown(wait=False, cancel_futures=True)
+            worker.close()
         self._workers = []
         self._numbers.clear()
+
+    async def _least_busy(self) -> _Worker:
+        """The worker with the fewest reads owed; workers are (re)started for this event loop as needed."""
+        loop = asyncio.get_running_loop()
+        if len(self._numbers) > MAX_SENT_ONCE or any(w.loop is not loop for w in self._workers):
+            self.close()  # a new event loop (tests run several): its own connections, its own processes
+        for index, worker in enumerate(self._workers):
+            if worker.answers is not None and worker.answers.done():  # it died: a fresh one takes its place
+                worker.close()
+                self._workers[index] = await self._start(loop)
+        while len(self._workers) < self.size:
+            self._workers.append(await self._start(loop))
+        return min(self._workers, key=lambda w: len(w.pending))
+
+    async def _start(self, loop: asyncio.AbstractEventLoop) -> _Worker:
+        worker = _Worker(self._context, loop)
+        await worker.connect()
+        return worker
 
     def _number_of(self, obj: object) -> int:
         entry = self._numbers.get(id(obj))
@@ -131,11 +224,6 @@ class PageWorkers:
             entry = self._numbers[id(obj)] = (self._next_number, obj)
             self._next_number += 1
         return entry[0]
-
-    def _replace(self, worker: _Worker) -> None:
-        if worker in self._workers:
-            worker.executor.shutdown(wait=False, cancel_futures=True)
-            self._workers[self._workers.index(worker)] = _Worker(self._context)
 
 
 _workers: PageWorkers | None = None
