@@ -75,8 +75,7 @@ def _serve(connection: socket.socket) -> None:
                 kind, answer = _OK, pickle.dumps(func(html, *args), pickle.HIGHEST_PROTOCOL)
             except Exception as exc:
                 kind, answer = _ERROR, _pickled_error(exc)
-            connection.sendall(_HEAD.pack(kind, len(answer)))
-            connection.sendall(answer)
+            connection.sendall(_HEAD.pack(kind, len(answer)) + answer)
 
 
 def _pickled_error(exc: Exception) -> bytes:
@@ -124,8 +123,7 @@ class _Worker:
 
     def send(self, kind: bytes, payload: bytes) -> None:
         assert self.writer is not None
-        self.writer.write(_HEAD.pack(kind, len(payload)))
-        self.writer.write(payload)
+        self.writer.write(_HEAD.pack(kind, len(payload)) + payload)  # one system call, not two
 
     async def _read_answers(self, reader: asyncio.StreamReader) -> None:
         try:
