@@ -186,7 +186,7 @@ _RANGES: dict[str, _Range] = {
     "store.keep_pages_days": _AT_LEAST_ONE,
     "crawl.per_host_concurrency": _Range(1, 64), "crawl.global_concurrency": _Range(1, 65536),
     "crawl.site_memory_mb": _Range(0.1, 4096), "crawl.max_sites_at_once": _Range(1, 100_000), "crawl.memory_budget_mb": _Range(16, 1_048_576),
-    "crawl.dead_host_memory_s": _Range(0, 86400),
+    "crawl.dead_host_memory_s": _Range(0, 86400), "crawl.page_workers": _Range(-1, 256),
     "crawl.connect_timeout_s": _POSITIVE, "crawl.read_timeout_s": _POSITIVE,
     "crawl.fetch_deadline_s": _POSITIVE, "crawl.site_deadline_s": _POSITIVE,
     "crawl.max_response_bytes": _Range(1024), "crawl.max_robots_bytes": _Range(1024),
@@ -306,8 +306,6 @@ def _build(data: dict[str, Any], source: Path, sources: tuple[Path, ...]) -> Set
         raise ConfigError(f"{source}: 'schedule.full_check_within_h' must be at most 'schedule.site_check_interval_h' "
                           f"({schedule['site_check_interval_h']:g}), got {schedule['full_check_within_h']:g}")
     _require_positive(crawl, ("per_host_concurrency", "global_concurrency", "max_pages_per_site"), "crawl", source)
-    if crawl["page_workers"] < -1:
-        raise ConfigError(f"{source}: 'crawl.page_workers' must be -1 (one per CPU core), 0 or more")
     crawl["extra_ca_files"] = tuple(crawl["extra_ca_files"])
     for path in crawl["extra_ca_files"]:
         if not Path(path).is_file():
