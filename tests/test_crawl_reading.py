@@ -45,3 +45,10 @@ def test_full_candidates_keep_collecting_found_on_pages_exactly_as_before() -> N
     ]
     wanted = filtered_inspector.wanted_anchors()
     assert wanted is not None and f"{SITE}/a/0.html" not in wanted and f"{SITE}/a/2.html" in wanted
+
+
+def test_a_page_lists_each_same_site_url_once_in_page_order_without_itself() -> None:
+    scope = SiteScope.for_site(f"{SITE}/")
+    html = _links(["/b.html", "/a.html#x", "/b.html", "/p/", "#top", "http://other.cn/", "/a.html"])
+    facts = PageExaminer(scope).examine_tree(parse(html), f"{SITE}/p/")
+    assert facts.site_links == [f"{SITE}/b.html", f"{SITE}/a.html"]

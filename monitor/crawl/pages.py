@@ -42,33 +42,22 @@ MAX_FOUND_ON = 5
 MAX_ATTACHMENT_LINKS = 400  # distinct attachment URLs remembered; how many are read is a rule setting
 
 
-def same_site_anchors(html: str, page_url: str, scope: SiteScope) -> list[tuple[str, str]]:
-    """(text, absolute URL) of the page's links into the site, fragments dropped, the page itself left out."""
-    return same_site_anchors_of(LexborHTMLParser(html), page_url, scope)
-
-
-def same_site_anchors_of(
-    tree: LexborHTMLParser, page_url: str, scope: SiteScope, only: Collection[str] | None = None
-) -> list[tuple[str, str]]:
-    """`same_site_anchors` of a parsed page (read only); with `only`, just the URLs in it are wanted."""
-    return site_links_of(tree, page_url, scope, only, attachments=False)[0]
-
-
 def site_links_of(
     tree: LexborHTMLParser, page_url: str, scope: SiteScope, only: Collection[str] | None = None, *,
     attachments: bool = True,
-) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """(same-site anchors, attachment links) of a parsed page, in one pass over its anchors.
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """(same-site URLs, attachment links) of a parsed page, in one pass over its anchors.
 
-    Same-site anchors: (text, absolute URL) of links into the site, fragments dropped, the page itself
-    left out; with `only`, just the URLs in it. Attachments: (text, URL) of the site's files (PDF, Word,
-    Excel …) the page links to (with `attachments`).
+    Same-site URLs: the absolute URLs of its links into the site, in page order, each once, fragments
+    dropped, the page itself left out; with `only`, just the URLs in it (an empty `only` spares joining
+    every link). Attachments: (text, URL) of the site's files (PDF, Word, Excel …) the page links to
+    (with `attachments`).
     """
     wanted = only is None or bool(only)
-    found: list[tuple[str, str]] = []
+    found: dict[str, None] = {}
     files: list[tuple[str, str]] = []
     if not wanted and not attachments:
-        return found, files
+        return [], files
     here = page_url.split("#", 1)[0]
     for anchor in tree.css("a[href]"):
         href = (anchor.attributes.get("href") or "").strip()
@@ -81,10 +70,10 @@ def site_links_of(
         if not scope.contains(url):  # an http(s) page of the site
             continue
         if wanted and (only is None or url in only) and url != here:
-            found.append((" ".join(anchor.text().split()), url))
+            found[url] = None
         if is_file:
             files.append((" ".join(anchor.text().split()), url))
-    return found, files
+    return list(found), files
 
 
 def wording_matches(lexicon: Lexicon, text: str, page_url: str) -> list[WordingMatch]:
@@ -95,11 +84,6 @@ def wording_matches(lexicon: Lexicon, text: str, page_url: str) -> list[WordingM
     ]
 
 
-def attachment_links_of(tree: LexborHTMLParser, page_url: str, scope: SiteScope) -> list[tuple[str, str]]:
-    """(link text, absolute URL) of the site's attachments (PDF, Word, Excel …) the page links to."""
-    return site_links_of(tree, page_url, scope, ())[1]
-
-
 @dataclass(frozen=True, slots=True)
 class PageFacts:
     """What the integrity checks saw on one page; the HTML itself is not kept."""
@@ -108,7 +92,7 @@ class PageFacts:
     links: list[LinkObservation]
     jiucuo: JiucuoEntry
     wording: list[WordingMatch]
-    anchors: list[tuple[str, str]]  # same-site (text, URL)
+    site_links: list[str]  # same-site URLs the page links to, each once (see `site_links_of`)
     privacy: PrivacyExposure | None = None  # personal data the page shows, masked
     attachments: list[tuple[str, str]] = field(default_factory=list)  # (link text, URL) of attachments
     title: str = ""  # <title> and visible text, kept only when asked for (article pages)
@@ -138,13 +122,13 @@ class PageExaminer:
         title, text = title_and_text_of(tree)
         detector = HidingDetector(tree.root) if tree.root is not None else None
         own = own_page and self.names is not None
-        anchors, attachments = site_links_of(tree, page_url, self.scope, anchors_only, attachments=own)
+        site_links, attachments = site_links_of(tree, page_url, self.scope, anchors_only, attachments=own)
         return PageFacts(
             url=page_url,
             links=external_links_of(tree, page_url, site_host=site_host, detector=detector),
             jiucuo=find_jiucuo_of(tree, page_url, detector),
             wording=wording_matches(self.lexicon, f"{title}\n{text}", page_url) if self.lexicon else [],
-            anchors=anchors,
+            site_links=site_links,
             privacy=exposure(page_url, "网页", title, text, self.names) if own and self.names else None,
             attachments=attachments,
             title=title if keep_text else "",
@@ -178,7 +162,7 @@ class PageInspector:
         self._obs.jiucuo.append(facts.jiucuo)
         room = MAX_WORDING - len(self._obs.wording)
         self._obs.wording.extend(facts.wording[: max(room, 0)])
-        for _, url in facts.anchors:
+        for url in facts.site_links:
             self._add_candidate(url, facts.url)
         if facts.privacy is not None:
             self._obs.privacy.append(facts.privacy)

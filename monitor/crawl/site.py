@@ -246,7 +246,7 @@ class _SiteRun:
         obs.footer = page.footer
         self._inspector.record(page.facts)
         self._known_columns.add(normalise_url(obs.final_url))
-        self._entrance_targets = [url for _, url in page.facts.anchors]
+        self._entrance_targets = page.facts.site_links
         columns = self._new_columns(page.columns, obs.final_url, 1)
         self._articles.offer(page.items, HOME_COLUMN, obs.final_url)
         self._interaction.offer_links(page.links)
