@@ -84,20 +84,25 @@ def descendants() -> list[int]:
     return found
 
 
-def descendants_usage() -> tuple[float, float]:
-    """(CPU seconds, sum of peak RSS in MB) of the processes this one started that are still running."""
-    cpu = peak = 0.0
+def descendants_usage() -> tuple[float, float, float]:
+    """(CPU seconds, sum of peak RSS, sum of PSS now, both in MB) of the processes this one started that
+    are still running. PSS shares each shared page among the processes mapping it: the workers are forked
+    from one process and share most of their memory, which the sum of RSS counts once per process."""
+    cpu = peak = pss = 0.0
     for pid in descendants():
         try:
             with open(f"/proc/{pid}/stat") as handle:
                 fields = handle.read().rsplit(")", 1)[1].split()
             with open(f"/proc/{pid}/status") as handle:
                 hwm = next((line.split()[1] for line in handle if line.startswith("VmHWM:")), "0")
+            with open(f"/proc/{pid}/smaps_rollup") as handle:
+                shared = next((line.split()[1] for line in handle if line.startswith("Pss:")), "0")
         except OSError:
             continue
         cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
         peak += int(hwm) / 1024
-    return cpu, peak
+        pss += int(shared) / 1024
+    return cpu, peak, pss
 
 
 def current_rss_mb() -> float:
@@ -164,7 +169,7 @@ def child_govmon(
     else:
         asyncio.run(run())
     seconds = time.perf_counter() - started
-    workers_cpu, workers_peak = descendants_usage()  # page workers: still running, started during the crawl
+    workers_cpu, workers_peak, workers_pss = descendants_usage()  # page workers: still running, started by the crawl
     obs, findings = done["obs"], done["findings"]
     if dump is not None:  # to compare two versions of the crawler: every finding with its evidence
         rows = sorted(json.dumps([f.rule, f.key, f.evidence], ensure_ascii=False, sort_keys=True, default=str)
@@ -177,6 +182,7 @@ def child_govmon(
         "cpu_s": cpu_seconds() - cpu + workers_cpu,
         "workers_cpu_s": workers_cpu,
         "workers_peak_rss_mb": workers_peak,
+        "workers_pss_mb": workers_pss,
         "rss_before_mb": before,
         "peak_rss_mb": peak_rss_mb(),
         "rss_after_mb": current_rss_mb(),
@@ -369,6 +375,7 @@ def print_table(results: list[dict[str, Any]], concurrency: int) -> None:
             "cpu_s",
             "workers_cpu_s",
             "workers_peak_rss_mb",
+            "workers_pss_mb",
             "server_cpu_s",
         )
         detail = {k: round(v, 1) if isinstance(v, float) else v for k, v in r.items() if k in keys}
