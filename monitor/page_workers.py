@@ -7,6 +7,10 @@ a number afterwards: pickling them with every page would cost more than reading 
 
 `crawl.page_workers` sets how many: -1 one per CPU core, 0 none (pages are read in the checking process,
 a very big one on a thread of its own).
+
+A read that takes longer than `READ_DEADLINE_S` (a page no size cap foresaw, a runaway pattern) costs that
+page only: its worker is stopped, the page is reported unread, and the reads queued behind it go to a fresh
+worker.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import struct
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, TypeVar
 
@@ -30,6 +35,7 @@ T = TypeVar("T")
 
 BIG_PAGE_CHARS = 512_000  # without workers, pages this big are read on a thread, not on the event loop
 MANY_LINKS = 1000  # and pages with this many links (reading each link costs more than its bytes suggest)
+READ_DEADLINE_S = 60.0  # a page's read in a worker; capped pages take well under a second (bench/hostile_pages.py)
 MAX_SENT_ONCE = 256  # distinct SentOnce objects remembered; past this the workers start afresh
 _MAX_BUFFERED = 4 * 2**20  # bytes queued to one worker before a read waits for the pipe to drain
 # Imported once by the process the workers are forked from, so a new worker starts at once.
@@ -44,6 +50,10 @@ class SentOnce:
 
 class PageReaderDied(RuntimeError):
     """The worker reading a page ended abruptly (killed, out of memory): that page is not read."""
+
+
+class PageReadTimedOut(PageReaderDied):
+    """Reading one page took longer than the deadline: its worker was stopped and the page is not read."""
 
 
 # -- in the worker ----------------------------------------------------------------------------------
@@ -105,36 +115,89 @@ class _Pickler(pickle.Pickler):
         return _sent, (number,)
 
 
-class _Worker:
-    """One worker process, the connection to it and the reads it owes, in the order sent."""
+@dataclass
+class _Read:
+    """A page sent to a worker and not yet answered, kept so it can be sent again if its worker is stopped."""
 
-    def __init__(self, context: multiprocessing.context.ForkServerContext, loop: asyncio.AbstractEventLoop):
+    future: asyncio.Future[Any]
+    payload: bytes
+    kept: dict[int, object]  # the SentOnce objects it names, by number
+
+
+class _Worker:
+    """One worker process, the connection to it and the reads it owes, in the order sent.
+
+    The worker reads in that order, so the oldest read owed is the one being read: a timer runs on it."""
+
+    def __init__(self, context: multiprocessing.context.ForkServerContext, loop: asyncio.AbstractEventLoop,
+                 deadline_s: float, on_stuck: Callable[[list[_Read]], None]):
         ours, theirs = socket.socketpair()
         self.process = context.Process(target=_serve, args=(theirs,), daemon=True, name="govmon-page-worker")
         self.process.start()
         theirs.close()
         self.connection = ours
         self.loop = loop
-        self.pending: deque[asyncio.Future[Any]] = deque()
+        self.pending: deque[_Read] = deque()
         self.holds: set[int] = set()
         self.writer: asyncio.StreamWriter | None = None
         self.answers: asyncio.Task[None] | None = None
+        self._deadline_s = deadline_s
+        self._on_stuck = on_stuck
+        self._timer: asyncio.TimerHandle | None = None
 
     async def connect(self) -> None:
         reader, self.writer = await asyncio.open_unix_connection(sock=self.connection)
         self.answers = asyncio.create_task(self._read_answers(reader))
 
-    def send(self, kind: bytes, payload: bytes) -> None:
+    @property
+    def alive(self) -> bool:
+        return self.answers is not None and not self.answers.done()
+
+    def submit(self, read: _Read) -> None:
+        """Send a read, preceded by the SentOnce objects it names that this worker does not hold yet."""
+        for number, obj in read.kept.items():
+            if number not in self.holds:  # the worker reads its frames in order
+                self._send(_KEEP, number.to_bytes(8, "big") + pickle.dumps(obj, pickle.HIGHEST_PROTOCOL))
+                self.holds.add(number)
+        self.pending.append(read)
+        self._send(_READ, read.payload)
+        if len(self.pending) == 1:
+            self._watch()
+
+    def _send(self, kind: bytes, payload: bytes) -> None:
         assert self.writer is not None
         self.writer.write(_HEAD.pack(kind, len(payload)) + payload)  # one system call, not two
+
+    def _watch(self) -> None:
+        """Time the read now at the head of the queue (the one the worker is reading)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self.pending:
+            self._timer = self.loop.call_later(self._deadline_s, self._stuck, self.pending[0])
+
+    def _stuck(self, read: _Read) -> None:
+        """The read at the head took too long: it fails, the worker is stopped, the rest go elsewhere."""
+        if not self.pending or self.pending[0] is not read:
+            return
+        self.pending.popleft()
+        if not read.future.done():
+            read.future.set_exception(PageReadTimedOut(
+                f"reading the page took longer than {self._deadline_s:g} s; the process reading it was stopped"))
+        rest = [r for r in self.pending if not r.future.done()]
+        self.pending.clear()
+        self.close()
+        self.process.kill()
+        self._on_stuck(rest)
 
     async def _read_answers(self, reader: asyncio.StreamReader) -> None:
         try:
             while True:
                 kind, size = _HEAD.unpack(await reader.readexactly(_HEAD.size))
                 body = await reader.readexactly(size)
-                future = self.pending.popleft()
-                if future.cancelled():  # its reader gave up (the site check ran out of time)
+                future = self.pending.popleft().future
+                self._watch()
+                if future.done():  # its reader gave up (the site check ran out of time)
                     continue
                 if kind == _OK:
                     future.set_result(pickle.loads(body))
@@ -146,13 +209,16 @@ class _Worker:
 
     def fail(self, error: Exception) -> None:
         while self.pending:
-            future = self.pending.popleft()
+            future = self.pending.popleft().future
             if not future.done():
                 future.set_exception(error)
 
     def close(self) -> None:
         """End the worker: it exits when it reads the end of its input; one still reading is killed."""
         busy = bool(self.pending)
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         if self.loop.is_closed():  # its loop is gone, and with it the reads owed
             self.pending.clear()
             self.connection.close()
@@ -171,29 +237,29 @@ class _Worker:
 class PageWorkers:
     """A fixed set of worker processes reading pages; see the module docstring."""
 
-    def __init__(self, size: int):
+    def __init__(self, size: int, read_deadline_s: float = READ_DEADLINE_S):
         self.size = size
+        self._deadline_s = read_deadline_s
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(_PRELOAD)
         self._workers: list[_Worker] = []
         self._numbers: dict[int, tuple[int, object]] = {}  # id -> (number, the object, kept so its id stays its own)
         self._next_number = 0
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._starting = asyncio.Lock()
+        self._resending: set[asyncio.Task[None]] = set()
 
     async def read(self, func: Callable[..., T], html: str, *args: object) -> T:
         """`func(html, *args)` in the least busy worker."""
         worker = await self._least_busy()
-        buffer, used = io.BytesIO(), dict[int, object]()
-        _Pickler(buffer, self._number_of, used).dump((func, html, args))
-        for number, obj in used.items():
-            if number not in worker.holds:  # sent ahead of the page: the worker reads its frames in order
-                worker.send(_KEEP, number.to_bytes(8, "big") + pickle.dumps(obj, pickle.HIGHEST_PROTOCOL))
-                worker.holds.add(number)
-        future: asyncio.Future[T] = worker.loop.create_future()
-        worker.pending.append(future)
-        worker.send(_READ, buffer.getvalue())
+        buffer, kept = io.BytesIO(), dict[int, object]()
+        _Pickler(buffer, self._number_of, kept).dump((func, html, args))
+        read = _Read(worker.loop.create_future(), buffer.getvalue(), kept)
+        worker.submit(read)
         if worker.writer is not None and worker.writer.transport.get_write_buffer_size() > _MAX_BUFFERED:
             await worker.writer.drain()
-        return await future
+        result: T = await read.future
+        return result
 
     def close(self) -> None:
         for worker in self._workers:
@@ -204,20 +270,39 @@ class PageWorkers:
     async def _least_busy(self) -> _Worker:
         """The worker with the fewest reads owed; workers are (re)started for this event loop as needed."""
         loop = asyncio.get_running_loop()
-        if len(self._numbers) > MAX_SENT_ONCE or any(w.loop is not loop for w in self._workers):
-            self.close()  # a new event loop (tests run several): its own connections, its own processes
-        for index, worker in enumerate(self._workers):
-            if worker.answers is not None and worker.answers.done():  # it died: a fresh one takes its place
-                worker.close()
-                self._workers[index] = await self._start(loop)
-        while len(self._workers) < self.size:
-            self._workers.append(await self._start(loop))
+        if self._loop is not loop:  # a new event loop (tests run several): its own connections and processes
+            self.close()
+            self._loop, self._starting = loop, asyncio.Lock()
+        elif len(self._numbers) > MAX_SENT_ONCE:
+            self.close()
+        if len(self._workers) < self.size or not all(w.alive for w in self._workers):
+            async with self._starting:  # one at a time: two reads never replace the same worker twice
+                for dead in [w for w in self._workers if not w.alive]:
+                    dead.close()
+                    self._workers.remove(dead)
+                while len(self._workers) < self.size:
+                    worker = _Worker(self._context, loop, self._deadline_s, self._send_again)
+                    await worker.connect()
+                    self._workers.append(worker)
         return min(self._workers, key=lambda w: len(w.pending))
 
-    async def _start(self, loop: asyncio.AbstractEventLoop) -> _Worker:
-        worker = _Worker(self._context, loop)
-        await worker.connect()
-        return worker
+    def _send_again(self, reads: list[_Read]) -> None:
+        """Reads owed by a worker that was stopped go to the others (a fresh one takes its place)."""
+        if reads:
+            task = asyncio.get_running_loop().create_task(self._resend(reads))
+            self._resending.add(task)
+            task.add_done_callback(self._resending.discard)
+
+    async def _resend(self, reads: list[_Read]) -> None:
+        for read in reads:
+            if read.future.done():
+                continue
+            try:
+                worker = await self._least_busy()
+            except Exception as exc:  # no worker could be started: the page is not read
+                read.future.set_exception(PageReaderDied(f"no process to read the page: {exc}"))
+                continue
+            worker.submit(read)
 
     def _number_of(self, obj: object) -> int:
         entry = self._numbers.get(id(obj))

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
+import time
 from dataclasses import dataclass
 
 import pytest
 
-from monitor.page_workers import BIG_PAGE_CHARS, PageReaderDied, PageWorkers, SentOnce, configure, read_page
+from monitor.page_workers import (
+    BIG_PAGE_CHARS,
+    PageReaderDied,
+    PageReadTimedOut,
+    PageWorkers,
+    SentOnce,
+    configure,
+    read_page,
+)
 
 _unpickled = 0  # in a worker: how many times a vocabulary arrived there
 
@@ -34,6 +44,10 @@ def refuse(html: str) -> None:
 
 def die(html: str) -> None:
     os._exit(3)
+
+
+def hang(html: str) -> None:
+    time.sleep(3600)
 
 
 def thread_of(html: str) -> int:
@@ -63,6 +77,23 @@ async def test_a_reader_failing_or_dying_costs_that_page_only() -> None:
     finally:
         workers.close()
     assert found == 1
+
+
+async def test_a_read_past_its_deadline_costs_that_page_only_and_the_reads_queued_behind_it_are_answered() -> None:
+    workers = PageWorkers(1, read_deadline_s=2.0)
+    vocabulary = Vocabulary(("通知",))
+    try:
+        first_pid, _, _ = await workers.read(count_words, "<p>通知</p>", vocabulary)
+        stuck = asyncio.ensure_future(workers.read(hang, "<p>x</p>"))
+        behind = [asyncio.ensure_future(workers.read(count_words, "<p>通知通知</p>", vocabulary)) for _ in range(3)]
+        with pytest.raises(PageReadTimedOut, match="longer than 2 s"):
+            await stuck
+        answers = await asyncio.gather(*behind)
+    finally:
+        workers.close()
+    assert [found for _, found, _ in answers] == [2, 2, 2]
+    assert {pid for pid, _, _ in answers} - {first_pid} == {pid for pid, _, _ in answers}  # a fresh worker
+    assert {arrived for _, _, arrived in answers} == {1}  # the vocabulary went to it with the first page resent
 
 
 async def test_without_workers_ordinary_pages_are_read_inline_and_big_ones_on_the_parse_thread() -> None:
