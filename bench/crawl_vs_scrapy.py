@@ -31,6 +31,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.largesite import SITE_CODE, LargeSiteServer, Shape  # noqa: E402
+from bench.proctree import descendants_usage  # noqa: E402
 
 AS_OF = (2026, 11, 27, 10, 0)  # the bench judges as of 2026-11-27 10:00 Asia/Shanghai
 
@@ -64,45 +65,6 @@ def inline_parsing() -> None:
         return func(*args, **kwargs)
 
     asyncio.to_thread = inline  # type: ignore[assignment]
-
-
-def descendants() -> list[int]:
-    """Processes started by this one, directly or not (the page workers and the process they fork from)."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    parents[int(entry)] = int(handle.read().rsplit(")", 1)[1].split()[1])
-            except OSError:
-                continue
-    found, frontier = [], [os.getpid()]
-    while frontier:
-        children = [pid for pid, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
-
-
-def descendants_usage() -> tuple[float, float, float]:
-    """(CPU seconds, sum of peak RSS, sum of PSS now, both in MB) of the processes this one started that
-    are still running. PSS shares each shared page among the processes mapping it: the workers are forked
-    from one process and share most of their memory, which the sum of RSS counts once per process."""
-    cpu = peak = pss = 0.0
-    for pid in descendants():
-        try:
-            with open(f"/proc/{pid}/stat") as handle:
-                fields = handle.read().rsplit(")", 1)[1].split()
-            with open(f"/proc/{pid}/status") as handle:
-                hwm = next((line.split()[1] for line in handle if line.startswith("VmHWM:")), "0")
-            with open(f"/proc/{pid}/smaps_rollup") as handle:
-                shared = next((line.split()[1] for line in handle if line.startswith("Pss:")), "0")
-        except OSError:
-            continue
-        cpu += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        peak += int(hwm) / 1024
-        pss += int(shared) / 1024
-    return cpu, peak, pss
 
 
 def current_rss_mb() -> float:
@@ -169,7 +131,7 @@ def child_govmon(
     else:
         asyncio.run(run())
     seconds = time.perf_counter() - started
-    workers_cpu, workers_peak, workers_pss = descendants_usage()  # page workers: still running, started by the crawl
+    workers = descendants_usage(os.getpid())  # page workers: still running, started by the crawl
     obs, findings = done["obs"], done["findings"]
     if dump is not None:  # to compare two versions of the crawler: every finding with its evidence
         rows = sorted(json.dumps([f.rule, f.key, f.evidence], ensure_ascii=False, sort_keys=True, default=str)
@@ -179,10 +141,10 @@ def child_govmon(
         "crawler": "govmon",
         "pages": obs.pages_fetched,
         "seconds": seconds,
-        "cpu_s": cpu_seconds() - cpu + workers_cpu,
-        "workers_cpu_s": workers_cpu,
-        "workers_peak_rss_mb": workers_peak,
-        "workers_pss_mb": workers_pss,
+        "cpu_s": cpu_seconds() - cpu + workers.cpu_s,
+        "workers_cpu_s": workers.cpu_s,
+        "workers_peak_rss_mb": workers.peak_rss_mb,
+        "workers_pss_mb": workers.pss_mb,
         "rss_before_mb": before,
         "peak_rss_mb": peak_rss_mb(),
         "rss_after_mb": current_rss_mb(),

@@ -16,7 +16,8 @@ Each phase gets a fresh server, database and config:
 - `daemon`: `govmon registry import`, then `govmon run` with a short window (`schedule.site_check_interval_h`,
   and `schedule.full_check_within_h` when this govmon has it), until every site has a finished check, then
   SIGTERM.
-Reported per phase: wall time, pages, CPU (user + sys of the govmon process, from wait4), peak RSS, per-site
+Reported per phase: wall time, pages, CPU (user + sys of the govmon process, from wait4, and of its page
+workers, sampled), peak RSS of the govmon process and the peak PSS of it and its workers together, per-site
 time percentiles (from the store's runs), the slowest sites, the most requests any server group had in flight
 against the politeness limit (asserted: exit 1 when a group went over it), sites that answer but ended 未能检查
 (asserted too: only hung and refused sites may), and the national arithmetic.
@@ -44,6 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.proctree import TreeSampler  # noqa: E402
 from bench.province_plan import Mix, ProvincePlan, plan_province  # noqa: E402
 from bench.province_stats import (  # noqa: E402
     GroupCheck,
@@ -75,13 +77,16 @@ class Options:
 
 @dataclass
 class Measured:
-    """What the OS says about the govmon process: wall, CPU, peak RSS, exit code."""
+    """What the OS says about the govmon process: wall, CPU, peak RSS, exit code; and about the page workers
+    it started (sampled each second): their CPU, and the peak PSS of govmon and its workers together."""
 
     wall_s: float
     user_s: float
     sys_s: float
     peak_rss_mb: float
     exit_code: int
+    workers_cpu_s: float
+    peak_pss_mb: float
 
 
 def govmon(config: Path, *args: str) -> list[str]:
@@ -89,12 +94,15 @@ def govmon(config: Path, *args: str) -> list[str]:
     return [sys.executable, "-m", "monitor", "--config", str(config), *args]
 
 
-def wait_measured(process: subprocess.Popen[Any], started: float) -> Measured:
-    """Reap the child with wait4 for its own rusage (CPU and peak RSS of that process alone)."""
+def wait_measured(process: subprocess.Popen[Any], started: float, tree: TreeSampler) -> Measured:
+    """Reap the child with wait4 for its own rusage (CPU and peak RSS of that process alone); its workers are
+    what `tree` saw of them while it ran."""
     _pid, status, usage = os.wait4(process.pid, 0)
+    tree.stop()
     process.returncode = os.waitstatus_to_exitcode(status)
     return Measured(round(time.perf_counter() - started, 1), round(usage.ru_utime, 1), round(usage.ru_stime, 1),
-                    round(usage.ru_maxrss / 1024, 1), process.returncode)
+                    round(usage.ru_maxrss / 1024, 1), process.returncode, round(tree.workers_cpu_s, 1),
+                    round(tree.peak_pss_mb, 1))
 
 
 # -- the served province ------------------------------------------------------------------------------------
@@ -170,7 +178,7 @@ def run_check(config: Path, folder: Path) -> Measured:
         started = time.perf_counter()
         process = subprocess.Popen(govmon(config, "check", "--all", "--as-of", AS_OF, "--json"),
                                    stdout=out, stderr=err, cwd=folder)
-        return wait_measured(process, started)
+        return wait_measured(process, started, TreeSampler(process.pid).start())
 
 
 def run_daemon(config: Path, folder: Path, sites: int, options: Options) -> Measured:
@@ -181,6 +189,7 @@ def run_daemon(config: Path, folder: Path, sites: int, options: Options) -> Meas
         started = time.perf_counter()
         process = subprocess.Popen(govmon(config, "run", "--tick", f"{options.daemon_tick_s:g}", "--grace", "10"),
                                    stdout=err, stderr=err, cwd=folder)
+        tree = TreeSampler(process.pid).start()
         store = Store.open(database)
         try:
             while time.perf_counter() - started < limit_s and process.poll() is None:
@@ -191,7 +200,7 @@ def run_daemon(config: Path, folder: Path, sites: int, options: Options) -> Meas
             store.close()
             if process.poll() is None:
                 process.send_signal(signal.SIGTERM)
-        return wait_measured(process, started)
+        return wait_measured(process, started, tree)
 
 
 def site_runs(database: Path, plan: ProvincePlan) -> list[dict[str, Any]]:
@@ -231,6 +240,7 @@ def summarise(phase: str, measured: Measured, runs: list[dict[str, Any]], groups
     slowest = sorted(checked, key=lambda r: -float(r["seconds"]))[:8]
     over = [g for g in groups if g.over]
     cpu = measured.user_s + measured.sys_s
+    cpu_all = cpu + measured.workers_cpu_s
     # A site that answers, judged 未能检查: govmon's own queue (or a wrong fail-fast) cost it its check.
     healthy_unchecked = [r["name"] for r in checked
                          if r["behaviour"] not in ("hung", "refused") and r.get("verdict") == "未能检查"]
@@ -238,7 +248,8 @@ def summarise(phase: str, measured: Measured, runs: list[dict[str, Any]], groups
         "phase": phase, "sites": len(runs), "checked": len(checked), "wall_s": measured.wall_s,
         "exit_code": measured.exit_code, "pages": sum(int(r["pages"]) for r in checked),
         "requests": sum(g.requests for g in groups), "cpu_user_s": measured.user_s, "cpu_sys_s": measured.sys_s,
-        "cpu_s": round(cpu, 1), "peak_rss_mb": measured.peak_rss_mb,
+        "cpu_s": round(cpu, 1), "workers_cpu_s": measured.workers_cpu_s, "cpu_all_s": round(cpu_all, 1),
+        "peak_rss_mb": measured.peak_rss_mb, "peak_pss_mb": measured.peak_pss_mb,
         "site_s": {"p50": percentile(durations, 0.5), "p90": percentile(durations, 0.9),
                    "p99": percentile(durations, 0.99), "max": max(durations, default=0.0)},
         "slowest": [{k: r[k] for k in ("name", "behaviour", "template", "seconds", "pages", "outcome")}
@@ -250,7 +261,8 @@ def summarise(phase: str, measured: Measured, runs: list[dict[str, Any]], groups
         "groups_over_limit": [vars(g) for g in over],
         "healthy_unchecked": healthy_unchecked,
         "active_s": _active_span(checked),
-        "national": national_estimate(durations, _active_span(checked) or measured.wall_s, cpu),
+        "national": national_estimate(durations, _active_span(checked) or measured.wall_s, cpu,
+                                      workers_cpu_s=measured.workers_cpu_s, cores=os.cpu_count() or 1),
         "load_before": started_at,
         "runs": runs,
     }
@@ -334,8 +346,10 @@ def print_report(results: dict[str, Any], out: IO[str] = sys.stdout) -> None:
         s = p["site_s"]
         out.write(f"\n[{phase}] {p['checked']}/{p['sites']} sites checked in {p['wall_s']:.0f} s wall (exit {p['exit_code']});"
                   f" {p['pages']} pages, {p['requests']} requests served\n")
-        out.write(f"  CPU {p['cpu_s']:.1f} s (user {p['cpu_user_s']:.1f}, sys {p['cpu_sys_s']:.1f}),"
-                  f" peak RSS {p['peak_rss_mb']:.0f} MB, load {p['load_before']:.1f} -> {p['load_after']:.1f}\n")
+        out.write(f"  CPU {p['cpu_s']:.1f} s (user {p['cpu_user_s']:.1f}, sys {p['cpu_sys_s']:.1f}) and"
+                  f" {p['workers_cpu_s']:.1f} s in page workers,"
+                  f" peak RSS {p['peak_rss_mb']:.0f} MB, with workers peak PSS {p['peak_pss_mb']:.0f} MB,"
+                  f" load {p['load_before']:.1f} -> {p['load_after']:.1f}\n")
         out.write(f"  per-site seconds: p50 {s['p50']:.0f}, p90 {s['p90']:.0f}, p99 {s['p99']:.0f}, max {s['max']:.0f}\n")
         if phase == "daemon":
             out.write(f"  window {p['window_h']} h: {p['checked_within_window']:.1%} of sites checked within it\n")

@@ -60,12 +60,14 @@ def max_in_flight_from_log(lines: Sequence[str]) -> dict[str, int]:
     return most
 
 
-def national_estimate(durations: Sequence[float], wall_s: float, cpu_s: float) -> dict[str, float]:
+def national_estimate(durations: Sequence[float], wall_s: float, cpu_s: float, *, workers_cpu_s: float = 0.0,
+                      cores: int = 1) -> dict[str, float]:
     """Scale a measured run to the national registry.
 
     Waiting-bound: the run kept `concurrency` sites in flight on average (sum of per-site times / wall), so
-    14,000 sites of the same mean cost take 14,000 x mean / concurrency. CPU-bound: one govmon process runs
-    its Python on one core, so 14,000 x CPU per site is a floor whatever the concurrency. The estimate is the
+    14,000 sites of the same mean cost take 14,000 x mean / concurrency. CPU-bound: the govmon process runs
+    its Python on one core (`cpu_s`) and its page workers share the machine's cores with it, so 14,000 x the
+    larger of (its CPU, all CPU / cores) per site is a floor whatever the concurrency. The estimate is the
     larger; `concurrency_for_goal` is how many sites must be in flight for the waiting to fit in 12 h."""
     sites = len(durations)
     if not sites or wall_s <= 0:
@@ -73,7 +75,7 @@ def national_estimate(durations: Sequence[float], wall_s: float, cpu_s: float) -
     mean = sum(durations) / sites
     concurrency = sum(durations) / wall_s
     waiting_h = NATIONAL_SITES * mean / max(concurrency, 1e-9) / 3600
-    cpu_h = NATIONAL_SITES * cpu_s / sites / 3600
+    cpu_h = NATIONAL_SITES * max(cpu_s, (cpu_s + workers_cpu_s) / max(cores, 1)) / sites / 3600
     return {
         "sites": NATIONAL_SITES, "mean_site_s": round(mean, 2), "concurrency": round(concurrency, 2),
         "cpu_per_site_s": round(cpu_s / sites, 3), "waiting_bound_h": round(waiting_h, 2),

@@ -33,6 +33,7 @@ def test_the_bench_checks_a_small_province_and_asserts_politeness_from_the_serve
     outcomes = {run["behaviour"]: run["outcome"] for run in check["runs"] if run["behaviour"] in ("hung", "refused")}
     assert outcomes == {"hung": "homepage_failed", "refused": "homepage_failed"}
     assert check["pages"] > 12 and check["cpu_s"] > 0 and check["peak_rss_mb"] > 20
+    assert check["workers_cpu_s"] > 0 and check["peak_pss_mb"] > 20  # pages were read by the page workers
     assert check["site_s"]["max"] >= check["site_s"]["p50"] >= 0
 
     folder = tmp_path / "check"
@@ -82,3 +83,6 @@ def test_percentiles_and_the_national_arithmetic() -> None:
     assert estimate["waiting_bound_h"] == round(14_000 * 10 / 4 / 3600, 2)
     assert estimate["cpu_bound_h"] == round(14_000 * 0.5 / 3600, 2)
     assert estimate["estimate_h"] == estimate["waiting_bound_h"]
+    # page workers on 2 cores: 4 CPU s here and 8 in workers is 6 s of the machine, more than 4 on one core
+    shared = national_estimate([10.0] * 8, wall_s=20.0, cpu_s=4.0, workers_cpu_s=8.0, cores=2)
+    assert shared["cpu_bound_h"] == round(14_000 * 6 / 8 / 3600, 2)
