@@ -144,6 +144,7 @@ class _Worker:
         self._deadline_s = deadline_s
         self._on_stuck = on_stuck
         self._timer: asyncio.TimerHandle | None = None
+        self.closed = False
 
     async def connect(self) -> None:
         reader, self.writer = await asyncio.open_unix_connection(sock=self.connection)
@@ -151,7 +152,7 @@ class _Worker:
 
     @property
     def alive(self) -> bool:
-        return self.answers is not None and not self.answers.done()
+        return not self.closed and self.answers is not None and not self.answers.done()
 
     def submit(self, read: _Read) -> None:
         """Send a read, preceded by the SentOnce objects it names that this worker does not hold yet."""
@@ -177,17 +178,21 @@ class _Worker:
             self._timer = self.loop.call_later(self._deadline_s, self._stuck, self.pending[0])
 
     def _stuck(self, read: _Read) -> None:
-        """The read at the head took too long: it fails, the worker is stopped, the rest go elsewhere."""
-        if not self.pending or self.pending[0] is not read:
-            return
-        self.pending.popleft()
-        if not read.future.done():
-            read.future.set_exception(PageReadTimedOut(
+        if self.pending and self.pending[0] is read:
+            self._give_up(PageReadTimedOut(
                 f"reading the page took longer than {self._deadline_s:g} s; the process reading it was stopped"))
+
+    def _give_up(self, error: PageReaderDied) -> None:
+        """The read at the head (the page being read) fails with `error`; the worker is stopped and the reads
+        queued behind it go to the others."""
+        head = self.pending.popleft()
+        if not head.future.done():
+            head.future.set_exception(error)
         rest = [r for r in self.pending if not r.future.done()]
         self.pending.clear()
         self.close()
-        self.process.kill()
+        if self.process.is_alive():
+            self.process.kill()
         self._on_stuck(rest)
 
     async def _read_answers(self, reader: asyncio.StreamReader) -> None:
@@ -204,8 +209,10 @@ class _Worker:
                 else:
                     future.set_exception(pickle.loads(body))
         except (asyncio.IncompleteReadError, ConnectionError) as exc:
-            self.fail(PageReaderDied(f"the process reading the page ended abruptly (exit code "
-                                     f"{self.process.exitcode}): {type(exc).__name__}"))
+            self.closed = True
+            if self.pending:
+                self._give_up(PageReaderDied(f"the process reading the page ended abruptly (exit code "
+                                             f"{self.process.exitcode}): {type(exc).__name__}"))
 
     def fail(self, error: Exception) -> None:
         while self.pending:
@@ -216,6 +223,7 @@ class _Worker:
     def close(self) -> None:
         """End the worker: it exits when it reads the end of its input; one still reading is killed."""
         busy = bool(self.pending)
+        self.closed = True
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -287,7 +295,7 @@ class PageWorkers:
         return min(self._workers, key=lambda w: len(w.pending))
 
     def _send_again(self, reads: list[_Read]) -> None:
-        """Reads owed by a worker that was stopped go to the others (a fresh one takes its place)."""
+        """Reads owed by a worker that was stopped or died go to the others (a fresh one takes its place)."""
         if reads:
             task = asyncio.get_running_loop().create_task(self._resend(reads))
             self._resending.add(task)
