@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -69,6 +69,16 @@ class SiteCheck:
             return []
         names = [str(f.evidence.get("rule_wording") or f.evidence.get("rule", "")) for f in undetermined_vetoes(self.findings)]
         return list(dict.fromkeys(names))
+
+    def outline(self) -> SiteCheck:
+        """This check with only what is printed of its observation (whether the home page was read, pages
+        fetched, the certificate problem): a run of many sites keeps outlines, not every page's items and text."""
+        obs = self.observation
+        bare = SiteObservation(
+            url=obs.url, observed_at=obs.observed_at, homepage_ok=obs.homepage_ok, homepage_failure=obs.homepage_failure,
+            over_deadline=obs.over_deadline, homepage_partial=obs.homepage_partial, final_url=obs.final_url,
+            tls_error=obs.tls_error, pages_fetched=obs.pages_fetched, pages_rendered=obs.pages_rendered)
+        return replace(self, observation=bare)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -195,10 +205,12 @@ def site_check_slots(settings: Settings, sites: int) -> int:
 async def check_websites(store: Store, rulebook: Rulebook, settings: Settings, websites: Sequence[Website],
                          as_of: datetime, *, fetcher: Fetcher, renderer: Renderer | None = None,
                          on_done: Callable[[Website, SiteCheck | Exception], None] | None = None,
-                         ) -> list[SiteCheck | Exception]:
+                         outlines: bool = False) -> list[SiteCheck | Exception]:
     """Check registered websites concurrently, `site_check_slots` at a time; one outcome per site in the
     order given. A site whose check raised gets its exception in its place (check_website has logged and
-    recorded it): one broken site never hides the others. `on_done` hears of each site as it finishes."""
+    recorded it): one broken site never hides the others. `on_done` hears of each site as it finishes.
+    With `outlines`, each check is kept as its outline (see `SiteCheck.outline`): what a whole registry's
+    observations hold (every column's items, every article's text) grows with the registry."""
     slots = SiteSlots(site_check_slots(settings, len(websites)))
     server_slots = ServerSlots(settings.crawl)  # a server's sites past its share wait without holding a slot
     registered = registered_hosts(store)  # once for the run, not once per site
@@ -211,6 +223,8 @@ async def check_websites(store: Store, rulebook: Rulebook, settings: Settings, w
                                               renderer=renderer, registered=registered)
             except Exception as exc:
                 outcome = exc
+        if outlines and isinstance(outcome, SiteCheck):
+            outcome = outcome.outline()
         if on_done is not None:
             on_done(website, outcome)
         return outcome

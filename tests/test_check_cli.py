@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from pathlib import Path
 
 from fixture_province import running_province, settings_for  # noqa: F401 (fixture)
@@ -10,6 +11,9 @@ from typer.testing import CliRunner
 
 from monitor.cli import app
 from monitor.demo import RunningProvince
+from monitor.models import Finding, Severity, Website
+from monitor.observations import ArticleObservation, ColumnObservation, ListingItem, SiteObservation
+from monitor.service import SiteCheck
 
 AS_OF = "2022-12-28T10:00"
 
@@ -42,6 +46,23 @@ def test_check_all_json_gives_the_expected_verdict_per_site(running_province: Ru
         rules = {f["rule"] for f in site["findings"]}
         assert set(expected[site["name"]].found) <= rules, site["name"]
         assert not set(expected[site["name"]].not_found) & rules, site["name"]
+
+
+def test_check_all_keeps_an_outline_of_each_site_what_it_prints_and_not_every_page() -> None:
+    site = Website(name="某县人民政府", url="http://www.a.gov.cn/", region="", kind="", site_code="5101000001")
+    items = [ListingItem(title="通知", url="http://www.a.gov.cn/tzgg/1.html", date=date(2022, 12, 1), date_source="list")]
+    observation = SiteObservation(
+        url=site.url, observed_at=datetime(2022, 12, 28), homepage_ok=True, tls_error="证书已过期", pages_fetched=42,
+        columns=[ColumnObservation(name="通知公告", url="http://www.a.gov.cn/tzgg/", level=1, category="通知公告",
+                                   fetched=True, items=items, item_count=1)],
+        articles=[ArticleObservation("http://www.a.gov.cn/tzgg/1.html", "通知", "通知公告", "正文" * 5000, None, None, "")],
+    )
+    stale = Finding("homepage_stale", Severity.VETO, "首页不更新", {"newest_date": "2022-12-01"})
+    check = SiteCheck(site, datetime(2022, 12, 28), observation, [stale], run_id=7)
+    outline = check.outline()
+    assert outline.to_json() == check.to_json() and outline.verdict == check.verdict == "不合格"
+    assert outline.observation.columns == [] and outline.observation.articles == []
+    assert check.observation.columns  # the check itself is left whole
 
 
 def test_check_one_healthy_site_by_name_exits_zero_and_status_shows_it(running_province: RunningProvince,  # noqa: F811

@@ -115,7 +115,7 @@ async def _check_all(app: AppState, store: Store, moment: datetime, *, quiet: bo
                 progress.advance(task)
 
             outcomes = await check_websites(store, app.rulebook, app.settings, websites, moment, fetcher=fetcher,
-                                            renderer=renderer, on_done=done)
+                                            renderer=renderer, on_done=done, outlines=True)
     return [outcome for outcome in outcomes if isinstance(outcome, SiteCheck)]
 
 
