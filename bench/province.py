@@ -90,8 +90,11 @@ class Measured:
 
 
 def govmon(config: Path, *args: str) -> list[str]:
-    """The real CLI (`govmon` is `python -m monitor`), with the bench's config file."""
-    return [sys.executable, "-m", "monitor", "--config", str(config), *args]
+    """The real CLI as a user runs it (the `govmon` script of this environment; `python -m monitor` where
+    there is none), with the bench's config file."""
+    script = Path(sys.executable).parent / "govmon"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "monitor"]
+    return [*command, "--config", str(config), *args]
 
 
 def wait_measured(process: subprocess.Popen[Any], started: float, tree: TreeSampler) -> Measured:

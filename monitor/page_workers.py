@@ -24,8 +24,10 @@ import pickle
 import signal
 import socket
 import struct
+import sys
+import types
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
@@ -124,6 +126,21 @@ class _Read:
     kept: dict[int, object]  # the SentOnce objects it names, by number
 
 
+@contextlib.contextmanager
+def _main_module_hidden() -> Iterator[None]:
+    """While a worker is started, a bare stand-in takes the place of this process's main module.
+
+    multiprocessing makes a new process import its parent's main module, so that what was defined there can
+    be unpickled. Page readers live in monitor's own modules, and the main of the `govmon` script imports the
+    whole command line (reports, store, console): about 35 MB in every worker for nothing."""
+    main = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main
+
+
 class _Worker:
     """One worker process, the connection to it and the reads it owes, in the order sent.
 
@@ -133,7 +150,8 @@ class _Worker:
                  deadline_s: float, on_stuck: Callable[[list[_Read]], None]):
         ours, theirs = socket.socketpair()
         self.process = context.Process(target=_serve, args=(theirs,), daemon=True, name="govmon-page-worker")
-        self.process.start()
+        with _main_module_hidden():
+            self.process.start()
         theirs.close()
         self.connection = ours
         self.loop = loop

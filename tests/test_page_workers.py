@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
+import sys
+import textwrap
 import threading
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -97,6 +101,29 @@ async def test_a_read_past_its_deadline_costs_that_page_only_and_the_reads_queue
     assert [found for _, found, _ in answers] == [2, 2, 2]
     assert {pid for pid, _, _ in answers} - {first_pid} == {pid for pid, _, _ in answers}  # a fresh worker
     assert {arrived for _, _, arrived in answers} == {1}  # the vocabulary went to it with the first page resent
+
+
+def test_workers_do_not_import_the_main_script_of_the_process_that_starts_them(tmp_path: Path) -> None:
+    # the `govmon` script imports the whole command line; a worker has no use for it
+    script = tmp_path / "checker.py"
+    script.write_text(textwrap.dedent("""
+        import asyncio
+        from monitor.cli import main as govmon  # as the `govmon` script does
+        from monitor.page_workers import PageWorkers
+
+        async def main():
+            workers = PageWorkers(1)
+            try:
+                print(await workers.read(eval, "'monitor.cli' in __import__('sys').modules"))
+            finally:
+                workers.close()
+
+        if __name__ == "__main__":
+            asyncio.run(main())
+    """), encoding="utf-8")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "False"
 
 
 async def test_without_workers_ordinary_pages_are_read_inline_and_big_ones_on_the_parse_thread() -> None:
