@@ -74,7 +74,6 @@ class TreeSampler:
     root: int
     interval_s: float = 1.0
     peak_pss_mb: float = 0.0
-    root_peak_pss_mb: float = 0.0
     descendant_cpu_s: dict[int, float] = field(default_factory=dict)
     _stopping: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
@@ -103,7 +102,6 @@ class TreeSampler:
             if usage is not None:
                 total += usage.pss_mb
                 self.descendant_cpu_s[pid] = usage.cpu_s
-        self.root_peak_pss_mb = max(self.root_peak_pss_mb, root.pss_mb)
         self.peak_pss_mb = max(self.peak_pss_mb, total)
 
     def _run(self) -> None:
