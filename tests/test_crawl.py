@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date
+from typing import Any
 
 import pytest
 from crawl_fakes import AS_OF, JIUCUO, SITE, Failure, FakeFetcher, listing, page, rulebook, settings, website
@@ -372,6 +373,27 @@ async def test_an_extractor_failing_on_one_page_costs_only_that_column(
     assert not any(c.url.endswith("/bmdt/") for c in obs.columns)
     assert column(obs, "/gzdt/").newest is not None
     assert any("/bmdt/" in note and "odd markup" in note for note in obs.notes)
+
+
+async def test_a_column_page_whose_reading_was_lost_is_a_column_not_read_not_a_missing_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import monitor.crawl.column_reader as column_reader
+    from monitor.page_workers import PageReadTimedOut
+
+    real = column_reader.read_page
+
+    async def timing_out(func: Any, html: str, *args: Any) -> Any:
+        if func.__name__ == "first_page" and "/bmdt/" in str(args[0]):
+            raise PageReadTimedOut("reading the page took longer than 60 s; the process reading it was stopped")
+        return await real(func, html, *args)
+
+    monkeypatch.setattr(column_reader, "read_page", timing_out)
+    obs, _ = await crawl_demo(page_workers=0)
+    lost = column(obs, "/bmdt/")
+    assert not lost.fetched and lost.partial and not lost.blank and lost.newest is None
+    assert "longer than 60 s" in lost.error
+    assert column(obs, "/gzdt/").newest is not None
 
 
 def _wide_site(columns: int, items: int) -> dict[str, tuple[int, str] | Failure]:

@@ -32,7 +32,7 @@ from monitor.extract.listing import (
 from monitor.extract.text import node_text, parse
 from monitor.fetch.result import FetchResult, Outcome
 from monitor.observations import ColumnLink, ColumnObservation, ListingItem, PageFailure
-from monitor.page_workers import read_page
+from monitor.page_workers import PageReaderDied, read_page
 from monitor.rulebook import Rulebook
 
 # Items kept per column, newest first: the rules read the newest dated one (and the entrance case
@@ -250,9 +250,14 @@ class ColumnReader:
             return ColumnRead(self._observation(link, result, _Listing([], [], [], EMPTY_PAGE)))
         final = result.final_url
         page_url = final if final and final != link.url else link.url  # one string kept when equal
-        listing, facts = await read_page(
-            self._pages.first_page, result.text, page_url, link.level, self._inspector.wanted_anchors()
-        )
+        try:
+            listing, facts = await read_page(
+                self._pages.first_page, result.text, page_url, link.level, self._inspector.wanted_anchors()
+            )
+        except PageReaderDied as exc:  # the page answered, its reading was lost: nothing on it was seen
+            observation = self._failed(link, result, PageFailure(detail=str(exc)))
+            observation.partial = True
+            return ColumnRead(observation)
         if not listing.items and listing.sources:
             await self._read_sources(listing, page_url)
         rendered = False
